@@ -1,0 +1,320 @@
+"""The ``sitroom`` command: thin commands over the library."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import CODES, SitroomError
+from .export import FORMATS, write_csv, write_jsonl, write_parquet
+from .ingest.readers import DEFAULT_MAX_BYTES, count_files
+from .store import Store, default_db_path
+
+app = typer.Typer(
+    help="Sitroom: crisis news articles in, sourced PLOVER events out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[
+    Optional[Path],
+    typer.Option("--db", help="DuckDB store [default: $SITROOM_DB, else ./sitroom.duckdb]", show_default=False),
+]
+ActorsOption = Annotated[
+    Optional[list[Path]],
+    typer.Option("--actors", help="Extra actor dictionary file (JSON Lines); repeatable.", exists=True, dir_okay=False),
+]
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _db(path: Path | None) -> str:
+    return str(path) if path else default_db_path()
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {escape(message)}")
+    return typer.Exit(code)
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if version:
+        out.print(f"sitroom {__version__}")
+        raise typer.Exit(0)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively).", show_default=False)],
+    db: DbOption = None,
+    outlet: Annotated[Optional[str], typer.Option(help="Outlet for articles whose source names none.")] = None,
+    published: Annotated[
+        Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for articles whose metadata gives none.")
+    ] = None,
+    actors: ActorsOption = None,
+    max_bytes: Annotated[int, typer.Option(help="Largest file (or JSONL/CSV record) read, in bytes.", min=1)] = DEFAULT_MAX_BYTES,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+) -> None:
+    """Read articles (txt, html, jsonl, csv, rss/atom, folders), code their events and store them.
+
+    Exit code 0 when every item was stored (or was already stored), 1 when any item failed.
+    """
+    from .pipeline import IngestOptions, Pipeline
+
+    options = IngestOptions(outlet=outlet, published=_parse_day(published), max_bytes=max_bytes)
+    try:
+        store = Store(_db(db))
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+    with store:
+        pipeline = Pipeline(actor_files=actors or ())
+        total = count_files(paths)
+        show = progress and err.is_terminal
+        bar = Progress(
+            TextColumn("[bold]ingest[/bold]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files · {task.fields[articles]} articles"),
+            TimeElapsedColumn(),
+            console=err,
+            disable=not show,
+        )
+        with bar:
+            task = bar.add_task("ingest", total=total, articles=0)
+
+            def on_progress(path: str, report) -> None:
+                bar.update(task, completed=min(report.files, total), articles=report.articles + len(report.problems) * 0)
+
+            report = pipeline.ingest(paths, store, options, progress=on_progress)
+            bar.update(task, completed=total, articles=report.articles)
+    for problem in report.problems[:50]:
+        style = "red" if problem.failure else "dim"
+        err.print(f"[{style}]{'error' if problem.failure else 'skipped'}:[/{style}] {escape(str(problem))}")
+    if len(report.problems) > 50:
+        err.print(f"... and {len(report.problems) - 50} more (see 'sitroom errors')")
+    reasons = ", ".join(
+        f"{n} {CODES.get(code, code)}" for (code, failure), n in sorted(report.problem_counts.items())
+    )
+    err.print(
+        f"[bold]{report.articles}[/bold] articles stored, {report.sentences} sentences, {report.events} events; "
+        f"{report.unchanged} already stored; {report.failed} failed"
+        + (f" ({reasons})" if reasons else "")
+        + f" -> {escape(store.path)}"
+    )
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+def events(
+    db: DbOption = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl, csv or parquet.")] = "table",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="At most this many events.", min=0)] = None,
+) -> None:
+    """Print or export the stored events in the public schema (docs/schema.md)."""
+    if format not in FORMATS:
+        raise typer.BadParameter(f"unknown format {format!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
+    try:
+        store = Store(_db(db), read_only=True)
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+    with store:
+        if format == "parquet":
+            if output is None:
+                raise _fail("--format parquet needs --output FILE", 2)
+            n = write_parquet(store, str(output))
+            err.print(f"{n} events -> {escape(str(output))}")
+            return
+        rows = store.iter_public_events()
+        if format == "table":
+            _print_events_table(rows, limit if limit is not None else 50)
+            return
+        writer = write_jsonl if format == "jsonl" else write_csv
+        if output is None:
+            writer(rows, sys.stdout, limit)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as fh:
+                n = writer(rows, fh, limit)
+            err.print(f"{n} events -> {escape(str(output))}")
+
+
+@app.command()
+def code(
+    text: Annotated[str, typer.Argument(help="Text to code; '-' reads standard input.", show_default=False)],
+    published: Annotated[Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for date-bound actor roles.")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table or jsonl.")] = "table",
+    actors: ActorsOption = None,
+) -> None:
+    """Code one text and print its events (nothing is stored)."""
+    from .pipeline import Pipeline
+
+    if format not in ("table", "jsonl"):
+        raise typer.BadParameter("choose table or jsonl", param_hint="--format")
+    if text == "-":
+        text = sys.stdin.read()
+    day = _parse_day(published)
+    pipeline = Pipeline(actor_files=actors or ())
+    try:
+        coded = pipeline.code_text(text, published=day)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    sentences = {s.index: s.text for s in coded.sentences}
+    rows = [
+        {
+            "event_id": e.event_id,
+            "article_id": None,
+            "outlet": None,
+            "url": None,
+            "published": day,
+            "sentence_index": e.sentence_index,
+            "sentence": sentences.get(e.sentence_index),
+            "trigger": e.trigger,
+            "span": [e.span_start, e.span_end],
+            "event_type": e.event_type,
+            "mode": e.mode,
+            "contexts": list(e.contexts),
+            "cameo_code": e.cameo_code,
+            "quad_class": e.quad_class,
+            "intensity": e.intensity,
+            "actor": [a.as_dict() for a in e.actor],
+            "recipient": [a.as_dict() for a in e.recipient],
+        }
+        for e in coded.events
+    ]
+    if format == "jsonl":
+        write_jsonl(rows, sys.stdout)
+    elif not rows:
+        err.print("no events found")
+    else:
+        _print_events_table(rows, None, with_date=False)
+
+
+@app.command()
+def summary(db: DbOption = None) -> None:
+    """A readable summary of what a store holds."""
+    from .summary import summarise
+
+    try:
+        store = Store(_db(db), read_only=True)
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+    with store:
+        s = summarise(store)
+    span = f"{s.first_published} to {s.last_published}" if s.first_published else "no dates"
+    out.print(f"[bold]Store[/bold] {escape(s.path)}")
+    out.print(f"  {s.articles} articles ({span}), {s.sentences} sentences, {s.events} events")
+    out.print("  outlets: " + ", ".join(f"{escape(o)} {n}" for o, n in s.outlets))
+    out.print("[bold]Events by type[/bold]  " + ", ".join(f"{t} {n}" for t, n in s.event_types))
+    out.print("[bold]Most active actors[/bold]  " + ", ".join(f"{escape(a)} ({c}) {n}" for a, c, n in s.actors))
+    out.print("[bold]Top dyads[/bold]  " + ", ".join(f"{a}->{b} {t} {n}" for a, b, t, n in s.dyads))
+    removed = sum(n for _, n in s.removals)
+    out.print(f"[bold]Scraper dirt removed[/bold]  {removed} pieces" + (": " + ", ".join(f"{r} {n}" for r, n in s.removals) if s.removals else ""))
+    if s.problems:
+        out.print("[bold]Ingest problems[/bold]  " + "; ".join(f"{c} x{n}: {escape(m)}" for c, m, n in s.problems))
+    else:
+        out.print("[bold]Ingest problems[/bold]  none")
+    if s.highlights:
+        out.print("[bold]Strongest events[/bold]")
+        for h in s.highlights:
+            sentence = h["sentence"] if len(h["sentence"]) <= 150 else h["sentence"][:147] + "..."
+            out.print(
+                f"  {h['published'] or '????-??-??'} {h['event_type']:<9} {escape(', '.join(h['actor']))} -> "
+                f"{escape(', '.join(h['recipient']))}: [dim]{escape(sentence)}[/dim]"
+            )
+
+
+@app.command()
+def errors(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows.", min=1)] = 100,
+) -> None:
+    """List the ingest problems recorded in the store, newest first."""
+    try:
+        store = Store(_db(db), read_only=True)
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+    with store:
+        rows = store.query(
+            "SELECT at, source, code, message, failure FROM ingest_errors ORDER BY at DESC, source LIMIT ?", [limit]
+        )
+    if not rows:
+        out.print("no ingest problems recorded")
+        return
+    table = Table("when", "item", "code", "problem")
+    for at, source, code_, message, failure in rows:
+        table.add_row(f"{at:%Y-%m-%d %H:%M}", escape(source), code_ if failure else f"{code_} (skipped)", escape(message))
+    out.print(table)
+
+
+def _actor_cell(refs: list[dict]) -> str:
+    parts = []
+    for r in refs:
+        tag = " ".join(x for x in (r["country"], r["sector"]) if x)
+        parts.append(f"{r['name']} [{tag}]")
+    return escape("; ".join(parts)) or "-"
+
+
+def _print_events_table(rows, limit: int | None, *, with_date: bool = True) -> None:
+    table = Table(show_lines=False, expand=False)
+    if with_date:
+        table.add_column("published", no_wrap=True)
+        table.add_column("outlet")
+    table.add_column("actor")
+    table.add_column("event", no_wrap=True)
+    table.add_column("recipient")
+    table.add_column("trigger")
+    table.add_column("cameo", no_wrap=True)
+    table.add_column("sentence", overflow="fold", max_width=70)
+    n = 0
+    for row in rows:
+        if limit is not None and n >= limit:
+            break
+        cells = []
+        if with_date:
+            cells += [str(row["published"] or ""), escape(row["outlet"] or "")]
+        sentence = row["sentence"] or ""
+        cells += [
+            _actor_cell(row["actor"]),
+            row["event_type"] + (f"/{row['mode']}" if row["mode"] else ""),
+            _actor_cell(row["recipient"]),
+            escape(row["trigger"]),
+            f"{row['cameo_code']} q{row['quad_class']} {row['intensity']:+g}",
+            escape(sentence if len(sentence) <= 160 else sentence[:157] + "..."),
+        ]
+        table.add_row(*cells)
+        n += 1
+    out.print(table)
+    if limit is not None and n == limit:
+        err.print(f"(first {limit} events; use --limit or --format jsonl for more)")
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,276 @@
+"""The event coder: triggers from the lexicon, parties from the dependency parse.
+
+For each sentence the coder first finds triggers (verbs and event nouns in
+the lexicon, with their particle and object) and then applies the argument
+rules to each one:
+
+- verbs: the actor is the clause subject, or the agent of a passive; the
+  recipient is the direct object, the passive subject, or the object of a
+  recipient preposition ("met with", "strike on"). Clauses with no subject of
+  their own inherit one: controlled clauses take the controller ("urged Iran
+  to ..."), coordinated verbs and trailing participles ("..., killing")
+  take their head's actor, relative clauses the noun they modify, and a
+  pronoun subject of a reported clause ("Iran said it would ...") takes the
+  reporting clause's subject.
+- nouns ("an Israeli strike on Damascus", "Iran's attack on Israel"): the
+  actor is the possessor or a nationality modifier, else the subject of the
+  verb that governs the noun ("launched a strike"); the recipient is the
+  object of a recipient preposition.
+
+An event is kept when at least one party resolves to a known actor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..actors import ActorDictionary, ActorMatcher, Mention
+from ..records import ActorRef, Event
+from .lexicon import LexEntry, Lexicon
+
+__all__ = ["Coder", "Trigger"]
+
+_SUBJ = ("nsubj", "csubj")
+_PASS_SUBJ = ("nsubjpass", "csubjpass")
+_OBJ = ("dobj", "obj", "attr")
+_PRONOUNS = frozenset("it they he she we its their his her".split())
+_RELATIVE = frozenset("that which who whom whose".split())
+_INHERIT_DEPS = ("conj", "xcomp", "advcl", "ccomp", "relcl", "acl", "pcomp")
+_PHRASE_SKIP = ("relcl", "acl", "advcl", "punct", "cc", "det", "prep_other", "mark", "case")
+
+
+@dataclass(slots=True, frozen=True)
+class Trigger:
+    token: Token
+    entry: LexEntry
+    object_token: Token | None  # the light verb's object noun ("imposed sanctions")
+
+
+class Coder:
+    """Codes parsed documents into events. Build once; call per document."""
+
+    def __init__(self, nlp: Language, actors: ActorDictionary, lexicon: Lexicon) -> None:
+        self.matcher = ActorMatcher(nlp, actors)
+        self.lexicon = lexicon
+        self.support_verbs = lexicon.support_verbs
+
+    # --- find ------------------------------------------------------------------------------
+
+    def find_triggers(self, sent: Span) -> list[Trigger]:
+        found: list[Trigger] = []
+        for tok in sent:
+            pos = "VERB" if tok.pos_ == "VERB" else "NOUN" if tok.pos_ == "NOUN" else None
+            if pos is None:
+                continue
+            lemma = tok.lemma_.lower()
+            if not self.lexicon.candidates(lemma, pos):
+                continue
+            particles: set[str] = set()
+            objects: dict[str, Token] = {}
+            if pos == "VERB":
+                for c in tok.children:
+                    if c.dep_ in ("prt", "prep", "agent"):
+                        particles.add(c.lower_)
+                    elif c.dep_ in _OBJ:
+                        objects[c.lemma_.lower()] = c
+            entry = self.lexicon.choose(lemma, pos, particles, set(objects))
+            if entry is not None:
+                found.append(Trigger(tok, entry, objects.get(entry.object) if entry.object else None))
+        # A noun already coded as a verb's object ("imposed sanctions") is not a second event.
+        light_objects = {t.object_token.i for t in found if t.object_token is not None}
+        return [t for t in found if t.token.i not in light_objects]
+
+    # --- apply --------------------------------------------------------------------------------
+
+    def code_doc(self, doc: Doc, article_id: str, published: date | None) -> list[Event]:
+        mentions = {m.start: m for m in self.matcher.find_mentions(doc)}
+        events: list[Event] = []
+        for index, sent in enumerate(doc.sents):
+            for trig in self.find_triggers(sent):
+                event = self._event(trig, doc, index, article_id, published, mentions)
+                if event is not None:
+                    events.append(event)
+        return events
+
+    def _event(
+        self, trig: Trigger, doc: Doc, index: int, article_id: str, on: date | None, mentions: dict[int, Mention]
+    ) -> Event | None:
+        tok, entry = trig.token, trig.entry
+        if entry.pos == "VERB":
+            actor = self._verb_actor(tok, mentions, on)
+            recipient = self._verb_recipient(trig, mentions, on)
+        else:
+            actor = self._noun_actor(tok, mentions, on)
+            recipient = self._noun_recipient(tok, entry, mentions, on)
+        if not actor and not recipient:
+            return None
+        words = [tok.text]
+        if entry.particle:
+            words.append(entry.particle)
+        if trig.object_token is not None:
+            words.append(trig.object_token.text)
+        ident = hashlib.sha1(f"{article_id}\x1f{tok.idx}\x1f{entry.event_type}".encode()).hexdigest()[:20]
+        return Event(
+            event_id=ident,
+            article_id=article_id,
+            sentence_index=index,
+            trigger=" ".join(words),
+            span_start=tok.idx,
+            span_end=tok.idx + len(tok.text),
+            event_type=entry.event_type,
+            mode=entry.mode,
+            contexts=entry.contexts,
+            cameo_code=entry.cameo,
+            quad_class=entry.quad_class,
+            intensity=entry.intensity,
+            actor=tuple(actor),
+            recipient=tuple(r for r in recipient if r not in actor),
+        )
+
+    # --- verbs ---------------------------------------------------------------------------------
+
+    def _verb_actor(self, verb: Token, mentions: dict[int, Mention], on: date | None, depth: int = 0) -> list[ActorRef]:
+        if depth > 6:
+            return []
+        passive = any(c.dep_ in _PASS_SUBJ or c.dep_ == "auxpass" for c in verb.children)
+        if passive:
+            for c in verb.children:
+                if c.dep_ == "agent":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            return self._resolve(p, mentions, on)
+            return []
+        subject = next((c for c in verb.children if c.dep_ in _SUBJ), None)
+        if subject is not None:
+            if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return self._resolve(verb.head, mentions, on)
+            refs = self._resolve(subject, mentions, on)
+            if refs or subject.lower_ not in _PRONOUNS:
+                return refs
+            # "Iran said it would retaliate": the pronoun takes the reporting clause's subject.
+            return self._verb_actor(verb.head, mentions, on, depth + 1) if verb.dep_ in _INHERIT_DEPS else []
+        head = verb.head
+        if verb.dep_ == "xcomp" and head.pos_ in ("VERB", "AUX"):
+            controller = self._controller(head, mentions, on)
+            if controller:
+                return controller
+            return self._verb_actor(head, mentions, on, depth + 1)
+        if verb.dep_ in ("conj", "advcl") and head.pos_ in ("VERB", "AUX"):
+            return self._verb_actor(head, mentions, on, depth + 1)
+        if verb.dep_ in ("acl", "relcl") and verb.tag_ == "VBG":
+            return self._resolve(head, mentions, on)
+        return []
+
+    def _controller(self, verb: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
+        """The object that controls an infinitive: "urged Iran to", "called on Iran to"."""
+        for c in verb.children:
+            if c.dep_ in ("dobj", "obj"):
+                return self._resolve(c, mentions, on)
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ == "on":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        return self._resolve(p, mentions, on)
+        return []
+
+    def _verb_recipient(self, trig: Trigger, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
+        verb, entry = trig.token, trig.entry
+        for c in verb.children:
+            if c.dep_ in _PASS_SUBJ:
+                return self._resolve(c, mentions, on)
+        for c in verb.children:
+            if c.dep_ in ("dobj", "obj", "dative") and c is not trig.object_token:
+                refs = self._resolve(c, mentions, on) or self._resolve(c, mentions, on, deep=True)
+                if refs:
+                    return refs
+        holders = [verb] + ([trig.object_token] if trig.object_token is not None else [])
+        for holder in holders:
+            refs = self._prep_objects(holder, entry.recipient_preps, mentions, on)
+            if refs:
+                return refs
+        return []
+
+    # --- nouns ---------------------------------------------------------------------------------
+
+    def _noun_actor(self, noun: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
+        for c in noun.children:
+            if c.dep_ == "poss":
+                refs = self._resolve(c, mentions, on)
+                if refs:
+                    return refs
+        modifiers = [c for c in noun.children if c.dep_ in ("amod", "compound", "nmod")]
+        refs: list[ActorRef] = []
+        for c in modifiers:
+            refs.extend(self._resolve(c, mentions, on))
+        if refs:
+            return refs
+        if self._supported(noun):
+            return self._verb_actor(noun.head, mentions, on)
+        return []
+
+    def _supported(self, noun: Token) -> bool:
+        """The noun is the object of a support verb ("launched an attack")."""
+        return noun.dep_ in ("dobj", "obj") and noun.head.pos_ == "VERB" and noun.head.lemma_.lower() in self.support_verbs
+
+    def _noun_recipient(self, noun: Token, entry: LexEntry, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
+        refs = self._prep_objects(noun, entry.recipient_preps, mentions, on)
+        if refs:
+            return refs
+        if self._supported(noun):
+            return self._prep_objects(noun.head, entry.recipient_preps, mentions, on)
+        return []
+
+    # --- shared --------------------------------------------------------------------------------
+
+    def _prep_objects(self, holder: Token, preps: tuple[str, ...], mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
+        for c in holder.children:
+            if c.dep_ == "prep" and c.lower_ in preps:
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        refs = self._resolve(p, mentions, on)
+                        if refs:
+                            return refs
+        return []
+
+    def _resolve(self, head: Token, mentions: dict[int, Mention], on: date | None, deep: bool = False) -> list[ActorRef]:
+        """Actors of the phrase headed by ``head``; with ``deep``, when the phrase
+        itself names none, those of the nearest prepositional complement that
+        does ("struck a building next to the Iranian embassy")."""
+        refs = self.matcher.resolve(_phrase(head), mentions, on)
+        if refs or not deep:
+            return refs
+        queue = [head]
+        while queue:
+            tok = queue.pop(0)
+            for c in tok.children:
+                if c.dep_ == "prep":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            refs = self.matcher.resolve(_phrase(p), mentions, on)
+                            if refs:
+                                return refs
+                            queue.append(p)
+        return []
+
+
+def _phrase(head: Token) -> list[Token]:
+    """The tokens of a noun phrase: its modifiers, coordinated nouns and "of"
+    complements, but not relative clauses or other prepositional phrases."""
+    out = [head]
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        for c in tok.children:
+            dep = c.dep_
+            if dep in ("relcl", "acl", "advcl", "punct", "cc", "det", "mark", "ccomp"):
+                continue
+            if dep == "prep" and c.lower_ != "of":
+                continue
+            out.append(c)
+            stack.append(c)
+    return out

@@ -1,0 +1,53 @@
+"""Stable error codes and exception types.
+
+Codes are part of the public interface: they are stored in the ingest_errors
+table, printed by the CLI and asserted on by tests. Never renumber them.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CODES",
+    "DataFileError",
+    "SitroomError",
+    "StoreError",
+]
+
+CODES: dict[str, str] = {
+    # input files and items
+    "E101": "unreadable file",
+    "E102": "binary file",
+    "E103": "empty input",
+    "E104": "undecodable text",
+    "E105": "input too large",
+    "E106": "malformed JSON line",
+    "E107": "malformed CSV",
+    "E108": "malformed feed",
+    "E109": "missing article text",
+    "E110": "article id already stored with different content",
+    "E111": "unsupported file type",
+    "E112": "bad publication date",
+    "E113": "no article text found in HTML",
+    "E114": "path not found",
+    # knowledge files
+    "E201": "invalid data file",
+}
+
+
+class SitroomError(Exception):
+    """Base class of the errors Sitroom raises on purpose."""
+
+
+class DataFileError(SitroomError):
+    """A dictionary, lexicon or ontology file is invalid; names file and line."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"[E201] {where}: {message}")
+
+
+class StoreError(SitroomError):
+    """The database cannot be opened or migrated."""

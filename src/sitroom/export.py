@@ -1,0 +1,65 @@
+"""Writers of the public event schema (docs/schema.md): JSON Lines, CSV, Parquet."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import TextIO
+
+from .store import PUBLIC_EVENT_COLUMNS, Store
+
+__all__ = ["FORMATS", "event_to_json", "write_csv", "write_jsonl"]
+
+FORMATS = ("table", "jsonl", "csv", "parquet")
+
+
+def _default(value: object) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def event_to_json(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False, default=_default)
+
+
+def _limited(rows: Iterable[dict], limit: int | None) -> Iterator[dict]:
+    for n, row in enumerate(rows):
+        if limit is not None and n >= limit:
+            return
+        yield row
+
+
+def write_jsonl(rows: Iterable[dict], out: TextIO, limit: int | None = None) -> int:
+    n = 0
+    for row in _limited(rows, limit):
+        out.write(event_to_json(row) + "\n")
+        n += 1
+    return n
+
+
+def write_csv(rows: Iterable[dict], out: TextIO, limit: int | None = None) -> int:
+    """CSV with one column per public field; lists and actor lists as JSON text."""
+    writer = csv.writer(out)
+    writer.writerow(PUBLIC_EVENT_COLUMNS)
+    n = 0
+    for row in _limited(rows, limit):
+        writer.writerow([_cell(row[c]) for c in PUBLIC_EVENT_COLUMNS])
+        n += 1
+    return n
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def write_parquet(store: Store, path: str) -> int:
+    return store.copy_public_events(path, "parquet")

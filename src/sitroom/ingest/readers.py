@@ -1,0 +1,416 @@
+"""Readers: files and folders in, :class:`RawItem` or :class:`IngestProblem` out.
+
+Each reader bounds what it reads (``max_bytes`` per file for single-article
+formats, per record for JSON Lines and CSV) and turns every failure into an
+IngestProblem naming the file (and line or item), so a batch always goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+from ..records import IngestProblem, RawItem
+from .decode import DecodeFailure, decode_bytes, normalise_text
+
+__all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "iter_items", "parse_date_value"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+FORMATS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",
+}
+_FIELDS = ("id", "title", "text", "url", "outlet", "published")
+_ID_BAD = re.compile(r"[\x00-\x1f\x7f]+")
+
+Item = RawItem | IngestProblem
+
+
+def iter_items(paths: Iterable[str | os.PathLike[str]], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
+    """Yield every article (or problem) found under ``paths``, in a stable order."""
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            for child in _walk(p):
+                yield from _read_file(child, max_bytes, explicit=False)
+        elif p.exists():
+            yield from _read_file(p, max_bytes, explicit=True)
+        else:
+            yield IngestProblem(str(p), "E114", "no such file or directory")
+
+
+def count_files(paths: Iterable[str | os.PathLike[str]]) -> int:
+    """How many readable-looking files ``iter_items`` will open (for progress bars)."""
+    n = 0
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            n += sum(1 for c in _walk(p) if c.suffix.lower() in FORMATS)
+        else:
+            n += 1
+    return n
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def _read_file(path: Path, max_bytes: int, *, explicit: bool) -> Iterator[Item]:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        if explicit:
+            known = ", ".join(sorted(FORMATS))
+            yield IngestProblem(str(path), "E111", f"unsupported file type {path.suffix or '(none)'!r}; known: {known}")
+        else:
+            # Files in a folder that are not articles (README.md, images) are skipped
+            # with a reason, but do not count as failures.
+            yield IngestProblem(str(path), "E111", "not an article format; skipped", failure=False)
+        return
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        yield IngestProblem(str(path), "E101", f"cannot read file: {exc.strerror or exc}")
+        return
+    if fmt in ("jsonl", "csv"):
+        yield from _read_records(path, fmt, max_bytes)
+        return
+    if size > max_bytes:
+        yield IngestProblem(str(path), "E105", f"file is {size:,} bytes, over the limit of {max_bytes:,}")
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield IngestProblem(str(path), "E101", f"cannot read file: {exc.strerror or exc}")
+        return
+    if fmt == "feed":
+        yield from _read_feed(path, data)
+        return
+    try:
+        text = normalise_text(decode_bytes(data))
+    except DecodeFailure as exc:
+        yield IngestProblem(str(path), exc.code, exc.message)
+        return
+    if fmt == "txt":
+        yield _txt_item(path, text)
+    else:
+        yield _html_item(path, text)
+
+
+# --- plain text -------------------------------------------------------------------
+
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,\s|^\S.*\((?:Reuters|AP|AFP|[A-Z][\w ]+)\)\s*[-\u2013\u2014]")
+
+
+def looks_like_headline(line: str) -> bool:
+    """A first line that reads as a headline: short, no final full stop, not a dateline."""
+    s = line.strip()
+    if not s or len(s) > 200 or len(s.split()) > 25:
+        return False
+    if s.endswith((".", ",", ";", ":")) and not s.endswith("..."):
+        return False
+    if _DATELINE.match(s):
+        return False
+    return any(ch.isalpha() for ch in s)
+
+
+def split_title(text: str) -> tuple[str | None, str]:
+    """Split off a first line that reads as a headline; returns (title, body)."""
+    stripped = text.lstrip("\n")
+    first, sep, rest = stripped.partition("\n")
+    if sep and rest.strip() and looks_like_headline(first):
+        return first.strip(), rest.lstrip("\n")
+    return None, text
+
+
+def _txt_item(path: Path, text: str) -> RawItem:
+    title, body = split_title(text)
+    return RawItem(source=str(path), fmt="txt", text=body, article_id=_clean_id(path.stem), title=title)
+
+
+# --- HTML ----------------------------------------------------------------------------
+
+
+def _html_item(path: Path, html: str) -> Item:
+    import trafilatura  # heavy; only needed for HTML
+
+    try:
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    except Exception as exc:  # trafilatura raises many types on hostile markup
+        return IngestProblem(str(path), "E113", f"HTML could not be parsed: {type(exc).__name__}")
+    text = normalise_text(doc.text or "") if doc is not None else ""
+    if not text.strip():
+        return IngestProblem(str(path), "E113", "no article text found in the HTML page")
+    title = (doc.title or "").strip() or None
+    if title:
+        first, sep, rest = text.partition("\n")
+        if first.strip() == title and rest.strip():
+            text = rest
+    published = None
+    if doc.date:
+        try:
+            published = parse_date_value(doc.date)
+        except ValueError:
+            published = None
+    return RawItem(
+        source=str(path),
+        fmt="html",
+        text=text,
+        article_id=_clean_id(path.stem),
+        title=title,
+        url=doc.url or None,
+        outlet=(doc.sitename or "").strip() or None,
+        published=published,
+    )
+
+
+# --- JSON Lines and CSV -------------------------------------------------------------------
+
+
+def _read_records(path: Path, fmt: str, max_bytes: int) -> Iterator[Item]:
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield IngestProblem(str(path), "E101", f"cannot read file: {exc.strerror or exc}")
+        return
+    with handle:
+        if fmt == "jsonl":
+            yield from _jsonl(path, handle, max_bytes)
+        else:
+            yield from _csv(path, handle, max_bytes)
+
+
+def _bounded_lines(handle: io.BufferedReader, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """Yield (line number, bytes) with lines longer than max_bytes as (n, None)."""
+    n = 0
+    while True:
+        line = handle.readline(max_bytes + 1)
+        if not line:
+            return
+        n += 1
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while True:  # skip the rest of the oversized line
+                more = handle.readline(1 << 20)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield n, None
+        else:
+            yield n, line
+
+
+def _jsonl(path: Path, handle: io.BufferedReader, max_bytes: int) -> Iterator[Item]:
+    seen_any = False
+    for n, line in _bounded_lines(handle, max_bytes):
+        where = f"{path}#line {n}"
+        if line is None:
+            yield IngestProblem(where, "E105", f"line is over the limit of {max_bytes:,} bytes")
+            continue
+        if not line.strip():
+            continue
+        seen_any = True
+        try:
+            obj = json.loads(line.decode("utf-8-sig" if n == 1 else "utf-8"))
+        except UnicodeDecodeError:
+            yield IngestProblem(where, "E104", "line is not valid UTF-8")
+            continue
+        except json.JSONDecodeError as exc:
+            yield IngestProblem(where, "E106", f"invalid JSON: {exc.msg} at column {exc.colno}")
+            continue
+        if not isinstance(obj, dict):
+            yield IngestProblem(where, "E106", f"expected a JSON object, got {type(obj).__name__}")
+            continue
+        yield _record_item(where, "jsonl", obj)
+    if not seen_any:
+        yield IngestProblem(str(path), "E103", "file has no records")
+
+
+def _csv(path: Path, handle: io.BufferedReader, max_bytes: int) -> Iterator[Item]:
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    csv.field_size_limit(max_bytes)
+    reader = csv.DictReader(text)
+    try:
+        header = reader.fieldnames
+    except (UnicodeDecodeError, csv.Error) as exc:
+        yield IngestProblem(str(path), "E107", f"cannot read CSV header: {exc}")
+        return
+    if not header:
+        yield IngestProblem(str(path), "E103", "file has no header and no records")
+        return
+    if "text" not in header:
+        yield IngestProblem(str(path), "E107", f"CSV header has no 'text' column (columns: {', '.join(header)})")
+        return
+    n = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except UnicodeDecodeError:
+            yield IngestProblem(f"{path}#row {n + 1}", "E104", "CSV is not valid UTF-8 from here on; rest of file skipped")
+            return
+        except csv.Error as exc:
+            yield IngestProblem(f"{path}#row {n + 1}", "E107", f"malformed CSV: {exc}; rest of file skipped")
+            return
+        n += 1
+        where = f"{path}#row {n}"
+        if None in row:
+            yield IngestProblem(where, "E107", f"row has {len(header) + len(row[None])} fields, header has {len(header)}")
+            continue
+        yield _record_item(where, "csv", row)
+    if n == 0:
+        yield IngestProblem(str(path), "E103", "file has a header but no records")
+
+
+def _record_item(where: str, fmt: str, obj: dict[str, object]) -> Item:
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return IngestProblem(where, "E109", "record has no 'text' (or it is empty)")
+    fields = {k: obj.get(k) for k in _FIELDS}
+    for key in ("id", "title", "url", "outlet", "published"):
+        value = fields[key]
+        if value is not None and not isinstance(value, (str, int)):
+            return IngestProblem(where, "E106", f"field {key!r} must be a string, got {type(value).__name__}")
+    published = None
+    if fields["published"] not in (None, ""):
+        try:
+            published = parse_date_value(str(fields["published"]))
+        except ValueError:
+            return IngestProblem(where, "E112", f"published {fields['published']!r} is not a date (want YYYY-MM-DD)")
+    text = normalise_text(text)
+    raw_id = str(fields["id"]).strip() if fields["id"] not in (None, "") else ""
+    return RawItem(
+        source=where,
+        fmt=fmt,
+        text=text,
+        article_id=_clean_id(raw_id) if raw_id else content_id(text),
+        title=_opt(fields["title"]),
+        url=_opt(fields["url"]),
+        outlet=_opt(fields["outlet"]),
+        published=published,
+    )
+
+
+# --- RSS and Atom ----------------------------------------------------------------------------
+
+
+def _read_feed(path: Path, data: bytes) -> Iterator[Item]:
+    import feedparser
+
+    if not data.strip():
+        yield IngestProblem(str(path), "E103", "file is empty")
+        return
+    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    entries = parsed.get("entries") or []
+    if parsed.get("bozo") and not entries:
+        reason = parsed.get("bozo_exception")
+        yield IngestProblem(str(path), "E108", f"not a readable RSS/Atom feed: {reason}")
+        return
+    if not entries:
+        yield IngestProblem(str(path), "E108", "feed has no items")
+        return
+    outlet = (parsed.get("feed", {}).get("title") or "").strip() or None
+    for n, entry in enumerate(entries, 1):
+        yield feed_entry_item(f"{path}#item {n}", entry, outlet)
+
+
+def feed_entry_item(where: str, entry: dict, outlet: str | None) -> Item:
+    """One feed entry (a feedparser dict) as a RawItem."""
+    html = ""
+    for content in entry.get("content") or []:
+        if content.get("value"):
+            html = content["value"]
+            break
+    html = html or entry.get("summary") or entry.get("description") or ""
+    text = normalise_text(html_fragment_to_text(html))
+    if not text.strip():
+        return IngestProblem(where, "E109", "feed item has no text")
+    published = None
+    for key in ("published_parsed", "updated_parsed"):
+        stamp = entry.get(key)
+        if stamp:
+            published = date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
+            break
+    ident = entry.get("id") or entry.get("link") or ""
+    return RawItem(
+        source=where,
+        fmt="feed",
+        text=text,
+        article_id=_clean_id(ident) if ident else content_id(text),
+        title=_opt(entry.get("title")),
+        url=_opt(entry.get("link")),
+        outlet=outlet,
+        published=published,
+    )
+
+
+_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article")
+
+
+def html_fragment_to_text(fragment: str) -> str:
+    """Text of an HTML fragment with one line per block; scripts and styles dropped."""
+    if "<" not in fragment:
+        return fragment
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except Exception:  # lxml raises ParserError and ValueError on junk
+        return re.sub(r"<[^>]*>", " ", fragment)
+    for bad in root.xpath("//script|//style|//noscript|//iframe"):
+        bad.drop_tree()
+    for el in root.iter(*_BLOCK_TAGS):
+        el.tail = "\n\n" + (el.tail or "")
+    text = root.text_content()
+    return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+", " ", text)).strip()
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def parse_date_value(value: str) -> date:
+    """A publication date from metadata: YYYY-MM-DD or an ISO 8601 timestamp."""
+    s = value.strip()
+    try:
+        return date.fromisoformat(s[:10])
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(s.replace("Z", "+00:00")).date()
+    except ValueError:
+        raise ValueError(f"not a date: {value!r}") from None
+
+
+def content_id(text: str) -> str:
+    return "sha-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _clean_id(value: str) -> str:
+    return _ID_BAD.sub(" ", value).strip()[:300]
+
+
+def _opt(value: object) -> str | None:
+    if value is None:
+        return None
+    s = str(value).strip()
+    return s or None

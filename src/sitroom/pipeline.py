@@ -1,0 +1,252 @@
+"""The orchestrator: read -> clean -> parse -> code -> store, streaming.
+
+Items flow through in constant memory: readers yield one item at a time,
+spaCy parses them through ``nlp.pipe`` in batches, and results are written
+to the store every ``write_every`` articles in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .actors import ActorDictionary, load_actor_dictionary
+from .coding import Coder, Lexicon, load_lexicon
+from .ingest.clean import clean
+from .ingest.dates import publication_date_from_text
+from .ingest.readers import DEFAULT_MAX_BYTES, iter_items
+from .nlp import MAX_CHARS, load_nlp
+from .records import Article, Event, IngestProblem, RawItem, Sentence
+from .store import Store
+
+__all__ = ["CodedArticle", "IngestOptions", "IngestReport", "Pipeline"]
+
+log = logging.getLogger(__name__)
+
+_KEEP_PROBLEMS = 1000  # problems kept in the report; all are counted and stored
+
+
+@dataclass(slots=True, frozen=True)
+class IngestOptions:
+    outlet: str | None = None  # for items whose source gives none
+    published: date | None = None  # for items whose metadata gives none
+    max_bytes: int = DEFAULT_MAX_BYTES
+    batch_size: int = 32  # documents per nlp.pipe batch
+    write_every: int = 256  # articles per store transaction
+
+
+@dataclass(slots=True)
+class IngestReport:
+    run_id: str
+    files: int = 0
+    articles: int = 0
+    unchanged: int = 0
+    sentences: int = 0
+    events: int = 0
+    problems: list[IngestProblem] = field(default_factory=list)
+    problem_counts: Counter = field(default_factory=Counter)  # code -> count
+    skipped_files: int = 0  # non-article files in folders
+
+    @property
+    def failed(self) -> int:
+        return sum(n for (code, failure), n in self.problem_counts.items() if failure)
+
+    def note(self, problem: IngestProblem) -> None:
+        self.problem_counts[(problem.code, problem.failure)] += 1
+        if not problem.failure:
+            self.skipped_files += 1
+        if len(self.problems) < _KEEP_PROBLEMS:
+            self.problems.append(problem)
+
+
+@dataclass(slots=True, frozen=True)
+class CodedArticle:
+    article: Article
+    sentences: tuple[Sentence, ...]
+    events: tuple[Event, ...]
+
+
+ProgressFn = Callable[[str, IngestReport], None]
+
+
+class Pipeline:
+    """Loads the model, dictionaries and lexicon once; codes many articles."""
+
+    def __init__(
+        self,
+        actor_files: Iterable[str | Path] = (),
+        lexicon_files: Iterable[str | Path] = (),
+        *,
+        actors: ActorDictionary | None = None,
+        lexicon: Lexicon | None = None,
+    ) -> None:
+        self.nlp = load_nlp()
+        self.actors = actors or load_actor_dictionary(actor_files)
+        self.lexicon = lexicon or load_lexicon(lexicon_files)
+        self.coder = Coder(self.nlp, self.actors, self.lexicon)
+
+    # --- one item ----------------------------------------------------------------------------
+
+    def prepare(self, item: RawItem, options: IngestOptions = IngestOptions()) -> Article | IngestProblem:
+        """Clean an item and settle its metadata; no parsing yet."""
+        raw = f"{item.title}\n\n{item.text}" if item.title else item.text
+        if len(item.text) > MAX_CHARS:
+            return IngestProblem(item.source, "E105", f"article text is {len(item.text):,} characters, over the limit of {MAX_CHARS:,}")
+        cleaned = clean(item.text)
+        if not cleaned.text.strip():
+            what = "nothing but scraper dirt" if cleaned.removals else "no text"
+            return IngestProblem(item.source, "E103", f"article has {what} after cleaning")
+        published, published_from = item.published, "metadata" if item.published else None
+        if published is None and options.published is not None:
+            published, published_from = options.published, "option"
+        if published is None:
+            captions = (r.text for r in cleaned.removals if r.rule == "photo")
+            published = publication_date_from_text(item.text, captions)
+            published_from = "text" if published else None
+        return Article(
+            article_id=item.article_id or "sha-" + hashlib.sha256(raw.encode()).hexdigest()[:16],
+            source=item.source,
+            fmt=item.fmt,
+            title=item.title,
+            url=item.url,
+            outlet=item.outlet or options.outlet,
+            published=published,
+            published_from=published_from,
+            raw_text=raw,
+            text=cleaned.text,
+            content_hash=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
+            removals=cleaned.removals,
+        )
+
+    def code_article(self, article: Article, doc=None) -> CodedArticle:
+        doc = doc if doc is not None else self.nlp(article.text)
+        sentences = tuple(
+            Sentence(article.article_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents)
+        )
+        events = tuple(self.coder.code_doc(doc, article.article_id, article.published))
+        return CodedArticle(article, sentences, events)
+
+    def code_text(self, text: str, *, published: date | None = None, article_id: str = "text") -> CodedArticle:
+        """Code one piece of text (``sitroom code``): cleaned, parsed and coded, not stored."""
+        item = RawItem(source="<text>", fmt="text", text=text, article_id=article_id)
+        prepared = self.prepare(item, IngestOptions(published=published))
+        if isinstance(prepared, IngestProblem):
+            raise ValueError(prepared.message)
+        return self.code_article(prepared)
+
+    # --- a batch -------------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        store: Store,
+        options: IngestOptions = IngestOptions(),
+        progress: ProgressFn | None = None,
+    ) -> IngestReport:
+        """Ingest every article under ``paths`` into ``store``."""
+        report = IngestReport(run_id=uuid.uuid4().hex[:12])
+        pending: dict[str, str] = {}  # id -> hash of articles parsed but not yet written
+        problems: list[IngestProblem] = []
+        items = self._watch_files(iter_items(paths, max_bytes=options.max_bytes), report, progress)
+        articles = self._new_articles(items, store, options, report, pending, problems)
+        buffer: list[CodedArticle] = []
+        docs = self.nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=options.batch_size)
+        for doc, article in docs:
+            buffer.append(self.code_article(article, doc))
+            if len(buffer) >= options.write_every:
+                self._flush(store, buffer, problems, report, pending)
+        self._flush(store, buffer, problems, report, pending)
+        if progress:
+            progress("", report)
+        return report
+
+    def _watch_files(self, items: Iterator[RawItem | IngestProblem], report: IngestReport, progress: ProgressFn | None):
+        current = None
+        for item in items:
+            path = item.source.split("#", 1)[0]
+            if path != current:
+                current = path
+                report.files += 1
+                if progress:
+                    progress(path, report)
+            yield item
+
+    def _new_articles(
+        self,
+        items: Iterator[RawItem | IngestProblem],
+        store: Store,
+        options: IngestOptions,
+        report: IngestReport,
+        pending: dict[str, str],
+        problems: list[IngestProblem],
+    ) -> Iterator[Article]:
+        """Prepared articles that are not stored yet, checked against the store in chunks."""
+        while True:
+            chunk = list(itertools.islice(items, 128))
+            if not chunk:
+                return
+            prepared: list[Article] = []
+            for item in chunk:
+                result = item if isinstance(item, IngestProblem) else self.prepare(item, options)
+                if isinstance(result, IngestProblem):
+                    self._problem(result, report, problems)
+                else:
+                    prepared.append(result)
+            stored = store.stored_hashes([a.article_id for a in prepared])
+            for article in prepared:
+                known = stored.get(article.article_id) or pending.get(article.article_id)
+                if known == article.content_hash:
+                    report.unchanged += 1
+                    continue
+                if known is not None:
+                    self._problem(
+                        IngestProblem(
+                            article.source,
+                            "E110",
+                            f"article id {article.article_id!r} is already stored with different content; "
+                            "kept the stored version (give this article another id to keep both)",
+                        ),
+                        report,
+                        problems,
+                    )
+                    continue
+                pending[article.article_id] = article.content_hash
+                yield article
+
+    def _problem(self, problem: IngestProblem, report: IngestReport, problems: list[IngestProblem]) -> None:
+        if problem.failure:
+            log.info("%s", problem)
+        report.note(problem)
+        problems.append(problem)
+
+    def _flush(
+        self,
+        store: Store,
+        buffer: list[CodedArticle],
+        problems: list[IngestProblem],
+        report: IngestReport,
+        pending: dict[str, str],
+    ) -> None:
+        if buffer:
+            store.write_batch(
+                [c.article for c in buffer],
+                [s for c in buffer for s in c.sentences],
+                [e for c in buffer for e in c.events],
+                {c.article.article_id: (len(c.sentences), len(c.events)) for c in buffer},
+            )
+            for c in buffer:
+                report.articles += 1
+                report.sentences += len(c.sentences)
+                report.events += len(c.events)
+                pending.pop(c.article.article_id, None)
+            buffer.clear()
+        if problems:
+            store.add_problems(problems, report.run_id)
+            problems.clear()

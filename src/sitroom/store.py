@@ -1,0 +1,314 @@
+"""The one class that owns the DuckDB store: schema, migrations, bulk writes
+and the queries the rest of Sitroom reads through.
+
+Writes go in batches through Arrow tables (``INSERT ... SELECT``), one
+transaction per batch, so a failure never leaves half an article behind.
+An article is keyed by its id; re-ingesting the same id with the same
+content hash is a no-op, and the same id with different content is refused
+(E110) rather than overwriting what is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from .errors import StoreError
+from .records import Article, Event, IngestProblem, Sentence
+
+__all__ = ["DEFAULT_DB", "PUBLIC_EVENT_COLUMNS", "SCHEMA_VERSION", "Store", "default_db_path"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DB = "sitroom.duckdb"
+
+_ACTOR_STRUCT = "STRUCT(text VARCHAR, name VARCHAR, country VARCHAR, sector VARCHAR)[]"
+_MIGRATIONS: list[tuple[int, list[str]]] = [
+    (
+        1,
+        [
+            "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+            """CREATE TABLE articles (
+                article_id VARCHAR PRIMARY KEY, source VARCHAR, format VARCHAR, title VARCHAR,
+                url VARCHAR, outlet VARCHAR, published DATE, published_from VARCHAR,
+                raw_text VARCHAR, text VARCHAR, content_hash VARCHAR, ingested_at TIMESTAMPTZ,
+                n_sentences INTEGER, n_events INTEGER)""",
+            "CREATE TABLE removals (article_id VARCHAR, line INTEGER, rule VARCHAR, text VARCHAR)",
+            """CREATE TABLE sentences (
+                article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER,
+                text VARCHAR)""",
+            f"""CREATE TABLE events (
+                event_id VARCHAR PRIMARY KEY, article_id VARCHAR, sentence_index INTEGER,
+                trigger VARCHAR, span_start INTEGER, span_end INTEGER, event_type VARCHAR,
+                mode VARCHAR, contexts VARCHAR[], cameo_code VARCHAR, quad_class TINYINT,
+                intensity DOUBLE, actor {_ACTOR_STRUCT}, recipient {_ACTOR_STRUCT})""",
+            """CREATE TABLE actors (
+                event_id VARCHAR, role VARCHAR, position INTEGER, text VARCHAR, name VARCHAR,
+                country VARCHAR, sector VARCHAR)""",
+            """CREATE TABLE ingest_errors (
+                run_id VARCHAR, at TIMESTAMPTZ, source VARCHAR, code VARCHAR, message VARCHAR,
+                failure BOOLEAN)""",
+        ],
+    ),
+]
+SCHEMA_VERSION = _MIGRATIONS[-1][0]
+
+PUBLIC_EVENT_COLUMNS = (
+    "event_id", "article_id", "outlet", "url", "published", "sentence_index", "sentence", "trigger", "span",
+    "event_type", "mode", "contexts", "cameo_code", "quad_class", "intensity", "actor", "recipient",
+)  # fmt: skip
+_PUBLIC_EVENTS_SQL = """
+    SELECT e.event_id, e.article_id, a.outlet, a.url, a.published, e.sentence_index, s.text AS sentence,
+           e.trigger, [e.span_start, e.span_end] AS span, e.event_type, e.mode, e.contexts, e.cameo_code,
+           e.quad_class, e.intensity, e.actor, e.recipient
+    FROM events e
+    JOIN articles a USING (article_id)
+    LEFT JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
+    ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index, e.span_start
+"""
+
+_ACTOR_TYPE = pa.list_(
+    pa.struct([("text", pa.string()), ("name", pa.string()), ("country", pa.string()), ("sector", pa.string())])
+)
+
+
+def default_db_path() -> str:
+    """``$SITROOM_DB`` if set, else ``./sitroom.duckdb``."""
+    return os.environ.get("SITROOM_DB") or DEFAULT_DB
+
+
+class Store:
+    """Owns one DuckDB database file. Use as a context manager."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
+        self.path = str(path or default_db_path())
+        if read_only and self.path != ":memory:" and not Path(self.path).exists():
+            raise StoreError(f"no store at {self.path} (run 'sitroom ingest' first, or pass --db)")
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from None
+        self.read_only = read_only
+        self._migrate()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # --- schema -------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"store {self.path} has schema version {version}, newer than this Sitroom ({SCHEMA_VERSION}); upgrade Sitroom"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            raise StoreError(f"store {self.path} needs migrating to schema {SCHEMA_VERSION}; open it once for writing")
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for target, statements in _MIGRATIONS:
+                if target <= version:
+                    continue
+                for sql in statements:
+                    self.con.execute(sql)
+                self.con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)]
+                )
+                log.info("migrated %s to schema %d", self.path, target)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    # --- writes ---------------------------------------------------------------------------
+
+    def stored_hashes(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """content_hash of those of ``article_ids`` already stored."""
+        if not article_ids:
+            return {}
+        ids = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
+        self.con.register("_ids", ids)
+        try:
+            rows = self.con.execute(
+                "SELECT a.article_id, a.content_hash FROM articles a JOIN _ids USING (article_id)"
+            ).fetchall()
+        finally:
+            self.con.unregister("_ids")
+        return dict(rows)
+
+    def write_batch(
+        self,
+        articles: Sequence[Article],
+        sentences: Sequence[Sentence],
+        events: Sequence[Event],
+        counts: dict[str, tuple[int, int]] | None = None,
+    ) -> None:
+        """Store parsed articles with their sentences and events, all or nothing."""
+        if not articles:
+            return
+        counts = counts or {}
+        now = datetime.now(timezone.utc)
+        tables = {
+            "articles": pa.table(
+                {
+                    "article_id": [a.article_id for a in articles],
+                    "source": [a.source for a in articles],
+                    "format": [a.fmt for a in articles],
+                    "title": [a.title for a in articles],
+                    "url": [a.url for a in articles],
+                    "outlet": [a.outlet for a in articles],
+                    "published": pa.array([a.published for a in articles], pa.date32()),
+                    "published_from": [a.published_from for a in articles],
+                    "raw_text": [a.raw_text for a in articles],
+                    "text": [a.text for a in articles],
+                    "content_hash": [a.content_hash for a in articles],
+                    "ingested_at": pa.array([now] * len(articles), pa.timestamp("us", tz="UTC")),
+                    "n_sentences": pa.array([counts.get(a.article_id, (0, 0))[0] for a in articles], pa.int32()),
+                    "n_events": pa.array([counts.get(a.article_id, (0, 0))[1] for a in articles], pa.int32()),
+                }
+            ),
+            "removals": pa.table(
+                {
+                    "article_id": pa.array([a.article_id for a in articles for _ in a.removals], pa.string()),
+                    "line": pa.array([r.line for a in articles for r in a.removals], pa.int32()),
+                    "rule": pa.array([r.rule for a in articles for r in a.removals], pa.string()),
+                    "text": pa.array([r.text for a in articles for r in a.removals], pa.string()),
+                }
+            ),
+            "sentences": pa.table(
+                {
+                    "article_id": pa.array([s.article_id for s in sentences], pa.string()),
+                    "sentence_index": pa.array([s.index for s in sentences], pa.int32()),
+                    "start_char": pa.array([s.start for s in sentences], pa.int32()),
+                    "end_char": pa.array([s.end for s in sentences], pa.int32()),
+                    "text": pa.array([s.text for s in sentences], pa.string()),
+                }
+            ),
+            "events": _events_table(events),
+            "actors": _actors_table(events),
+        }
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for name, table in tables.items():
+                if table.num_rows == 0:
+                    continue
+                view = f"_batch_{name}"
+                self.con.register(view, table)
+                try:
+                    self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
+                finally:
+                    self.con.unregister(view)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def add_problems(self, problems: Iterable[IngestProblem], run_id: str) -> None:
+        rows = list(problems)
+        if not rows:
+            return
+        now = datetime.now(timezone.utc)
+        table = pa.table(
+            {
+                "run_id": pa.array([run_id] * len(rows), pa.string()),
+                "at": pa.array([now] * len(rows), pa.timestamp("us", tz="UTC")),
+                "source": pa.array([p.source for p in rows], pa.string()),
+                "code": pa.array([p.code for p in rows], pa.string()),
+                "message": pa.array([p.message for p in rows], pa.string()),
+                "failure": pa.array([p.failure for p in rows], pa.bool_()),
+            }
+        )
+        self.con.register("_batch_errors", table)
+        try:
+            self.con.execute("INSERT INTO ingest_errors BY NAME SELECT * FROM _batch_errors")
+        finally:
+            self.con.unregister("_batch_errors")
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for table in ("articles", "sentences", "events", "actors", "removals", "ingest_errors"):
+            out[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return out
+
+    def iter_public_events(self, batch_rows: int = 2048) -> Iterator[dict]:
+        """Events in the public JSONL schema, streamed in batches."""
+        reader = self.con.execute(_PUBLIC_EVENTS_SQL).fetch_record_batch(batch_rows)
+        for batch in reader:
+            yield from batch.to_pylist()
+
+    def copy_public_events(self, path: str, fmt: str) -> int:
+        """Write the public event table to a Parquet file with DuckDB's own writer."""
+        if fmt != "parquet":
+            raise ValueError(f"copy_public_events supports parquet, not {fmt}")
+        escaped = path.replace("'", "''")
+        self.con.execute(f"COPY ({_PUBLIC_EVENTS_SQL}) TO '{escaped}' (FORMAT parquet)")
+        return self.con.execute("SELECT count(*) FROM events").fetchone()[0]
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        return self.con.execute(sql, list(params)).fetchall()
+
+
+def _events_table(events: Sequence[Event]) -> pa.Table:
+    return pa.table(
+        {
+            "event_id": pa.array([e.event_id for e in events], pa.string()),
+            "article_id": pa.array([e.article_id for e in events], pa.string()),
+            "sentence_index": pa.array([e.sentence_index for e in events], pa.int32()),
+            "trigger": pa.array([e.trigger for e in events], pa.string()),
+            "span_start": pa.array([e.span_start for e in events], pa.int32()),
+            "span_end": pa.array([e.span_end for e in events], pa.int32()),
+            "event_type": pa.array([e.event_type for e in events], pa.string()),
+            "mode": pa.array([e.mode for e in events], pa.string()),
+            "contexts": pa.array([list(e.contexts) for e in events], pa.list_(pa.string())),
+            "cameo_code": pa.array([e.cameo_code for e in events], pa.string()),
+            "quad_class": pa.array([e.quad_class for e in events], pa.int8()),
+            "intensity": pa.array([e.intensity for e in events], pa.float64()),
+            "actor": pa.array([[a.as_dict() for a in e.actor] for e in events], _ACTOR_TYPE),
+            "recipient": pa.array([[a.as_dict() for a in e.recipient] for e in events], _ACTOR_TYPE),
+        }
+    )
+
+
+def _actors_table(events: Sequence[Event]) -> pa.Table:
+    rows = [
+        (e.event_id, role, pos, a)
+        for e in events
+        for role, refs in (("actor", e.actor), ("recipient", e.recipient))
+        for pos, a in enumerate(refs)
+    ]
+    return pa.table(
+        {
+            "event_id": pa.array([r[0] for r in rows], pa.string()),
+            "role": pa.array([r[1] for r in rows], pa.string()),
+            "position": pa.array([r[2] for r in rows], pa.int32()),
+            "text": pa.array([r[3].text for r in rows], pa.string()),
+            "name": pa.array([r[3].name for r in rows], pa.string()),
+            "country": pa.array([r[3].country for r in rows], pa.string()),
+            "sector": pa.array([r[3].sector for r in rows], pa.string()),
+        }
+    )
