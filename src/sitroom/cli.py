@@ -22,7 +22,7 @@ from .store import Store, default_db_path
 
 app = typer.Typer(
     help="Sitroom: crisis news articles in, sourced PLOVER events out.",
-    no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -59,6 +59,7 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
@@ -66,6 +67,19 @@ def _main(
     if version:
         out.print(f"sitroom {__version__}")
         raise typer.Exit(0)
+    if ctx.invoked_subcommand is None:
+        out.print(ctx.get_help())
+        raise typer.Exit(0)
+
+
+def _pipeline(actors: list[Path] | None):
+    """The pipeline, or a clean exit naming the bad dictionary file and line."""
+    from .pipeline import Pipeline
+
+    try:
+        return Pipeline(actor_files=actors or ())
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command()
@@ -84,15 +98,15 @@ def ingest(
 
     Exit code 0 when every item was stored (or was already stored), 1 when any item failed.
     """
-    from .pipeline import IngestOptions, Pipeline
+    from .pipeline import IngestOptions
 
     options = IngestOptions(outlet=outlet, published=_parse_day(published), max_bytes=max_bytes)
+    pipeline = _pipeline(actors)
     try:
         store = Store(_db(db))
     except SitroomError as exc:
         raise _fail(str(exc)) from None
     with store:
-        pipeline = Pipeline(actor_files=actors or ())
         total = count_files(paths)
         show = progress and err.is_terminal
         bar = Progress(
@@ -171,14 +185,12 @@ def code(
     actors: ActorsOption = None,
 ) -> None:
     """Code one text and print its events (nothing is stored)."""
-    from .pipeline import Pipeline
-
     if format not in ("table", "jsonl"):
         raise typer.BadParameter("choose table or jsonl", param_hint="--format")
     if text == "-":
         text = sys.stdin.read()
     day = _parse_day(published)
-    pipeline = Pipeline(actor_files=actors or ())
+    pipeline = _pipeline(actors)
     try:
         coded = pipeline.code_text(text, published=day)
     except ValueError as exc:
@@ -260,7 +272,7 @@ def errors(
         raise _fail(str(exc)) from None
     with store:
         rows = store.query(
-            "SELECT at, source, code, message, failure FROM ingest_errors ORDER BY at DESC, source LIMIT ?", [limit]
+            "SELECT logged_at, source, code, message, failure FROM ingest_errors ORDER BY logged_at DESC, source LIMIT ?", [limit]
         )
     if not rows:
         out.print("no ingest problems recorded")

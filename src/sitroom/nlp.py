@@ -5,9 +5,12 @@ from __future__ import annotations
 import functools
 import logging
 
-from spacy.language import Language
+from collections.abc import Iterator
 
-__all__ = ["MODEL_PACKAGE", "load_nlp"]
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+__all__ = ["MODEL_PACKAGE", "load_nlp", "sentences"]
 
 log = logging.getLogger(__name__)
 
@@ -27,5 +30,25 @@ def load_nlp() -> Language:
         ) from exc
     nlp = model.load()
     nlp.max_length = MAX_CHARS
+    nlp.add_pipe("sitroom_paragraphs", before="parser")
     log.debug("loaded %s with %s", MODEL_PACKAGE, nlp.pipe_names)
     return nlp
+
+
+@Language.component("sitroom_paragraphs")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: wire copy never runs a sentence across
+    paragraphs, and datelines or caption lines must not glue to the lead."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+def sentences(doc: Doc) -> Iterator[Span]:
+    """The doc's sentences without surrounding whitespace; blank ones skipped.
+    Sentence indices everywhere in Sitroom count what this yields."""
+    for sent in doc.sents:
+        words = [t for t in sent if not t.is_space]
+        if words:
+            yield doc[words[0].i : words[-1].i + 1]

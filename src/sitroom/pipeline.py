@@ -20,9 +20,9 @@ from pathlib import Path
 from .actors import ActorDictionary, load_actor_dictionary
 from .coding import Coder, Lexicon, load_lexicon
 from .ingest.clean import clean
-from .ingest.dates import publication_date_from_text
+from .ingest.dates import outlet_from_dateline, publication_date_from_text
 from .ingest.readers import DEFAULT_MAX_BYTES, iter_items
-from .nlp import MAX_CHARS, load_nlp
+from .nlp import MAX_CHARS, load_nlp, sentences
 from .records import Article, Event, IngestProblem, RawItem, Sentence
 from .store import Store
 
@@ -116,7 +116,7 @@ class Pipeline:
             fmt=item.fmt,
             title=item.title,
             url=item.url,
-            outlet=item.outlet or options.outlet,
+            outlet=item.outlet or options.outlet or outlet_from_dateline(cleaned.text),
             published=published,
             published_from=published_from,
             raw_text=raw,
@@ -127,11 +127,11 @@ class Pipeline:
 
     def code_article(self, article: Article, doc=None) -> CodedArticle:
         doc = doc if doc is not None else self.nlp(article.text)
-        sentences = tuple(
-            Sentence(article.article_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents)
+        sents = tuple(
+            Sentence(article.article_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(sentences(doc))
         )
         events = tuple(self.coder.code_doc(doc, article.article_id, article.published))
-        return CodedArticle(article, sentences, events)
+        return CodedArticle(article, sents, events)
 
     def code_text(self, text: str, *, published: date | None = None, article_id: str = "text") -> CodedArticle:
         """Code one piece of text (``sitroom code``): cleaned, parsed and coded, not stored."""

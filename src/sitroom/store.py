@@ -52,7 +52,7 @@ _MIGRATIONS: list[tuple[int, list[str]]] = [
                 event_id VARCHAR, role VARCHAR, position INTEGER, text VARCHAR, name VARCHAR,
                 country VARCHAR, sector VARCHAR)""",
             """CREATE TABLE ingest_errors (
-                run_id VARCHAR, at TIMESTAMPTZ, source VARCHAR, code VARCHAR, message VARCHAR,
+                run_id VARCHAR, logged_at TIMESTAMPTZ, source VARCHAR, code VARCHAR, message VARCHAR,
                 failure BOOLEAN)""",
         ],
     ),
@@ -109,13 +109,10 @@ class Store:
     # --- schema -------------------------------------------------------------------------
 
     def schema_version(self) -> int:
-        exists = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-        ).fetchone()[0]
-        if not exists:
+        if not self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"):
             return 0
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        value = self.scalar("SELECT max(value) FROM meta WHERE key = 'schema_version'")
+        return int(value) if value is not None else 0
 
     def _migrate(self) -> None:
         version = self.schema_version()
@@ -234,7 +231,7 @@ class Store:
         table = pa.table(
             {
                 "run_id": pa.array([run_id] * len(rows), pa.string()),
-                "at": pa.array([now] * len(rows), pa.timestamp("us", tz="UTC")),
+                "logged_at": pa.array([now] * len(rows), pa.timestamp("us", tz="UTC")),
                 "source": pa.array([p.source for p in rows], pa.string()),
                 "code": pa.array([p.code for p in rows], pa.string()),
                 "message": pa.array([p.message for p in rows], pa.string()),
@@ -252,13 +249,15 @@ class Store:
     def counts(self) -> dict[str, int]:
         out = {}
         for table in ("articles", "sentences", "events", "actors", "removals", "ingest_errors"):
-            out[table] = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            out[table] = self.scalar(f"SELECT count(*) FROM {table}")
         return out
 
     def iter_public_events(self, batch_rows: int = 2048) -> Iterator[dict]:
         """Events in the public JSONL schema, streamed in batches."""
-        reader = self.con.execute(_PUBLIC_EVENTS_SQL).fetch_record_batch(batch_rows)
-        for batch in reader:
+        relation = self.con.sql(_PUBLIC_EVENTS_SQL)
+        # DuckDB 2 renamed the relation's record_batch() to to_arrow_reader().
+        reader_fn = getattr(relation, "to_arrow_reader", None) or relation.record_batch
+        for batch in reader_fn(batch_rows):
             yield from batch.to_pylist()
 
     def copy_public_events(self, path: str, fmt: str) -> int:
@@ -267,10 +266,16 @@ class Store:
             raise ValueError(f"copy_public_events supports parquet, not {fmt}")
         escaped = path.replace("'", "''")
         self.con.execute(f"COPY ({_PUBLIC_EVENTS_SQL}) TO '{escaped}' (FORMAT parquet)")
-        return self.con.execute("SELECT count(*) FROM events").fetchone()[0]
+        return self.scalar("SELECT count(*) FROM events")
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        """All rows of a query. Results are always drained: DuckDB refuses new
+        work on a connection while a result is half read."""
         return self.con.execute(sql, list(params)).fetchall()
+
+    def scalar(self, sql: str, params: Sequence[object] = ()) -> object:
+        rows = self.query(sql, params)
+        return rows[0][0] if rows else None
 
 
 def _events_table(events: Sequence[Event]) -> pa.Table:

@@ -59,10 +59,12 @@ def summarise(store: Store, top: int = 8) -> StoreSummary:
                GROUP BY 1 ORDER BY 3 DESC, 1"""
         ),
         highlights=[
-            dict(zip(("published", "outlet", "sentence", "event_type", "actor", "recipient"), row))
+            {
+                "published": row[0], "outlet": row[1], "sentence": row[2], "event_type": row[3],
+                "actor": [a["name"] for a in row[4]], "recipient": [r["name"] for r in row[5]],
+            }  # fmt: skip
             for row in q(
-                """SELECT a.published, a.outlet, s.text, e.event_type,
-                          list_transform(e.actor, x -> x.name), list_transform(e.recipient, x -> x.name)
+                """SELECT a.published, a.outlet, s.text, e.event_type, e.actor, e.recipient
                    FROM events e JOIN articles a USING (article_id)
                    JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
                    WHERE len(e.actor) > 0 AND len(e.recipient) > 0

@@ -23,9 +23,7 @@ from .dictionary import ActorDictionary, ActorEntry
 
 __all__ = ["ActorMatcher", "Mention"]
 
-_NAMED = ("country", "capital", "igo", "group", "person")
 _NATIONAL = ("country", "capital", "adjective", "igo")
-_MODIFIER_DEPS = ("amod", "poss", "compound", "nmod", "npadvmod")
 
 
 @dataclass(slots=True, frozen=True)
@@ -89,55 +87,77 @@ class ActorMatcher:
         return kept
 
     def resolve(self, tokens: list[Token], mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
-        """Actors named by the tokens of one argument phrase."""
-        token_set = {t.i for t in tokens}
-        inside = [m for i, m in sorted(mentions.items()) if i in token_set]
-        if not inside:
+        """Actors named by the tokens of one argument phrase.
+
+        Mentions are grouped by the word their modifier chain hangs from
+        ("Iranian" -> "Minister" -> "Amir-Abdollahian"; "French, German and
+        British" -> "counterparts"); coordination alone does not group
+        ("Hezbollah and Israel" are two actors). In a group, a known person or
+        group stands for the whole; else an agent noun gives its sector to each
+        nationality; else each nationality is an actor of its own.
+        """
+        if not tokens:
             return []
         doc = tokens[0].doc
-        roots = {m.start: _root(doc, m) for m in inside}
-        consumed: set[int] = set()
+        token_set = {t.i for t in tokens}
+        groups: dict[int, list[Mention]] = {}
+        for i, m in sorted(mentions.items()):
+            if i in token_set and not _is_relation_modifier(doc, m):
+                groups.setdefault(_anchor(doc[m.start : m.end].root, token_set), []).append(m)
         refs: list[ActorRef] = []
-        # People and groups absorb the nationality and titles that modify them.
-        for m in inside:
-            if m.kind in ("person", "group"):
-                for other in inside:
-                    if other is not m and _modifies(roots[other.start], roots[m.start]):
-                        consumed.add(other.start)
-        # Agent nouns combine with the nationalities that modify them.
-        for m in inside:
-            if m.kind != "agent" or m.start in consumed:
-                continue
-            for other in inside:
-                if other.kind in _NATIONAL and other.start not in consumed and _modifies(roots[other.start], roots[m.start]):
-                    consumed.add(other.start)
-                    country, _, _ = other.entry.resolve(on)
-                    words = _text(doc, other) + " " + _text(doc, m)
-                    refs.append(ActorRef(words, self.dictionary.country_name(country), country, m.sector))
-        for m in inside:
-            if m.start in consumed or m.kind == "agent":
-                continue
-            country, sector, _ = m.entry.resolve(on)
-            refs.append(ActorRef(_text(doc, m), m.entry.name, country, sector))
+        for members in groups.values():
+            refs.extend(self._group_refs(doc, members, on))
         return _dedup(refs)
 
+    def _group_refs(self, doc: Doc, members: list[Mention], on: date | None) -> list[ActorRef]:
+        named = [m for m in members if m.kind in ("person", "group")]
+        if named:
+            return [self._ref(doc, m, on) for m in named]
+        nationals = [m for m in members if m.kind in _NATIONAL]
+        agents = [m for m in members if m.kind == "agent"]
+        if not agents:
+            return [self._ref(doc, m, on) for m in nationals]
+        agent = agents[-1]  # the head noun of the group
+        out = []
+        for m in nationals:
+            country, _, _ = m.entry.resolve(on)
+            words = f"{_text(doc, m)} {_text(doc, agent)}"
+            out.append(ActorRef(words, self.dictionary.country_name(country), country, agent.sector))
+        return out
 
-def _root(doc: Doc, m: Mention) -> Token:
-    return doc[m.start : m.end].root
+    def _ref(self, doc: Doc, m: Mention, on: date | None) -> ActorRef:
+        country, sector, _ = m.entry.resolve(on)
+        return ActorRef(_text(doc, m), m.entry.name, country, sector)
 
 
-def _modifies(mod: Token, head: Token) -> bool:
-    """``mod`` attaches to ``head`` as a modifier, directly, through a
-    coordination ("French, German and British counterparts") or through "of"."""
-    tok = mod
-    for _ in range(8):
-        if tok.dep_ == "conj":
-            tok = tok.head
-            continue
-        if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ == "of":
-            return tok.head.head == head
-        return tok.head == head and tok.dep_ in _MODIFIER_DEPS + ("appos",)
-    return False
+_GROUPING_DEPS = frozenset(("amod", "poss", "compound", "nmod", "npadvmod", "appos"))
+
+
+def _anchor(tok: Token, phrase: set[int]) -> int:
+    """The token a mention's modifier chain hangs from, within the phrase.
+
+    Climbs modifier relations and "of" complements, and coordination on the
+    way to a modifier relation; a mention reached only through coordination
+    is its own anchor."""
+    top = cur = tok
+    for _ in range(12):
+        head = cur.head
+        if head.i == cur.i or head.i not in phrase:
+            break
+        if cur.dep_ == "conj":
+            cur = head
+        elif cur.dep_ in _GROUPING_DEPS:
+            cur = top = head
+        elif cur.dep_ == "pobj" and head.lower_ == "of" and head.head.i in phrase:
+            cur = top = head.head
+        else:
+            break
+    return top.i
+
+
+def _is_relation_modifier(doc: Doc, m: Mention) -> bool:
+    """"Iran-backed", "Tehran-based": the name modifies, it does not act."""
+    return m.end + 1 < len(doc) and doc[m.end].text == "-" and doc[m.end + 1].is_lower
 
 
 def _text(doc: Doc, m: Mention) -> str:

@@ -30,6 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..actors import ActorDictionary, ActorMatcher, Mention
+from ..nlp import sentences
 from ..records import ActorRef, Event
 from .lexicon import LexEntry, Lexicon
 
@@ -67,6 +68,8 @@ class Coder:
             pos = "VERB" if tok.pos_ == "VERB" else "NOUN" if tok.pos_ == "NOUN" else None
             if pos is None:
                 continue
+            if pos == "NOUN" and tok.dep_ in ("compound", "amod", "nmod"):
+                continue  # a noun modifying another ("aid workers", "protest leaders") is no event
             lemma = tok.lemma_.lower()
             if not self.lexicon.candidates(lemma, pos):
                 continue
@@ -74,7 +77,10 @@ class Coder:
             objects: dict[str, Token] = {}
             if pos == "VERB":
                 for c in tok.children:
-                    if c.dep_ in ("prt", "prep", "agent"):
+                    # A particle may stand apart ("pulled its troops out"); a preposition
+                    # or adverb counts only right after the verb ("called on Iran", not
+                    # "called Araghchi on Thursday").
+                    if c.dep_ == "prt" or (c.dep_ in ("prep", "agent", "advmod") and c.i == tok.i + 1):
                         particles.add(c.lower_)
                     elif c.dep_ in _OBJ:
                         objects[c.lemma_.lower()] = c
@@ -90,7 +96,7 @@ class Coder:
     def code_doc(self, doc: Doc, article_id: str, published: date | None) -> list[Event]:
         mentions = {m.start: m for m in self.matcher.find_mentions(doc)}
         events: list[Event] = []
-        for index, sent in enumerate(doc.sents):
+        for index, sent in enumerate(sentences(doc)):
             for trig in self.find_triggers(sent):
                 event = self._event(trig, doc, index, article_id, published, mentions)
                 if event is not None:
@@ -137,7 +143,7 @@ class Coder:
     def _verb_actor(self, verb: Token, mentions: dict[int, Mention], on: date | None, depth: int = 0) -> list[ActorRef]:
         if depth > 6:
             return []
-        passive = any(c.dep_ in _PASS_SUBJ or c.dep_ == "auxpass" for c in verb.children)
+        passive = any(c.dep_ in _PASS_SUBJ or c.dep_ in ("auxpass", "agent") for c in verb.children)
         if passive:
             for c in verb.children:
                 if c.dep_ == "agent":
@@ -183,6 +189,14 @@ class Coder:
         for c in verb.children:
             if c.dep_ in _PASS_SUBJ:
                 return self._resolve(c, mentions, on)
+        if verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children):
+            # A bare passive participle receives its head's subject or noun:
+            # "Urged by Egypt, Iran refused"; "Iran, urged by Egypt, refused".
+            if verb.dep_ == "acl":
+                return self._resolve(verb.head, mentions, on)
+            if verb.dep_ == "advcl":
+                subject = next((c for c in verb.head.children if c.dep_ in _SUBJ), None)
+                return self._resolve(subject, mentions, on) if subject is not None else []
         for c in verb.children:
             if c.dep_ in ("dobj", "obj", "dative") and c is not trig.object_token:
                 refs = self._resolve(c, mentions, on) or self._resolve(c, mentions, on, deep=True)
@@ -248,13 +262,13 @@ class Coder:
         while queue:
             tok = queue.pop(0)
             for c in tok.children:
-                if c.dep_ == "prep":
-                    for p in c.children:
-                        if p.dep_ == "pobj":
-                            refs = self.matcher.resolve(_phrase(p), mentions, on)
-                            if refs:
-                                return refs
-                            queue.append(p)
+                if c.dep_ in ("relcl", "acl", "advcl", "punct", "cc"):
+                    continue
+                if c.dep_ == "pobj":
+                    refs = self.matcher.resolve(_phrase(c), mentions, on)
+                    if refs:
+                        return refs
+                queue.append(c)
         return []
 
 

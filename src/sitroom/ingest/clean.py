@@ -183,8 +183,11 @@ def _strip_teasers(kept: list[str | None], lines: list[str], removals: list[Remo
     first_teaser = pos + 1
     if first_teaser >= len(live) or first_teaser == 0:
         return
+    gone = {i + 1 for i in live[first_teaser:]}
+    # The whole line goes as a teaser: its inline ad markers need no record of their own.
+    removals[:] = [r for r in removals if r.line not in gone]
     for i in live[first_teaser:]:
-        removals.append(Removal(i + 1, "teaser", kept[i].strip()))
+        removals.append(Removal(i + 1, "teaser", lines[i].strip()))
         kept[i] = None
 
 

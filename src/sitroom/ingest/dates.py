@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-__all__ = ["find_full_date", "publication_date_from_text"]
+__all__ = ["find_full_date", "outlet_from_dateline", "publication_date_from_text"]
 
 _MONTHS = {
     m: i
@@ -34,7 +34,7 @@ _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 _PATTERNS = (
     re.compile(r"\b" + _WEEKDAY + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
     re.compile(r"\b" + _WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b"),
+    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?!\d)"),
 )
 _STAMP_LINE = re.compile(r"^\W*(?:published|updated|posted|first published|last updated|date)\b", re.I)
 
@@ -73,4 +73,19 @@ def publication_date_from_text(body: str, captions: Iterable[str] = ()) -> date 
         found = find_full_date(caption[:500])
         if found:
             return found
+    return None
+
+
+_DATELINE_OUTLET = re.compile(
+    r"^[A-Z][A-Z .,'\u2019-]{1,40},\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})\s+"
+    r"\((?P<outlet>[A-Z][\w&'.\- ]{1,40})\)\s*[-\u2013\u2014]"
+)
+
+
+def outlet_from_dateline(body: str) -> str | None:
+    """The outlet named in a wire dateline: "TEHRAN, April 2 (Gulf Ledger) -"."""
+    for line in body.split("\n")[:5]:
+        m = _DATELINE_OUTLET.match(line.strip())
+        if m:
+            return m.group("outlet").strip()
     return None

@@ -30,9 +30,12 @@ def decode_bytes(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding)
+                text = data.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise DecodeFailure("E104", f"invalid {encoding} text: {exc.reason}") from None
+            if not text.strip():
+                raise DecodeFailure("E103", "file is empty")
+            return text
     if b"\x00" in data[:8192]:
         raise DecodeFailure("E102", "binary content (NUL bytes), not text")
     try:
@@ -42,13 +45,31 @@ def decode_bytes(data: bytes) -> str:
     best = from_bytes(data[:262144]).best()
     if best is None or best.encoding is None:
         raise DecodeFailure("E104", "not UTF-8 and no text encoding could be detected")
+    encoding = best.encoding
+    if encoding in _LATIN_SINGLE_BYTE and _decodes(data, "cp1252"):
+        # The detector cannot tell the Latin code pages apart on short English text
+        # (cp1250 and cp1252 score alike); Windows-1252 is by far the commonest.
+        encoding = "cp1252"
     try:
-        text = data.decode(best.encoding)
+        text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        raise DecodeFailure("E104", f"not decodable as detected encoding {best.encoding}") from None
+        raise DecodeFailure("E104", f"not decodable as detected encoding {encoding}") from None
     if _looks_binary(text):
         raise DecodeFailure("E102", "binary content, not text")
     return text
+
+
+_LATIN_SINGLE_BYTE = frozenset(
+    "cp1250 cp1252 cp1254 cp1257 latin_1 iso8859_2 iso8859_9 iso8859_15 iso8859_16 mac_roman mac_latin2".split()
+)
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _looks_binary(text: str) -> bool:

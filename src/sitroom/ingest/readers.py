@@ -224,6 +224,7 @@ def _jsonl(path: Path, handle: io.BufferedReader, max_bytes: int) -> Iterator[It
     for n, line in _bounded_lines(handle, max_bytes):
         where = f"{path}#line {n}"
         if line is None:
+            seen_any = True
             yield IngestProblem(where, "E105", f"line is over the limit of {max_bytes:,} bytes")
             continue
         if not line.strip():
@@ -237,6 +238,9 @@ def _jsonl(path: Path, handle: io.BufferedReader, max_bytes: int) -> Iterator[It
         except json.JSONDecodeError as exc:
             yield IngestProblem(where, "E106", f"invalid JSON: {exc.msg} at column {exc.colno}")
             continue
+        except RecursionError:
+            yield IngestProblem(where, "E106", "JSON nested too deeply")
+            continue
         if not isinstance(obj, dict):
             yield IngestProblem(where, "E106", f"expected a JSON object, got {type(obj).__name__}")
             continue
@@ -247,11 +251,20 @@ def _jsonl(path: Path, handle: io.BufferedReader, max_bytes: int) -> Iterator[It
 
 def _csv(path: Path, handle: io.BufferedReader, max_bytes: int) -> Iterator[Item]:
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    csv.field_size_limit(max_bytes)
-    reader = csv.DictReader(text)
+    previous_limit = csv.field_size_limit(max_bytes)
+    try:
+        yield from _csv_rows(path, csv.DictReader(text), max_bytes)
+    finally:
+        csv.field_size_limit(previous_limit)
+
+
+def _csv_rows(path: Path, reader: csv.DictReader, max_bytes: int) -> Iterator[Item]:
     try:
         header = reader.fieldnames
-    except (UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError:
+        yield IngestProblem(str(path), "E104", "CSV is not valid UTF-8")
+        return
+    except csv.Error as exc:
         yield IngestProblem(str(path), "E107", f"cannot read CSV header: {exc}")
         return
     if not header:
@@ -270,7 +283,11 @@ def _csv(path: Path, handle: io.BufferedReader, max_bytes: int) -> Iterator[Item
             yield IngestProblem(f"{path}#row {n + 1}", "E104", "CSV is not valid UTF-8 from here on; rest of file skipped")
             return
         except csv.Error as exc:
-            yield IngestProblem(f"{path}#row {n + 1}", "E107", f"malformed CSV: {exc}; rest of file skipped")
+            n += 1
+            if "field larger than field limit" in str(exc):
+                yield IngestProblem(f"{path}#row {n}", "E105", f"a field is over the limit of {max_bytes:,} bytes")
+                continue
+            yield IngestProblem(f"{path}#row {n}", "E107", f"malformed CSV: {exc}; rest of file skipped")
             return
         n += 1
         where = f"{path}#row {n}"

@@ -1,0 +1,53 @@
+"""Shared fixtures. Unit tests use the tiny dictionaries in tests/data/mini,
+not the production ones; the spaCy model is loaded once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitroom.actors import load_actor_dictionary
+from sitroom.coding.lexicon import CameoCode, Lexicon, Ontology, load_word_list
+
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "mini"
+PLOVER_TYPES = (
+    "AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST ACCUSE REJECT THREATEN PROTEST SANCTION "
+    "MOBILIZE COERCE ASSAULT"
+).split()
+
+
+def mini_lexicon() -> Lexicon:
+    ontology = Ontology({t: frozenset({"aerial"}) if t == "ASSAULT" else frozenset() for t in PLOVER_TYPES}, frozenset({"military"}))
+    cameo = {
+        code: CameoCode(code, score, "")
+        for code, score in [("195", -10.0), ("190", -10.0), ("100", -5.0), ("130", -4.4), ("040", 1.0), ("163", -8.0), ("122", -2.0)]
+    }
+    lexicon = Lexicon(ontology, cameo, support_verbs=load_word_list())
+    lexicon.add_file(MINI / "lexicon.jsonl")
+    return lexicon
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from sitroom.nlp import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def mini_pipeline(nlp):
+    """A Pipeline over the mini dictionary and lexicon."""
+    from sitroom.pipeline import Pipeline
+
+    actors = load_actor_dictionary([MINI / "actors.jsonl"], include_default=False)
+    return Pipeline(actors=actors, lexicon=mini_lexicon())
+
+
+@pytest.fixture(scope="session")
+def pipeline(nlp):
+    """A Pipeline with the package's production dictionary and lexicon."""
+    from sitroom.pipeline import Pipeline
+
+    return Pipeline()

@@ -1,0 +1,127 @@
+"""The first coder's argument rules, on sentences of our own, with the mini dictionaries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+
+def _events(pipeline, text, published=date(2024, 4, 2)):
+    coded = pipeline.code_text(text, published=published)
+    return [
+        (
+            e.event_type,
+            sorted((a.country, a.sector) for a in e.actor),
+            sorted((a.country, a.sector) for a in e.recipient),
+        )
+        for e in coded.events
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # active clause: subject acts on object
+        ("Israel attacked Iran.", ("ASSAULT", [("ISR", "")], [("IRN", "")])),
+        # passive clause: the agent acts, the subject receives
+        ("Iran was attacked by Israel.", ("ASSAULT", [("ISR", "")], [("IRN", "")])),
+        # recipient through a preposition
+        ("Iranian officials met with their French and German counterparts.",
+         ("CONSULT", [("IRN", "GOV")], [("DEU", "GOV"), ("FRA", "GOV")])),
+        # particle verb and control: "called on X to ..."
+        ("The United States called on Iran to show restraint.", ("REQUEST", [("USA", "")], [("IRN", "")])),
+        # coordinated recipients become a list
+        ("The UN urged Egypt, Jordan and Qatar to act.",
+         ("REQUEST", [("UNO", "IGO")], [("EGY", ""), ("JOR", ""), ("QAT", "")])),
+        # light verb with its event noun as object: one event, not two
+        ("The United States imposed sanctions on Iran.", ("SANCTION", [("USA", "")], [("IRN", "")])),
+        # a group absorbs the nationality that modifies it
+        ("Iran's Revolutionary Guards attacked Israel.", ("ASSAULT", [("IRN", "MIL")], [("ISR", "")])),
+        # nationality + agent noun, via a possessive
+        ("Egypt's foreign minister condemned Israel.", ("ACCUSE", [("EGY", "GOV")], [("ISR", "")])),
+    ],
+)
+def test_clause_patterns(mini_pipeline, text, expected):
+    assert _events(mini_pipeline, text) == [expected]
+
+
+def test_pronoun_subject_of_reported_clause_takes_the_reporter(mini_pipeline):
+    assert _events(mini_pipeline, "Iran said it would retaliate against Israel.") == [
+        ("THREATEN", [("IRN", "")], [("ISR", "")])
+    ]
+
+
+def test_participial_clause_inherits_its_actor(mini_pipeline):
+    events = _events(mini_pipeline, "Israel struck the Iranian embassy on Monday, killing seven Revolutionary Guards.")
+    assert ("ASSAULT", [("ISR", "")], [("IRN", "GOV")]) in events
+    assert ("ASSAULT", [("ISR", "")], [("IRN", "MIL")]) in events
+
+
+def test_nominal_event_with_nationality_and_target(mini_pipeline):
+    events = _events(mini_pipeline, "An Israeli strike on Damascus drew protests.")
+    assert events == [("ASSAULT", [("ISR", "")], [("SYR", "GOV")])]
+
+
+def test_event_noun_does_not_take_the_actor_of_any_governing_verb(mini_pipeline):
+    # Egypt condemned the strike; it did not carry it out.
+    events = _events(mini_pipeline, "Egypt condemned the strike.")
+    assert events == [("ACCUSE", [("EGY", "")], [])]
+
+
+def test_support_verb_passes_its_subject_to_the_event_noun(mini_pipeline):
+    events = _events(mini_pipeline, "Israel carried out a strike on Hezbollah.")
+    assert events == [("ASSAULT", [("ISR", "")], [("LBN", "REB")])]
+
+
+def test_location_in_a_nested_phrase_is_not_the_recipient(mini_pipeline):
+    events = _events(mini_pipeline, "Israel struck a building next to the Iranian embassy in Damascus.")
+    assert events == [("ASSAULT", [("ISR", "")], [("IRN", "GOV")])]
+
+
+def test_person_resolves_to_role_held_on_the_event_date(mini_pipeline):
+    in_office = _events(mini_pipeline, "Blinken urged Egypt to act.", published=date(2024, 4, 2))
+    after = _events(mini_pipeline, "Blinken urged Egypt to act.", published=date(2025, 6, 1))
+    assert in_office == [("REQUEST", [("USA", "GOV")], [("EGY", "")])]
+    assert after == [("REQUEST", [("USA", "")], [("EGY", "")])]
+
+
+def test_sentence_without_known_actors_gives_no_event(mini_pipeline):
+    assert _events(mini_pipeline, "Gunmen attacked a convoy near the border.") == []
+
+
+def test_event_fields_and_offsets(mini_pipeline):
+    text = "Talks stalled.\n\nIsrael attacked Iran on Monday."
+    coded = mini_pipeline.code_text(text)
+    (event,) = coded.events
+    assert coded.article.text[event.span_start : event.span_end] == "attacked"
+    assert event.sentence_index == 1
+    assert coded.sentences[1].text == "Israel attacked Iran on Monday."
+    assert (event.cameo_code, event.quad_class, event.intensity) == ("190", 4, -10.0)
+    again = mini_pipeline.code_text(text)
+    assert again.events[0].event_id == event.event_id  # stable across runs
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a title and a known person are one actor, resolved by role
+        ("U.S. Secretary of State Antony Blinken urged Egypt to act.", [("REQUEST", [("USA", "GOV")], [("EGY", "")])]),
+        # coordination alone does not merge actors
+        ("Hezbollah and Israel attacked Syria.", [("ASSAULT", [("ISR", ""), ("LBN", "REB")], [("SYR", "")])]),
+        # "Tehran-based" describes; it does not act
+        ("A Tehran-based analyst urged Israel to wait.", [("REQUEST", [], [("ISR", "")])]),
+        # "on" two words after "called" is not the particle of "call on"
+        ("Egypt called Blinken on Thursday.", []),
+        # a bare passive participle: the agent acts, not the main clause's subject
+        ("Urged by Egypt to act, Iran refused.", [("REQUEST", [("EGY", "")], [("IRN", "")])]),
+    ],
+)
+def test_actor_grouping_and_trigger_edges(mini_pipeline, text, expected):
+    assert _events(mini_pipeline, text) == expected
+
+
+def test_sentences_end_at_paragraph_breaks(mini_pipeline):
+    coded = mini_pipeline.code_text("Tuesday, April 2, 2024\n\nTEHRAN, April 2 - Israel attacked Iran.")
+    assert [s.text for s in coded.sentences] == ["Tuesday, April 2, 2024", "TEHRAN, April 2 - Israel attacked Iran."]
+    assert coded.events[0].sentence_index == 1

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sitroom.coding.lexicon import load_cameo, load_lexicon, load_ontology, quad_class
+from sitroom.errors import DataFileError
+
+from conftest import PLOVER_TYPES, mini_lexicon
+
+
+def _lexicon_file(tmp_path, obj):
+    path = tmp_path / "lex.jsonl"
+    path.write_text("# test\n" + json.dumps(obj) + "\n", encoding="utf-8")
+    return path
+
+
+BASE = {"lemma": "strike", "pos": "VERB", "event_type": "ASSAULT", "cameo": "195"}
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"lemma": "blow up"}, "one word"),
+        ({"pos": "ADJ"}, "VERB or NOUN"),
+        ({"event_type": "FIGHT"}, "unknown PLOVER event type"),
+        ({"mode": "naval"}, "is not a mode of ASSAULT"),
+        ({"contexts": ["astrology"]}, "unknown context"),
+        ({"cameo": "999"}, "unknown CAMEO code"),
+        ({"intensity": 42}, "from -10 to 10"),
+        ({"lemma": "say"}, "would match nearly every sentence"),
+        ({"colour": "red"}, "unknown field"),
+    ],
+)
+def test_invalid_entries_name_file_and_line(tmp_path, change, message):
+    lex = mini_lexicon()
+    path = _lexicon_file(tmp_path, {**BASE, **change})
+    with pytest.raises(DataFileError) as info:
+        lex.add_file(path)
+    assert (info.value.path, info.value.line) == (str(path), 2)
+    assert message in str(info.value)
+
+
+def test_general_verb_is_allowed_when_narrowed():
+    lex = mini_lexicon()
+    assert lex.choose("strike", "VERB", set(), set()).cameo == "195"
+    assert lex.choose("impose", "VERB", set(), {"sanction"}).event_type == "SANCTION"
+    assert lex.choose("impose", "VERB", set(), {"curfew"}) is None
+
+
+def test_quad_class_follows_cameo_root():
+    assert [quad_class(c) for c in ("040", "057", "061", "0874", "112", "138", "145", "195", "20")] == [1, 1, 2, 2, 3, 3, 4, 4, 4]
+
+
+def test_package_ontology_and_cameo_table():
+    ontology = load_ontology()
+    assert set(ontology.modes) == set(PLOVER_TYPES)
+    cameo = load_cameo()
+    assert cameo["190"].goldstein == -10.0
+    assert len(cameo) > 250
+
+
+def test_package_lexicon_covers_every_plover_type():
+    lex = load_lexicon()
+    by_type = {}
+    for entries in lex.entries.values():
+        for e in entries:
+            by_type.setdefault(e.event_type, set()).add(e.pos)
+    assert set(by_type) == set(PLOVER_TYPES)
+    nouns = {lemma for (lemma, pos) in lex.entries if pos == "NOUN"}
+    assert {"strike", "attack", "sanction", "talk"} <= nouns
