@@ -26,8 +26,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     Optional[Path],
@@ -122,7 +122,7 @@ def ingest(
             task = bar.add_task("ingest", total=total, articles=0)
 
             def on_progress(path: str, report) -> None:
-                bar.update(task, completed=min(report.files, total), articles=report.articles + len(report.problems) * 0)
+                bar.update(task, completed=min(max(report.files - 1, 0), total), articles=report.parsed)
 
             report = pipeline.ingest(paths, store, options, progress=on_progress)
             bar.update(task, completed=total, articles=report.articles)
@@ -238,26 +238,36 @@ def summary(db: DbOption = None) -> None:
     with store:
         s = summarise(store)
     span = f"{s.first_published} to {s.last_published}" if s.first_published else "no dates"
+    dot = " · "
     out.print(f"[bold]Store[/bold] {escape(s.path)}")
-    out.print(f"  {s.articles} articles ({span}), {s.sentences} sentences, {s.events} events")
-    out.print("  outlets: " + ", ".join(f"{escape(o)} {n}" for o, n in s.outlets))
-    out.print("[bold]Events by type[/bold]  " + ", ".join(f"{t} {n}" for t, n in s.event_types))
-    out.print("[bold]Most active actors[/bold]  " + ", ".join(f"{escape(a)} ({c}) {n}" for a, c, n in s.actors))
-    out.print("[bold]Top dyads[/bold]  " + ", ".join(f"{a}->{b} {t} {n}" for a, b, t, n in s.dyads))
+    out.print(
+        f"  {s.articles} articles ({span}) from {len(s.outlets)} outlets, {s.sentences} sentences, {s.events} events"
+    )
+    out.print("  outlets: " + dot.join(f"{escape(o)} {n}" for o, n in s.outlets))
+    out.print("[bold]Events by type[/bold]")
+    out.print("  " + dot.join(f"{t} {n}" for t, n in s.event_types))
+    out.print("[bold]Most active actors[/bold]")
+    out.print("  " + dot.join(f"{escape(a)} ({c}) {n}" for a, c, n in s.actors))
+    out.print("[bold]Top dyads[/bold] (actor -> recipient)")
+    out.print("  " + dot.join(f"{a} -> {b} {t} {n}" for a, b, t, n in s.dyads))
     removed = sum(n for _, n in s.removals)
-    out.print(f"[bold]Scraper dirt removed[/bold]  {removed} pieces" + (": " + ", ".join(f"{r} {n}" for r, n in s.removals) if s.removals else ""))
+    out.print(f"[bold]Scraper dirt removed[/bold]")
+    out.print(f"  {removed} pieces" + (": " + dot.join(f"{r} {n}" for r, n in s.removals) if s.removals else ""))
+    out.print("[bold]Ingest problems[/bold]")
     if s.problems:
-        out.print("[bold]Ingest problems[/bold]  " + "; ".join(f"{c} x{n}: {escape(m)}" for c, m, n in s.problems))
+        for c, m, n in s.problems:
+            out.print(f"  {c} x{n}: {escape(m)}")
     else:
-        out.print("[bold]Ingest problems[/bold]  none")
+        out.print("  none")
     if s.highlights:
         out.print("[bold]Strongest events[/bold]")
         for h in s.highlights:
-            sentence = h["sentence"] if len(h["sentence"]) <= 150 else h["sentence"][:147] + "..."
+            sentence = h["sentence"] if len(h["sentence"]) <= 110 else h["sentence"][:107] + "..."
             out.print(
-                f"  {h['published'] or '????-??-??'} {h['event_type']:<9} {escape(', '.join(h['actor']))} -> "
-                f"{escape(', '.join(h['recipient']))}: [dim]{escape(sentence)}[/dim]"
+                f"  {h['published'] or '????-??-??'}  {h['event_type']:<8} {escape(', '.join(h['actor']))} -> "
+                f"{escape(', '.join(h['recipient']))}"
             )
+            out.print(f"      [dim]{escape(sentence)}[/dim]")
 
 
 @app.command()
@@ -292,37 +302,34 @@ def _actor_cell(refs: list[dict]) -> str:
 
 
 def _print_events_table(rows, limit: int | None, *, with_date: bool = True) -> None:
-    table = Table(show_lines=False, expand=False)
+    """Who did what to whom, one line per event; the sentence is in jsonl/csv output."""
+    from rich import box
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     if with_date:
         table.add_column("published", no_wrap=True)
-        table.add_column("outlet")
-    table.add_column("actor")
+    table.add_column("actor", ratio=3, min_width=14)
     table.add_column("event", no_wrap=True)
-    table.add_column("recipient")
-    table.add_column("trigger")
+    table.add_column("recipient", ratio=3, min_width=14)
+    table.add_column("trigger", ratio=2, min_width=8)
     table.add_column("cameo", no_wrap=True)
-    table.add_column("sentence", overflow="fold", max_width=70)
     n = 0
     for row in rows:
         if limit is not None and n >= limit:
             break
-        cells = []
-        if with_date:
-            cells += [str(row["published"] or ""), escape(row["outlet"] or "")]
-        sentence = row["sentence"] or ""
+        cells = [str(row["published"] or "")] if with_date else []
         cells += [
             _actor_cell(row["actor"]),
-            row["event_type"] + (f"/{row['mode']}" if row["mode"] else ""),
+            row["event_type"],
             _actor_cell(row["recipient"]),
             escape(row["trigger"]),
-            f"{row['cameo_code']} q{row['quad_class']} {row['intensity']:+g}",
-            escape(sentence if len(sentence) <= 160 else sentence[:157] + "..."),
+            f"{row['cameo_code']} {row['intensity']:+g}",
         ]
         table.add_row(*cells)
         n += 1
     out.print(table)
     if limit is not None and n == limit:
-        err.print(f"(first {limit} events; use --limit or --format jsonl for more)")
+        err.print(f"(first {limit} events; use --limit or --format jsonl for more, with the sentences)")
 
 
 def main() -> None:

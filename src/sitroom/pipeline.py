@@ -46,7 +46,8 @@ class IngestOptions:
 class IngestReport:
     run_id: str
     files: int = 0
-    articles: int = 0
+    articles: int = 0  # stored
+    parsed: int = 0  # parsed so far (stored at the next flush)
     unchanged: int = 0
     sentences: int = 0
     events: int = 0
@@ -160,6 +161,9 @@ class Pipeline:
         docs = self.nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=options.batch_size)
         for doc, article in docs:
             buffer.append(self.code_article(article, doc))
+            report.parsed += 1
+            if progress and report.parsed % 16 == 0:
+                progress(article.source.split("#", 1)[0], report)
             if len(buffer) >= options.write_every:
                 self._flush(store, buffer, problems, report, pending)
         self._flush(store, buffer, problems, report, pending)
