@@ -327,7 +327,7 @@ def test_summary_prints_counts(stored, workdir):
     result = invoke("summary", "--db", "s.duckdb")
     assert result.exit_code == 0, result.output
     text = flat(result.stdout)
-    assert f"3 articles (2024-04-02 to 2024-04-05), {n_sent} sentences, {stored} events" in text
+    assert f"3 articles (2024-04-02 to 2024-04-05) from 2 outlets, {n_sent} sentences, {stored} events" in text
     assert "ASSAULT" in text
     assert "Ingest problems none" in text
 
