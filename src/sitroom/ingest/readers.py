@@ -364,7 +364,7 @@ def feed_entry_item(where: str, entry: dict, outlet: str | None) -> Item:
         return IngestProblem(where, "E109", "feed item has no text")
     published = None
     for key in ("published_parsed", "updated_parsed"):
-        stamp = entry.get(key)
+        stamp = dict.get(entry, key)  # plain lookup: feedparser's own get() maps keys with a warning
         if stamp:
             published = date(stamp.tm_year, stamp.tm_mon, stamp.tm_mday)
             break
