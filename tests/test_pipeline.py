@@ -61,3 +61,15 @@ def test_raw_text_and_removals_are_kept(mini_pipeline, tmp_path):
     assert raw == "T\n\n" + text
     assert clean == "Israel attacked Iran."
     assert removals == [(3, "ad_marker", "[Advertisement]"), (5, "read_more", "READ MORE: Oil prices jump")]
+
+
+def test_in_memory_rows_have_the_public_schema_of_the_store(mini_pipeline, tmp_path):
+    from sitroom.export import coded_rows
+
+    coded = mini_pipeline.code_text("Israel attacked Iran.", published=date(2024, 4, 2))
+    (row,) = coded_rows(coded)
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write_batch([coded.article], coded.sentences, coded.events)
+        (stored,) = list(store.iter_public_events())
+    assert list(row) == list(stored)
+    assert row == stored

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import CODES, SitroomError
-from .export import FORMATS, write_csv, write_jsonl, write_parquet
+from .export import FORMATS, coded_rows, write_csv, write_jsonl, write_parquet
 from .ingest.readers import DEFAULT_MAX_BYTES, count_files
 from .store import Store, default_db_path
 
@@ -195,29 +195,7 @@ def code(
         coded = pipeline.code_text(text, published=day)
     except ValueError as exc:
         raise _fail(str(exc)) from None
-    sentences = {s.index: s.text for s in coded.sentences}
-    rows = [
-        {
-            "event_id": e.event_id,
-            "article_id": None,
-            "outlet": None,
-            "url": None,
-            "published": day,
-            "sentence_index": e.sentence_index,
-            "sentence": sentences.get(e.sentence_index),
-            "trigger": e.trigger,
-            "span": [e.span_start, e.span_end],
-            "event_type": e.event_type,
-            "mode": e.mode,
-            "contexts": list(e.contexts),
-            "cameo_code": e.cameo_code,
-            "quad_class": e.quad_class,
-            "intensity": e.intensity,
-            "actor": [a.as_dict() for a in e.actor],
-            "recipient": [a.as_dict() for a in e.recipient],
-        }
-        for e in coded.events
-    ]
+    rows = coded_rows(coded)
     if format == "jsonl":
         write_jsonl(rows, sys.stdout)
     elif not rows:

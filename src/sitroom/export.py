@@ -8,9 +8,14 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import TextIO
 
+from typing import TYPE_CHECKING
+
 from .store import PUBLIC_EVENT_COLUMNS, Store
 
-__all__ = ["FORMATS", "event_to_json", "write_csv", "write_jsonl"]
+if TYPE_CHECKING:
+    from .pipeline import CodedArticle
+
+__all__ = ["FORMATS", "coded_rows", "event_to_json", "write_csv", "write_jsonl", "write_parquet"]
 
 FORMATS = ("table", "jsonl", "csv", "parquet")
 
@@ -63,3 +68,33 @@ def _cell(value: object) -> object:
 
 def write_parquet(store: Store, path: str) -> int:
     return store.copy_public_events(path, "parquet")
+
+
+def coded_rows(coded: CodedArticle) -> list[dict]:
+    """The events of an article coded in memory, as public-schema rows (the
+    same keys, in the same order, as the store's export)."""
+    article = coded.article
+    sentences = {s.index: s.text for s in coded.sentences}
+    rows = []
+    for e in coded.events:
+        row = {
+            "event_id": e.event_id,
+            "article_id": article.article_id,
+            "outlet": article.outlet,
+            "url": article.url,
+            "published": article.published,
+            "sentence_index": e.sentence_index,
+            "sentence": sentences.get(e.sentence_index),
+            "trigger": e.trigger,
+            "span": [e.span_start, e.span_end],
+            "event_type": e.event_type,
+            "mode": e.mode,
+            "contexts": list(e.contexts),
+            "cameo_code": e.cameo_code,
+            "quad_class": e.quad_class,
+            "intensity": e.intensity,
+            "actor": [a.as_dict() for a in e.actor],
+            "recipient": [a.as_dict() for a in e.recipient],
+        }
+        rows.append(row)
+    return rows
