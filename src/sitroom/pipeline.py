@@ -142,6 +142,21 @@ class Pipeline:
             raise ValueError(prepared.message)
         return self.code_article(prepared)
 
+    def code_many(self, texts: Iterable[tuple[str, date | None]], batch_size: int = 64) -> Iterator[tuple[CodedArticle, object]]:
+        """Code many (text, published) pairs through nlp.pipe; yields (coded, doc).
+        Texts with nothing left after cleaning yield an empty CodedArticle."""
+        def prepared():
+            for n, (text, published) in enumerate(texts):
+                item = RawItem(source=f"<text {n}>", fmt="text", text=text, article_id=f"text-{n}")
+                result = self.prepare(item, IngestOptions(published=published))
+                if isinstance(result, IngestProblem):  # nothing to code: an empty article
+                    result = Article(item.article_id, item.source, "text", None, None, None, published, None,
+                                     text, "", "")
+                yield result.text, result
+
+        for doc, article in self.nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size):
+            yield self.code_article(article, doc), doc
+
     # --- a batch -------------------------------------------------------------------------------
 
     def ingest(

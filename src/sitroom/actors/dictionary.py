@@ -81,25 +81,38 @@ def _distance(role: Role, day: date) -> int:
     return 0
 
 
+MATCH_MODES = ("exact", "caseless", "prefix")
+
+
 @dataclass(slots=True)
 class ActorDictionary:
-    aliases: dict[str, ActorEntry] = field(default_factory=dict)
+    aliases: dict[str, ActorEntry] = field(default_factory=dict)  # exact, case-sensitive
+    caseless: dict[str, ActorEntry] = field(default_factory=dict)  # lowercased alias
+    prefixes: dict[str, ActorEntry] = field(default_factory=dict)  # lowercased; last word is a prefix
+    igo_codes: set[str] = field(default_factory=set)
     agents: dict[str, str] = field(default_factory=dict)  # lowercase noun phrase -> sector
     countries: dict[str, str] = field(default_factory=dict)  # code -> name
     sources: list[str] = field(default_factory=list)
 
     def add_file(self, path: str | Path) -> None:
         path = str(path)
-        local: dict[str, str] = {}  # alias -> origin within this file
+        local: dict[tuple[str, str], str] = {}  # (match mode, alias) -> origin within this file
         for n, obj in iter_jsonl(path):
             origin = f"{path}:{n}"
+            mode = obj.get("match", "exact")
+            if mode not in MATCH_MODES:
+                raise DataFileError(path, n, f"'match' must be one of {', '.join(MATCH_MODES)}, got {mode!r}")
+            table = {"exact": self.aliases, "caseless": self.caseless, "prefix": self.prefixes}[mode]
             for alias, entry in _entries(path, n, obj, self.agents):
-                if alias in local and self.aliases[alias].name != entry.name:
-                    raise DataFileError(path, n, f"alias {alias!r} already used at line {local[alias].rsplit(':', 1)[1]}")
-                local[alias] = origin
-                self.aliases[alias] = entry
+                key = alias if mode == "exact" else alias.lower()
+                if (mode, key) in local and table[key].name != entry.name:
+                    raise DataFileError(path, n, f"alias {alias!r} already used at line {local[mode, key].rsplit(':', 1)[1]}")
+                local[mode, key] = origin
+                table[key] = entry
             if obj.get("kind") in ("country", "igo"):
                 self.countries[obj["code"]] = obj["name"]
+            if obj.get("kind") == "igo":
+                self.igo_codes.add(obj["code"])
         self.sources.append(path)
 
     def country_name(self, code: str) -> str:
@@ -145,7 +158,7 @@ def _entries(path: str, n: int, obj: dict, agents: dict[str, str]) -> list[tuple
             out.append((alias, ActorEntry("igo", name, code, "IGO", (), origin)))
     elif kind == "group":
         code = _code(path, n, obj.get("country"), "country")
-        sector = _sector(path, n, obj.get("sector"))
+        sector = "" if obj.get("sector") == "" else _sector(path, n, obj.get("sector"))
         for alias in _strings(path, n, obj, "aliases", required=True):
             out.append((alias, ActorEntry("group", name, code, sector, (), origin)))
     else:  # person
@@ -204,7 +217,7 @@ def _role(path: str, n: int, raw: object) -> Role:
         raise DataFileError(path, n, f"role ends ({end}) before it starts ({start})")
     return Role(
         country=_code(path, n, raw.get("country"), "role country"),
-        sector=_sector(path, n, raw.get("sector")),
+        sector="" if raw.get("sector") == "" else _sector(path, n, raw.get("sector")),
         title=str(raw.get("title") or ""),
         start=start,
         end=end,

@@ -49,6 +49,17 @@ class ActorMatcher:
             key = str(len(self._entries))
             self._entries.append(entry)
             self._names.add(key, [nlp.make_doc(alias)])
+        self._caseless = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for alias, entry in dictionary.caseless.items():
+            key = str(len(self._entries))
+            self._entries.append(entry)
+            self._caseless.add(key, [nlp.make_doc(alias)])
+        # Prefix aliases (imported TABARI dictionaries): all words but the last
+        # match caselessly, the last is a prefix ("argentin" ~ "Argentina").
+        self._prefixes: dict[str, list[tuple[list[str], str, ActorEntry]]] = {}
+        for alias, entry in dictionary.prefixes.items():
+            words = [t.lower_ for t in nlp.make_doc(alias)]
+            self._prefixes.setdefault(words[0][:3], []).append((words[:-1], words[-1], entry))
         self._agents = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._single_agents: dict[str, str] = {}
         for noun, sector in dictionary.agents.items():
@@ -64,8 +75,11 @@ class ActorMatcher:
     def find_mentions(self, doc: Doc) -> list[Mention]:
         """Every actor mention in ``doc``; overlaps resolved in favour of the longer."""
         found: list[Mention] = []
-        for key, start, end in self._names(doc):
-            found.append(Mention(start, end, self._entries[int(self._vocab.strings[key])]))
+        for matcher in (self._names, self._caseless):
+            for key, start, end in matcher(doc):
+                found.append(Mention(start, end, self._entries[int(self._vocab.strings[key])]))
+        if self._prefixes:
+            found.extend(self._prefix_mentions(doc))
         for key, start, end in self._agents(doc):
             found.append(Mention(start, end, None, self._vocab.strings[key]))
         singles = self._single_agents
@@ -86,6 +100,22 @@ class ActorMatcher:
         kept.sort(key=lambda m: m.start)
         return kept
 
+    def _prefix_mentions(self, doc: Doc) -> list[Mention]:
+        out = []
+        for tok in doc:
+            for head_words, last, entry in self._prefixes.get(tok.lower_[:3], ()):
+                n = len(head_words)
+                if tok.i + n >= len(doc):
+                    continue
+                word = doc[tok.i + n].lower_
+                if not all(doc[tok.i + k].lower_ == w for k, w in enumerate(head_words)):
+                    continue
+                # A stem of 4+ letters takes an ending of up to 4 ("argentin" -> "argentinian");
+                # a shorter one must match whole ("au" is not "australian").
+                if word == last or (len(last) >= 4 and word.startswith(last) and len(word) - len(last) <= 4):
+                    out.append(Mention(tok.i, tok.i + n + 1, entry))
+        return out
+
     def resolve(self, tokens: list[Token], mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
         """Actors named by the tokens of one argument phrase.
 
@@ -100,13 +130,18 @@ class ActorMatcher:
             return []
         doc = tokens[0].doc
         token_set = {t.i for t in tokens}
-        groups: dict[int, list[Mention]] = {}
+        groups: dict[int, list[tuple[Mention, bool]]] = {}
         for i, m in sorted(mentions.items()):
-            if i in token_set and not _is_relation_modifier(doc, m):
-                groups.setdefault(_anchor(doc[m.start : m.end].root, token_set), []).append(m)
+            inside = any(k in token_set for k in range(m.start, m.end))  # "The AU": the phrase drops "The"
+            if inside and not _is_relation_modifier(doc, m):
+                anchor, located = _anchor(doc[m.start : m.end].root, token_set)
+                groups.setdefault(anchor, []).append((m, located))
         refs: list[ActorRef] = []
         for members in groups.values():
-            refs.extend(self._group_refs(doc, members, on))
+            # "officials in Tehran" are Iran's; "the Iranian embassy in Damascus" is still Iran's.
+            if any(not located for _, located in members if _.kind in _NATIONAL):
+                members = [(m, located) for m, located in members if not located]
+            refs.extend(self._group_refs(doc, [m for m, _ in members], on))
         return _dedup(refs)
 
     def _group_refs(self, doc: Doc, members: list[Mention], on: date | None) -> list[ActorRef]:
@@ -133,13 +168,15 @@ class ActorMatcher:
 _GROUPING_DEPS = frozenset(("amod", "poss", "compound", "nmod", "npadvmod", "appos"))
 
 
-def _anchor(tok: Token, phrase: set[int]) -> int:
-    """The token a mention's modifier chain hangs from, within the phrase.
+def _anchor(tok: Token, phrase: set[int]) -> tuple[int, bool]:
+    """The token a mention's modifier chain hangs from, within the phrase, and
+    whether the chain passed through "in"/"from" (a place, not a modifier).
 
-    Climbs modifier relations and "of" complements, and coordination on the
-    way to a modifier relation; a mention reached only through coordination
-    is its own anchor."""
+    Climbs modifier relations and "of"/"in"/"from" complements, and
+    coordination on the way to one of those; a mention reached only through
+    coordination is its own anchor."""
     top = cur = tok
+    located = False
     for _ in range(12):
         head = cur.head
         if head.i == cur.i or head.i not in phrase:
@@ -148,11 +185,12 @@ def _anchor(tok: Token, phrase: set[int]) -> int:
             cur = head
         elif cur.dep_ in _GROUPING_DEPS:
             cur = top = head
-        elif cur.dep_ == "pobj" and head.lower_ == "of" and head.head.i in phrase:
+        elif cur.dep_ == "pobj" and head.lower_ in ("of", "in", "from") and head.head.i in phrase:
+            located = located or head.lower_ != "of"
             cur = top = head.head
         else:
             break
-    return top.i
+    return top.i, located and top.i != tok.i
 
 
 def _is_relation_modifier(doc: Doc, m: Mention) -> bool:

@@ -161,15 +161,21 @@ class Coder:
             # "Iran said it would retaliate": the pronoun takes the reporting clause's subject.
             return self._verb_actor(verb.head, mentions, on, depth + 1) if verb.dep_ in _INHERIT_DEPS else []
         head = verb.head
+        if head.i == verb.i:
+            return []
+        if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
+            # "a strike killing ...", "the envoy sent to ...": the noun acts when active
+            return self._resolve(head, mentions, on) if verb.tag_ == "VBG" else []
         if verb.dep_ == "xcomp" and head.pos_ in ("VERB", "AUX"):
             controller = self._controller(head, mentions, on)
             if controller:
                 return controller
-            return self._verb_actor(head, mentions, on, depth + 1)
-        if verb.dep_ in ("conj", "advcl") and head.pos_ in ("VERB", "AUX"):
-            return self._verb_actor(head, mentions, on, depth + 1)
-        if verb.dep_ in ("acl", "relcl") and verb.tag_ == "VBG":
-            return self._resolve(head, mentions, on)
+        if verb.dep_ in _INHERIT_DEPS or verb.dep_ in ("prep", "pobj", "acomp", "advmod"):
+            # Climb to the clause that has a subject: coordinated verbs, trailing
+            # participles, "is about to restore", "is due to meet".
+            if head.pos_ in ("VERB", "AUX"):
+                return self._verb_actor(head, mentions, on, depth + 1)
+            return self._verb_actor(head, mentions, on, depth + 1) if head.pos_ in ("ADP", "ADV", "ADJ", "PART") else []
         return []
 
     def _controller(self, verb: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
@@ -255,7 +261,7 @@ class Coder:
         """Actors of the phrase headed by ``head``; with ``deep``, when the phrase
         itself names none, those of the nearest prepositional complement that
         does ("struck a building next to the Iranian embassy")."""
-        refs = self.matcher.resolve(_phrase(head), mentions, on)
+        refs = self.matcher.resolve(_phrase(head, mentions), mentions, on)
         if refs or not deep:
             return refs
         queue = [head]
@@ -265,16 +271,18 @@ class Coder:
                 if c.dep_ in ("relcl", "acl", "advcl", "punct", "cc"):
                     continue
                 if c.dep_ == "pobj":
-                    refs = self.matcher.resolve(_phrase(c), mentions, on)
+                    refs = self.matcher.resolve(_phrase(c, mentions), mentions, on)
                     if refs:
                         return refs
                 queue.append(c)
         return []
 
 
-def _phrase(head: Token) -> list[Token]:
+def _phrase(head: Token, mentions: dict[int, Mention]) -> list[Token]:
     """The tokens of a noun phrase: its modifiers, coordinated nouns and "of"
-    complements, but not relative clauses or other prepositional phrases."""
+    complements, but not relative clauses or other prepositional phrases,
+    except "in"/"from" after a role noun ("officials in Tehran", "soldiers
+    from Gondor"), which says whose they are."""
     out = [head]
     stack = [head]
     while stack:
@@ -284,7 +292,9 @@ def _phrase(head: Token) -> list[Token]:
             if dep in ("relcl", "acl", "advcl", "punct", "cc", "det", "mark", "ccomp"):
                 continue
             if dep == "prep" and c.lower_ != "of":
-                continue
+                role = mentions.get(tok.i)
+                if not (c.lower_ in ("in", "from") and role is not None and role.entry is None):
+                    continue
             out.append(c)
             stack.append(c)
     return out

@@ -26,7 +26,7 @@ __all__ = ["CameoCode", "Lexicon", "LexEntry", "Ontology", "load_lexicon", "quad
 
 # Triggers that would turn every sentence into an event are refused unless an
 # entry narrows them with a particle or an object.
-_TOO_GENERAL = frozenset("be have do say tell make get go take put report add state come see know think".split())
+TOO_GENERAL = frozenset("be have do say tell make get go take put report add state come see know think".split())
 DEFAULT_RECIPIENT_PREPS = ("against", "on", "with", "to", "at", "toward", "towards", "into")
 
 
@@ -127,7 +127,7 @@ class Lexicon:
             raise fail(f"'pos' must be VERB or NOUN, got {pos!r}")
         particle = _opt_word(obj.get("particle"), "particle", fail)
         obj_word = _opt_word(obj.get("object"), "object", fail)
-        if lemma in _TOO_GENERAL and particle is None and obj_word is None:
+        if lemma in TOO_GENERAL and particle is None and obj_word is None:
             raise fail(f"trigger {lemma!r} alone would match nearly every sentence; narrow it with 'particle' or 'object'")
         etype = obj.get("event_type")
         if etype not in self.ontology.modes:

@@ -1,0 +1,15 @@
+"""Scoring the coder against public gold data (`sitroom eval ...`)."""
+
+from .common import primary_event
+from .petrarch import PetrarchScores, evaluate_petrarch, load_petrarch_records
+from .plover import PloverScores, evaluate_plover, load_plover_gold
+
+__all__ = [
+    "PetrarchScores",
+    "PloverScores",
+    "evaluate_petrarch",
+    "evaluate_plover",
+    "load_petrarch_records",
+    "load_plover_gold",
+    "primary_event",
+]
