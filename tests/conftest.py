@@ -9,6 +9,7 @@ import pytest
 
 from sitroom.actors import load_actor_dictionary
 from sitroom.coding.lexicon import CameoCode, Lexicon, Ontology, load_word_list
+from sitroom.datafiles import package_data
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"
@@ -24,7 +25,10 @@ def mini_lexicon() -> Lexicon:
         code: CameoCode(code, score, "")
         for code, score in [("195", -10.0), ("190", -10.0), ("100", -5.0), ("130", -4.4), ("040", 1.0), ("163", -8.0), ("122", -2.0)]
     }
-    lexicon = Lexicon(ontology, cameo, support_verbs=load_word_list())
+    # codes the announcement rules (data/intent.json) turn acts into
+    for code in "030 031 032 033 035 036 102 103 108 120 121 125 1312 1313 137 138".split():
+        cameo.setdefault(code, CameoCode(code, 0.0, ""))
+    lexicon = Lexicon(ontology, cameo, support_verbs=load_word_list(), container_nouns=load_word_list(package_data("container_nouns.txt")))
     lexicon.add_file(MINI / "lexicon.jsonl")
     return lexicon
 

@@ -86,8 +86,16 @@ def test_person_resolves_to_role_held_on_the_event_date(mini_pipeline):
     assert after == [("REQUEST", [("USA", "")], [("EGY", "")])]
 
 
-def test_sentence_without_known_actors_gives_no_event(mini_pipeline):
-    assert _events(mini_pipeline, "Gunmen attacked a convoy near the border.") == []
+def test_unknown_actor_is_kept_with_its_words_and_no_country(mini_pipeline):
+    coded = mini_pipeline.code_text("Ousted minister Askar Akayev attacked a convoy near the border.")
+    (event,) = coded.events
+    (actor,) = event.actor
+    assert (actor.text, actor.name, actor.country, actor.sector) == ("Ousted minister Askar Akayev", "", "", "GOV")
+    assert event.recipient == ()
+
+
+def test_pronoun_without_antecedent_gives_no_event(mini_pipeline):
+    assert _events(mini_pipeline, "He attacked a convoy near the border.") == []
 
 
 def test_event_fields_and_offsets(mini_pipeline):
@@ -110,7 +118,7 @@ def test_event_fields_and_offsets(mini_pipeline):
         # coordination alone does not merge actors
         ("Hezbollah and Israel attacked Syria.", [("ASSAULT", [("ISR", ""), ("LBN", "REB")], [("SYR", "")])]),
         # "Tehran-based" describes; it does not act
-        ("A Tehran-based analyst urged Israel to wait.", [("REQUEST", [], [("ISR", "")])]),
+        ("A Tehran-based analyst urged Israel to wait.", [("REQUEST", [("", "")], [("ISR", "")])]),
         # "on" two words after "called" is not the particle of "call on"
         ("Egypt called Blinken on Thursday.", []),
         # a bare passive participle: the agent acts, not the main clause's subject
@@ -125,3 +133,31 @@ def test_sentences_end_at_paragraph_breaks(mini_pipeline):
     coded = mini_pipeline.code_text("Tuesday, April 2, 2024\n\nTEHRAN, April 2 - Israel attacked Iran.")
     assert [s.text for s in coded.sentences] == ["Tuesday, April 2, 2024", "TEHRAN, April 2 - Israel attacked Iran."]
     assert coded.events[0].sentence_index == 1
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # an intended cooperative act is AGREE (intent to cooperate)
+        ("Egypt will meet Israel next week.", ("AGREE", "036", [("EGY", "")], [("ISR", "")])),
+        ("Egypt is willing to meet Israel.", ("AGREE", "036", [("EGY", "")], [("ISR", "")])),
+        # an intended act of force is THREATEN
+        ("Iran will attack Israel.", ("THREATEN", "138", [("IRN", "")], [("ISR", "")])),
+        # a refused or negated cooperative act is REJECT
+        ("Egypt refused to meet Israel.", ("REJECT", "125", [("EGY", "")], [("ISR", "")])),
+        ("Egypt will not meet Israel.", ("REJECT", "125", [("EGY", "")], [("ISR", "")])),
+        # "X said Y must ...": X demands of Y
+        ("Egypt said Israel must meet Jordan.", ("REQUEST", "108", [("EGY", "")], [("ISR", "")])),
+    ],
+)
+def test_announced_acts_are_coded_as_the_announcement(mini_pipeline, text, expected):
+    coded = mini_pipeline.code_text(text)
+    got = [
+        (e.event_type, e.cameo_code, sorted((a.country, a.sector) for a in e.actor), sorted((a.country, a.sector) for a in e.recipient))
+        for e in coded.events
+    ]
+    assert expected in got
+
+
+def test_an_act_that_happened_keeps_its_type(mini_pipeline):
+    assert _events(mini_pipeline, "Egypt met Israel on Monday.") == [("CONSULT", [("EGY", "")], [("ISR", "")])]

@@ -41,15 +41,15 @@ def summarise(store: Store, top: int = 8) -> StoreSummary:
         last_published=last,
         event_types=q("SELECT event_type, count(*) FROM events GROUP BY 1 ORDER BY 2 DESC, 1"),
         actors=q(
-            """SELECT name, country, count(DISTINCT event_id) FROM actors
+            """SELECT name, country, count(DISTINCT event_id) FROM actors WHERE country <> ''
                GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT ?""",
             [top],
         ),
         dyads=q(
             """SELECT s.country, t.country, e.event_type, count(DISTINCT e.event_id) AS n
                FROM events e
-               JOIN actors s ON s.event_id = e.event_id AND s.role = 'actor'
-               JOIN actors t ON t.event_id = e.event_id AND t.role = 'recipient'
+               JOIN actors s ON s.event_id = e.event_id AND s.role = 'actor' AND s.country <> ''
+               JOIN actors t ON t.event_id = e.event_id AND t.role = 'recipient' AND t.country <> ''
                GROUP BY 1, 2, 3 ORDER BY n DESC, 1, 2, 3 LIMIT ?""",
             [top],
         ),

@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span, Token
 from ..actors import ActorDictionary, ActorMatcher, Mention
 from ..nlp import sentences
 from ..records import ActorRef, Event
+from .intent import load_intent_rules
 from .lexicon import LexEntry, Lexicon
 
 __all__ = ["Coder", "Trigger"]
@@ -59,6 +60,8 @@ class Coder:
         self.matcher = ActorMatcher(nlp, actors)
         self.lexicon = lexicon
         self.support_verbs = lexicon.support_verbs
+        self.container_nouns = lexicon.container_nouns
+        self.intent = load_intent_rules(lexicon)
 
     # --- find ------------------------------------------------------------------------------
 
@@ -68,7 +71,7 @@ class Coder:
             pos = "VERB" if tok.pos_ == "VERB" else "NOUN" if tok.pos_ == "NOUN" else None
             if pos is None:
                 continue
-            if pos == "NOUN" and tok.dep_ in ("compound", "amod", "nmod"):
+            if pos == "NOUN" and tok.dep_ in ("compound", "amod", "nmod") and not self._contained(tok):
                 continue  # a noun modifying another ("aid workers", "protest leaders") is no event
             lemma = tok.lemma_.lower()
             if not self.lexicon.candidates(lemma, pos):
@@ -77,13 +80,15 @@ class Coder:
             objects: dict[str, Token] = {}
             if pos == "VERB":
                 for c in tok.children:
+                    if c.dep_ in _OBJ:
+                        # "provided 70 million dollars of aid", "undertook a mediation mission"
+                        for inner in _object_words(c):
+                            objects.setdefault(inner.lemma_.lower(), inner)
                     # A particle may stand apart ("pulled its troops out"); a preposition
                     # or adverb counts only right after the verb ("called on Iran", not
                     # "called Araghchi on Thursday").
                     if c.dep_ == "prt" or (c.dep_ in ("prep", "agent", "advmod") and c.i == tok.i + 1):
                         particles.add(c.lower_)
-                    elif c.dep_ in _OBJ:
-                        objects[c.lemma_.lower()] = c
             entry = self.lexicon.choose(lemma, pos, particles, set(objects))
             if entry is not None:
                 found.append(Trigger(tok, entry, objects.get(entry.object) if entry.object else None))
@@ -110,9 +115,21 @@ class Coder:
         if entry.pos == "VERB":
             actor = self._verb_actor(tok, mentions, on)
             recipient = self._verb_recipient(trig, mentions, on)
+            announcement = self.intent.find(tok)
+            if announcement is not None:
+                announced = self.intent.apply(entry, announcement, self.lexicon)
+                if announced is not None:
+                    entry = announced
+                    if announcement.kind == "demand":
+                        # "Britain said Libya must hand over ...": Britain demands, of Libya.
+                        demanded_of = actor
+                        actor = self._resolve(announcement.speaker, mentions, on)
+                        recipient = demanded_of or recipient
         else:
             actor = self._noun_actor(tok, mentions, on)
             recipient = self._noun_recipient(tok, entry, mentions, on)
+        if not actor:
+            actor = self._unresolved_actor(tok, entry, mentions)
         if not actor and not recipient:
             return None
         words = [tok.text]
@@ -233,17 +250,61 @@ class Coder:
             return self._verb_actor(noun.head, mentions, on)
         return []
 
+    def _contained(self, noun: Token) -> bool:
+        """An event noun modifying a container noun ("a mediation effort")."""
+        return noun.head.lemma_.lower() in self.container_nouns
+
     def _supported(self, noun: Token) -> bool:
-        """The noun is the object of a support verb ("launched an attack")."""
+        """The noun (or the container it modifies) is the object of a support
+        verb ("launched an attack", "launched a mediation effort")."""
+        if noun.dep_ in ("compound", "amod", "nmod") and self._contained(noun):
+            noun = noun.head
         return noun.dep_ in ("dobj", "obj") and noun.head.pos_ == "VERB" and noun.head.lemma_.lower() in self.support_verbs
 
     def _noun_recipient(self, noun: Token, entry: LexEntry, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
-        refs = self._prep_objects(noun, entry.recipient_preps, mentions, on)
-        if refs:
-            return refs
+        holders = [noun]
+        if noun.dep_ in ("compound", "amod", "nmod") and self._contained(noun):
+            holders.append(noun.head)  # "a mediation effort between Syria and ..."
         if self._supported(noun):
-            return self._prep_objects(noun.head, entry.recipient_preps, mentions, on)
+            holders.append(holders[-1].head)
+        for holder in holders:
+            refs = self._prep_objects(holder, entry.recipient_preps, mentions, on)
+            if refs:
+                return refs
         return []
+
+    def _unresolved_actor(self, tok: Token, entry: LexEntry, mentions: dict[int, Mention]) -> list[ActorRef]:
+        """An actor the dictionary does not know, kept with its words: the
+        subject noun phrase ("Ousted President Askar Akayev", "Gunmen"), with
+        the sector its role noun implies and no country. Pronouns are not kept."""
+        head = None
+        if entry.pos == "NOUN":
+            head = next((c for c in tok.children if c.dep_ == "poss"), None)
+        else:
+            verb = tok
+            for _ in range(4):
+                passive = any(c.dep_ in ("auxpass", "agent") or c.dep_ in _PASS_SUBJ for c in verb.children)
+                if passive:
+                    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+                    head = next((p for p in agent.children if p.dep_ == "pobj"), None) if agent is not None else None
+                    break
+                head = next((c for c in verb.children if c.dep_ in _SUBJ), None)
+                if head is not None or verb.dep_ not in ("conj", "xcomp", "advcl") or verb.head.i == verb.i:
+                    break
+                verb = verb.head
+        if head is None or head.pos_ not in ("PROPN", "NOUN") or head.lower_ in _RELATIVE:
+            return []
+        words = sorted(t.i for t in _phrase(head, mentions) if t.dep_ not in ("conj", "cc") or t.i < head.i)
+        start, end = words[0], words[-1]
+        if end - start > 8:
+            start, end = max(start, head.i - 4), head.i
+        span = head.doc[start : end + 1]
+        sector = ""
+        for i in range(span.start, span.end):
+            m = mentions.get(i)
+            if m is not None and m.entry is None:
+                sector = m.sector
+        return [ActorRef(span.text, "", "", sector)]
 
     # --- shared --------------------------------------------------------------------------------
 
@@ -276,6 +337,26 @@ class Coder:
                         return refs
                 queue.append(c)
         return []
+
+
+def _object_words(obj: Token) -> list[Token]:
+    """The object noun, its compound modifiers, and the nouns of its "of"
+    complements ("tons of emergency food aid" -> tons, aid, food)."""
+    out = [obj]
+    frontier = [obj]
+    for _ in range(3):
+        nxt = []
+        for tok in frontier:
+            for c in tok.children:
+                if c.dep_ == "compound" and c.pos_ == "NOUN":
+                    out.append(c)
+                elif c.dep_ == "prep" and c.lower_ == "of":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            out.append(p)
+                            nxt.append(p)
+        frontier = nxt
+    return out
 
 
 def _phrase(head: Token, mentions: dict[int, Mention]) -> list[Token]:

@@ -76,6 +76,7 @@ class Lexicon:
     cameo: dict[str, CameoCode]
     entries: dict[tuple[str, str], list[LexEntry]] = field(default_factory=dict)
     support_verbs: frozenset[str] = frozenset()
+    container_nouns: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.entries.values())
@@ -222,6 +223,8 @@ def load_cameo(path: str | Path | None = None) -> dict[str, CameoCode]:
 def load_word_list(path: str | Path | None = None) -> frozenset[str]:
     """A file of single words, one per line, '#' comments (support_verbs.txt)."""
     p = Path(path) if path else package_data("support_verbs.txt")
+    if not p.exists():
+        raise DataFileError(str(p), None, "file not found")
     words = set()
     for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
         s = line.split("#", 1)[0].strip()
@@ -234,7 +237,12 @@ def load_word_list(path: str | Path | None = None) -> frozenset[str]:
 
 
 def load_lexicon(extra: Iterable[str | Path] = (), *, include_default: bool = True) -> Lexicon:
-    lex = Lexicon(load_ontology(), load_cameo(), support_verbs=load_word_list())
+    lex = Lexicon(
+        load_ontology(),
+        load_cameo(),
+        support_verbs=load_word_list(package_data("support_verbs.txt")),
+        container_nouns=load_word_list(package_data("container_nouns.txt")),
+    )
     if include_default:
         lex.add_file(package_data("lexicon.jsonl"))
     for path in extra:
