@@ -161,3 +161,32 @@ def test_announced_acts_are_coded_as_the_announcement(mini_pipeline, text, expec
 
 def test_an_act_that_happened_keeps_its_type(mini_pipeline):
     assert _events(mini_pipeline, "Egypt met Israel on Monday.") == [("CONSULT", [("EGY", "")], [("ISR", "")])]
+
+
+def _actors(pipeline, text):
+    coded = pipeline.code_text(text, published=date(2024, 4, 2))
+    return [(e.event_type, [(a.text, a.country, a.sector) for a in e.actor]) for e in coded.events]
+
+
+def test_he_takes_the_last_person_named_as_a_subject(mini_pipeline):
+    text = "Blinken arrived in Cairo on Monday.\n\nHe urged Egypt to act."
+    assert ("REQUEST", [("He", "USA", "GOV")]) in _actors(mini_pipeline, text)
+
+
+def test_it_takes_the_last_state_or_body_not_a_person(mini_pipeline):
+    text = "Iran said on Monday that talks were over. Blinken arrived in Cairo.\n\nIt attacked Israel overnight."
+    assert ("ASSAULT", [("It", "IRN", "")]) in _actors(mini_pipeline, text)
+
+
+def test_definite_description_takes_the_last_actor_of_its_sector(mini_pipeline):
+    text = "Egypt's foreign minister arrived in Amman.\n\nThe minister condemned Israel."
+    assert ("ACCUSE", [("The minister", "EGY", "GOV")]) in _actors(mini_pipeline, text)
+
+
+def test_pronoun_under_a_passive_reporting_clause(mini_pipeline):
+    text = "The Iranian foreign minister was quoted as saying he would attack Israel."
+    assert ("THREATEN", [("he", "IRN", "GOV")]) in _actors(mini_pipeline, text)
+
+
+def test_pronoun_with_nothing_before_it_is_not_guessed(mini_pipeline):
+    assert _actors(mini_pipeline, "He attacked Israel.") == [("ASSAULT", [])]

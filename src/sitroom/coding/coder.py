@@ -23,7 +23,7 @@ An event is kept when at least one party resolves to a known actor.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from spacy.language import Language
@@ -33,7 +33,7 @@ from ..actors import ActorDictionary, ActorMatcher, Mention
 from ..nlp import sentences
 from ..records import ActorRef, Event
 from .intent import load_intent_rules
-from .lexicon import LexEntry, Lexicon
+from .lexicon import DEFAULT_RECIPIENT_PREPS, LexEntry, Lexicon
 
 __all__ = ["Coder", "Trigger"]
 
@@ -44,6 +44,46 @@ _PRONOUNS = frozenset("it they he she we its their his her".split())
 _RELATIVE = frozenset("that which who whom whose".split())
 _INHERIT_DEPS = ("conj", "xcomp", "advcl", "ccomp", "relcl", "acl", "pcomp")
 _PHRASE_SKIP = ("relcl", "acl", "advcl", "punct", "cc", "det", "prep_other", "mark", "case")
+
+
+_PERSONAL_NOUNS = frozenset(
+    "minister president leader official spokesman spokeswoman spokesperson envoy ambassador diplomat secretary "
+    "chief commander general king queen emir prince premier chancellor negotiator mediator adviser advisor "
+    "director head governor mayor senator lawmaker judge prosecutor officer".split()
+)
+
+
+def _personal(tok: Token, mentions: dict[int, Mention]) -> bool:
+    """Does this subject stand for a person (a "he"/"she") rather than a state or body?"""
+    for i in range(tok.left_edge.i, tok.i + 1):
+        m = mentions.get(i)
+        if m is not None and m.kind == "person":
+            return True
+    return tok.ent_type_ == "PERSON" or tok.lemma_.lower() in _PERSONAL_NOUNS
+
+
+def _span_text(tok: Token) -> str:
+    return tok.doc[tok.left_edge.i : tok.i + 1].text
+
+
+@dataclass(slots=True)
+class _Memory:
+    """Actors named as clause subjects so far in the article, newest last."""
+
+    items: list[tuple[tuple[ActorRef, ...], bool]] = field(default_factory=list)
+
+    def add(self, refs: list[ActorRef], personal: bool) -> None:
+        self.items.append((tuple(refs), personal))
+        del self.items[:-20]
+
+    def last(self, *, personal: bool | None = None, sector: str | None = None) -> tuple[ActorRef, ...] | None:
+        for refs, is_personal in reversed(self.items):
+            if personal is not None and is_personal != personal:
+                continue
+            if sector is not None and not any(r.sector == sector for r in refs):
+                continue
+            return refs
+        return None
 
 
 @dataclass(slots=True, frozen=True)
@@ -100,16 +140,33 @@ class Coder:
 
     def code_doc(self, doc: Doc, article_id: str, published: date | None) -> list[Event]:
         mentions = {m.start: m for m in self.matcher.find_mentions(doc)}
+        memory = _Memory()
         events: list[Event] = []
         for index, sent in enumerate(sentences(doc)):
             for trig in self.find_triggers(sent):
-                event = self._event(trig, doc, index, article_id, published, mentions)
+                event = self._event(trig, doc, index, article_id, published, mentions, memory)
                 if event is not None:
                     events.append(event)
+            self._remember(sent, mentions, published, memory)
         return events
 
+    def _remember(self, sent: Span, mentions: dict[int, Mention], on: date | None, memory: _Memory) -> None:
+        """Clause subjects that name actors, for "he", "it", "the minister" later on."""
+        for tok in sent:
+            if tok.dep_ in _SUBJ + _PASS_SUBJ and tok.pos_ in ("PROPN", "NOUN"):
+                refs = self._resolve(tok, mentions, on)
+                if refs:
+                    memory.add(refs, _personal(tok, mentions))
+
     def _event(
-        self, trig: Trigger, doc: Doc, index: int, article_id: str, on: date | None, mentions: dict[int, Mention]
+        self,
+        trig: Trigger,
+        doc: Doc,
+        index: int,
+        article_id: str,
+        on: date | None,
+        mentions: dict[int, Mention],
+        memory: _Memory | None = None,
     ) -> Event | None:
         tok, entry = trig.token, trig.entry
         if entry.pos == "VERB":
@@ -129,7 +186,11 @@ class Coder:
             actor = self._noun_actor(tok, mentions, on)
             recipient = self._noun_recipient(tok, entry, mentions, on)
         if not actor:
-            actor = self._unresolved_actor(tok, entry, mentions)
+            subject = self._subject_head(tok, entry)
+            if subject is not None and memory is not None:
+                actor = self._antecedent(subject, mentions, memory, on)
+            if not actor:
+                actor = self._unresolved_actor(subject, mentions)
         if not actor and not recipient:
             return None
         words = [tok.text]
@@ -230,6 +291,36 @@ class Coder:
             refs = self._prep_objects(holder, entry.recipient_preps, mentions, on)
             if refs:
                 return refs
+        return self._complement_recipient(verb, entry, mentions, on)
+
+    def _complement_recipient(self, verb: Token, entry: LexEntry, mentions: dict[int, Mention], on: date | None, depth: int = 0) -> list[ActorRef]:
+        """The recipient inside a complement clause: its subject ("demanded that
+        the US cancel ..."), or the object or recipient of an infinitive
+        ("offered to hand over the suspects to Britain")."""
+        if depth > 2:
+            return []
+        for c in verb.children:
+            if c.dep_ == "ccomp":
+                subject = next((s for s in c.children if s.dep_ in _SUBJ + _PASS_SUBJ), None)
+                if subject is not None and subject.pos_ != "PRON":
+                    refs = self._resolve(subject, mentions, on)
+                    if refs:
+                        return refs
+            elif c.dep_ == "xcomp":
+                for o in c.children:
+                    if o.dep_ in ("dobj", "obj", "dative"):
+                        refs = self._resolve(o, mentions, on) or self._resolve(o, mentions, on, deep=True)
+                        if refs:
+                            return refs
+                refs = self._prep_objects(c, DEFAULT_RECIPIENT_PREPS, mentions, on)
+                for o in c.children:
+                    if not refs and o.dep_ in ("dobj", "obj"):
+                        refs = self._prep_objects(o, DEFAULT_RECIPIENT_PREPS, mentions, on)
+                if refs:
+                    return refs
+                refs = self._complement_recipient(c, entry, mentions, on, depth + 1)
+                if refs:
+                    return refs
         return []
 
     # --- nouns ---------------------------------------------------------------------------------
@@ -273,25 +364,63 @@ class Coder:
                 return refs
         return []
 
-    def _unresolved_actor(self, tok: Token, entry: LexEntry, mentions: dict[int, Mention]) -> list[ActorRef]:
+    def _subject_head(self, tok: Token, entry: LexEntry) -> Token | None:
+        """The word standing for the actor: the (inherited) subject, the passive
+        agent, or a noun trigger's possessor."""
+        if entry.pos == "NOUN":
+            return next((c for c in tok.children if c.dep_ == "poss"), None)
+        verb = tok
+        for _ in range(4):
+            if any(c.dep_ in ("auxpass", "agent") or c.dep_ in _PASS_SUBJ for c in verb.children):
+                agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+                return next((p for p in agent.children if p.dep_ == "pobj"), None) if agent is not None else None
+            head = next((c for c in verb.children if c.dep_ in _SUBJ), None)
+            if head is not None or verb.dep_ not in ("conj", "xcomp", "advcl") or verb.head.i == verb.i:
+                return head
+            verb = verb.head
+        return None
+
+    def _antecedent(self, subject: Token, mentions: dict[int, Mention], memory: _Memory, on: date | None) -> list[ActorRef]:
+        """A pronoun or definite description ("he", "it", "the minister") takes
+        the nearest earlier actor that fits it."""
+        word = subject.lower_
+        if subject.pos_ == "PRON" and word in ("he", "she", "it", "they"):
+            # In the same sentence: the named subject of a governing clause
+            # ("Hassan was quoted as saying he would ...").
+            verb = subject.head
+            for _ in range(8):
+                if verb.head.i == verb.i:
+                    break
+                verb = verb.head
+                named = next((c for c in verb.children if c.dep_ in _SUBJ + _PASS_SUBJ and c.pos_ in ("PROPN", "NOUN")), None)
+                if named is not None:
+                    refs = self._resolve(named, mentions, on)
+                    if refs and _personal(named, mentions) == (word in ("he", "she")):
+                        return [ActorRef(subject.text, r.name, r.country, r.sector) for r in refs]
+                    break
+        if subject.pos_ == "PRON":
+            if word in ("he", "she"):
+                found = memory.last(personal=True)
+            elif word == "it":
+                found = memory.last(personal=False)
+            elif word == "they":
+                found = memory.last()
+            else:
+                return []
+        else:
+            role = mentions.get(subject.i)
+            is_definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in subject.children)
+            if role is None or role.entry is not None or not is_definite:
+                return []
+            found = memory.last(sector=role.sector)
+        if found is None:
+            return []
+        return [ActorRef(subject.text if subject.pos_ == "PRON" else _span_text(subject), r.name, r.country, r.sector) for r in found]
+
+    def _unresolved_actor(self, head: Token | None, mentions: dict[int, Mention]) -> list[ActorRef]:
         """An actor the dictionary does not know, kept with its words: the
         subject noun phrase ("Ousted President Askar Akayev", "Gunmen"), with
         the sector its role noun implies and no country. Pronouns are not kept."""
-        head = None
-        if entry.pos == "NOUN":
-            head = next((c for c in tok.children if c.dep_ == "poss"), None)
-        else:
-            verb = tok
-            for _ in range(4):
-                passive = any(c.dep_ in ("auxpass", "agent") or c.dep_ in _PASS_SUBJ for c in verb.children)
-                if passive:
-                    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-                    head = next((p for p in agent.children if p.dep_ == "pobj"), None) if agent is not None else None
-                    break
-                head = next((c for c in verb.children if c.dep_ in _SUBJ), None)
-                if head is not None or verb.dep_ not in ("conj", "xcomp", "advcl") or verb.head.i == verb.i:
-                    break
-                verb = verb.head
         if head is None or head.pos_ not in ("PROPN", "NOUN") or head.lower_ in _RELATIVE:
             return []
         words = sorted(t.i for t in _phrase(head, mentions) if t.dep_ not in ("conj", "cc") or t.i < head.i)
