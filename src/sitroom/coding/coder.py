@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..actors import ActorDictionary, ActorMatcher, Mention
 from ..nlp import sentences
+from ..places import load_gazetteer
 from ..records import ActorRef, Event
 from .intent import load_intent_rules
 from .lexicon import DEFAULT_RECIPIENT_PREPS, LexEntry, Lexicon
@@ -46,6 +47,8 @@ _INHERIT_DEPS = ("conj", "xcomp", "advcl", "ccomp", "relcl", "acl", "pcomp")
 _PHRASE_SKIP = ("relcl", "acl", "advcl", "punct", "cc", "det", "prep_other", "mark", "case")
 
 
+_PLACE_PREPS = frozenset(("in", "at", "near", "inside", "outside", "across", "around"))
+_PLACE_NOUNS = frozenset("city town village capital province region district area camp port enclave suburb".split())
 _PERSONAL_NOUNS = frozenset(
     "minister president leader official spokesman spokeswoman spokesperson envoy ambassador diplomat secretary "
     "chief commander general king queen emir prince premier chancellor negotiator mediator adviser advisor "
@@ -191,6 +194,8 @@ class Coder:
                 actor = self._antecedent(subject, mentions, memory, on)
             if not actor:
                 actor = self._unresolved_actor(subject, mentions)
+        if not recipient and entry.event_type in self.lexicon.ontology.place_targets:
+            recipient = self._place_recipient(trig, mentions, on)
         if not actor and not recipient:
             return None
         words = [tok.text]
@@ -434,6 +439,51 @@ class Coder:
             if m is not None and m.entry is None:
                 sector = m.sector
         return [ActorRef(span.text, "", "", sector)]
+
+    def _place_recipient(self, trig: Trigger, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
+        """The country where the event happened, from "in/at/near PLACE", for
+        event types PLOVER targets at their place ("rioted in Kirkuk")."""
+        holders = [trig.token]
+        if trig.object_token is not None:
+            holders.append(trig.object_token)
+        for c in trig.token.children:
+            if c.dep_ in ("dobj", "obj"):
+                holders.append(c)
+        if trig.entry.pos == "NOUN" and self._supported(trig.token):
+            holders.append(trig.token.head)
+        for holder in holders:
+            for prep in holder.children:
+                if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPS:
+                    continue
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj":
+                        found = self._place(pobj, mentions, on)
+                        if found:
+                            return found
+        return []
+
+    def _place(self, tok: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
+        # "the northern city of Kirkuk": the named place is the "of" complement
+        if tok.lemma_.lower() in _PLACE_NOUNS:
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    inner = next((p for p in prep.children if p.dep_ == "pobj"), None)
+                    if inner is not None:
+                        return self._place(inner, mentions, on)
+        for ref in self.matcher.resolve(_phrase(tok, mentions), mentions, on):
+            entry_kinds = {m.kind for i, m in mentions.items() if tok.left_edge.i <= i <= tok.i}
+            if entry_kinds & {"country", "capital"}:
+                return [ActorRef(ref.text, self.matcher.dictionary.country_name(ref.country), ref.country, "")]
+        if tok.pos_ != "PROPN" or tok.ent_type_ not in ("GPE", "LOC", "FAC"):
+            return []
+        start = tok.i
+        while start > 0 and tok.doc[start - 1].pos_ == "PROPN" and tok.doc[start - 1].head.i in (tok.i, start):
+            start -= 1
+        name = tok.doc[start : tok.i + 1].text
+        place = load_gazetteer().lookup(name)
+        if place is None:
+            return []
+        return [ActorRef(name, self.matcher.dictionary.country_name(place.country), place.country, "")]
 
     # --- shared --------------------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ class CameoCode:
 class Ontology:
     modes: dict[str, frozenset[str]]  # event type -> its modes
     contexts: frozenset[str]
+    place_targets: frozenset[str] = frozenset()  # types whose recipient may be where they happen
 
 
 @dataclass(slots=True, frozen=True)
@@ -181,11 +182,14 @@ def load_ontology(path: str | Path | None = None) -> Ontology:
         types = raw["event_types"]
         modes = {name: frozenset(spec.get("modes", [])) for name, spec in types.items()}
         contexts = frozenset(raw["contexts"])
+        place_targets = frozenset(raw.get("place_targets", []))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise DataFileError(str(p), None, f"invalid ontology file: {exc}") from None
     if len(modes) != 16:
         raise DataFileError(str(p), None, f"expected the 16 PLOVER event types, found {len(modes)}")
-    return Ontology(modes, contexts)
+    if not place_targets <= set(modes):
+        raise DataFileError(str(p), None, f"place_targets names unknown types: {sorted(place_targets - set(modes))}")
+    return Ontology(modes, contexts, place_targets)
 
 
 def load_cameo(path: str | Path | None = None) -> dict[str, CameoCode]:
