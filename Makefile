@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DB ?= demo.duckdb
 
-.PHONY: install demo test bench lock clean
+.PHONY: install demo test bench eval lock clean
 
 $(STAMP): requirements/dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ test: install
 
 bench: install
 	$(BIN)/python benchmarks/bench.py
+
+# Accuracy on the public gold data in eval/ (the tests pin these scores).
+eval: install
+	$(BIN)/sitroom eval plover eval/plover_gsr/PLOVER_GSR_CAMEO.txt
+	$(BIN)/sitroom eval petrarch eval/petrarch2/PETR.UnitTest.records.xml
+	$(BIN)/sitroom eval petrarch eval/petrarch2/PETR.UnitTest.records.xml --own-lexicon
 
 # Re-pin dependencies after editing requirements/*.in (needs pip-tools).
 lock:

@@ -33,6 +33,10 @@ DbOption = Annotated[
     Optional[Path],
     typer.Option("--db", help="DuckDB store [default: $SITROOM_DB, else ./sitroom.duckdb]", show_default=False),
 ]
+LexiconOption = Annotated[
+    Optional[list[Path]],
+    typer.Option("--lexicon", help="Extra lexicon file (JSON Lines); repeatable.", exists=True, dir_okay=False),
+]
 ActorsOption = Annotated[
     Optional[list[Path]],
     typer.Option("--actors", help="Extra actor dictionary file (JSON Lines); repeatable.", exists=True, dir_okay=False),
@@ -72,12 +76,12 @@ def _main(
         raise typer.Exit(0)
 
 
-def _pipeline(actors: list[Path] | None):
+def _pipeline(actors: list[Path] | None, lexicons: list[Path] | None = None):
     """The pipeline, or a clean exit naming the bad dictionary file and line."""
     from .pipeline import Pipeline
 
     try:
-        return Pipeline(actor_files=actors or ())
+        return Pipeline(actor_files=actors or (), lexicon_files=lexicons or ())
     except SitroomError as exc:
         raise _fail(str(exc)) from None
 
@@ -91,6 +95,7 @@ def ingest(
         Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for articles whose metadata gives none.")
     ] = None,
     actors: ActorsOption = None,
+    lexicon: LexiconOption = None,
     max_bytes: Annotated[int, typer.Option(help="Largest file (or JSONL/CSV record) read, in bytes.", min=1)] = DEFAULT_MAX_BYTES,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
 ) -> None:
@@ -101,7 +106,7 @@ def ingest(
     from .pipeline import IngestOptions
 
     options = IngestOptions(outlet=outlet, published=_parse_day(published), max_bytes=max_bytes)
-    pipeline = _pipeline(actors)
+    pipeline = _pipeline(actors, lexicon)
     try:
         store = Store(_db(db))
     except SitroomError as exc:
@@ -183,6 +188,7 @@ def code(
     published: Annotated[Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for date-bound actor roles.")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table or jsonl.")] = "table",
     actors: ActorsOption = None,
+    lexicon: LexiconOption = None,
 ) -> None:
     """Code one text and print its events (nothing is stored)."""
     if format not in ("table", "jsonl"):
@@ -190,7 +196,7 @@ def code(
     if text == "-":
         text = sys.stdin.read()
     day = _parse_day(published)
-    pipeline = _pipeline(actors)
+    pipeline = _pipeline(actors, lexicon)
     try:
         coded = pipeline.code_text(text, published=day)
     except ValueError as exc:
@@ -269,6 +275,127 @@ def errors(
     for at, source, code_, message, failure in rows:
         table.add_row(f"{at:%Y-%m-%d %H:%M}", escape(source), code_ if failure else f"{code_} (skipped)", escape(message))
     out.print(table)
+
+
+eval_app = typer.Typer(help="Score the coder against gold data (see eval/README.md).", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+actors_app = typer.Typer(help="Actor dictionaries.", no_args_is_help=True)
+app.add_typer(actors_app, name="actors")
+lexicon_app = typer.Typer(help="Event lexicons.", no_args_is_help=True)
+app.add_typer(lexicon_app, name="lexicon")
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")]
+
+
+@eval_app.command("plover")
+def eval_plover(
+    path: Annotated[Path, typer.Argument(help="PLOVER gold records (a JSON array, as PLOVER_GSR_CAMEO.txt).", exists=True, dir_okay=False)],
+    actors: ActorsOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Event-type accuracy, per-type precision/recall and triple P/R/F1 on PLOVER gold records."""
+    import json
+
+    from .evaluation import run_plover
+
+    try:
+        scores = run_plover(path, actor_files=actors or ())
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+    if json_out:
+        out.print_json(json.dumps(scores.as_dict()))
+        return
+    t = scores.triple
+    out.print(f"[bold]PLOVER gold[/bold] {escape(str(path))}: {scores.records} records")
+    out.print(f"  event-type accuracy   {scores.type_accuracy:.3f}")
+    out.print(f"  triple (type, source, target)  precision {t.precision:.3f}  recall {t.recall:.3f}  F1 {t.f1:.3f}")
+    out.print(f"  gold type among any coded event  {scores.any_event_type_recall:.3f}")
+    table = Table("type", "precision", "recall", "F1", "gold", box=None)
+    for name, prf in scores.per_type.items():
+        table.add_row(name, f"{prf.precision:.2f}", f"{prf.recall:.2f}", f"{prf.f1:.2f}", str(prf.support))
+    out.print(table)
+    out.print("[bold]Errors[/bold]  " + " · ".join(f"{k} {n}" for k, n in scores.errors.most_common()))
+    out.print("[bold]Commonest confusions[/bold] (gold -> coded)  " + " · ".join(
+        f"{g}->{p} {n}" for (g, p), n in scores.confusions.most_common(8)))
+
+
+@eval_app.command("petrarch")
+def eval_petrarch(
+    path: Annotated[Path, typer.Argument(help="PETRARCH unit-test records (PETR.UnitTest.records.xml).", exists=True, dir_okay=False)],
+    actors_dict: Annotated[Optional[Path], typer.Option("--actors-dict", help="TABARI actor dictionary [default: PETR.Validate.actors.txt beside PATH]")] = None,
+    agents_dict: Annotated[Optional[Path], typer.Option("--agents-dict", help="TABARI agents dictionary [default: PETR.Validate.agents.txt beside PATH]")] = None,
+    verbs_dict: Annotated[Optional[Path], typer.Option("--verbs-dict", help="PETRARCH verb dictionary [default: PETR.Validate.verbs.txt beside PATH]")] = None,
+    own_lexicon: Annotated[bool, typer.Option("--own-lexicon", help="Code events with Sitroom's lexicon instead of the suite's verb dictionary.")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Root-code triple recall on PETRARCH-2's own unit tests, with their dictionaries imported."""
+    import json
+
+    from .evaluation import run_petrarch
+
+    try:
+        scores, skipped = run_petrarch(path, actors=actors_dict, agents=agents_dict, verbs=verbs_dict, own_lexicon=own_lexicon)
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+    if json_out:
+        out.print_json(json.dumps({**scores.as_dict(), "skipped_dictionary_lines": skipped}))
+        return
+    t = scores.triples
+    lexicon_name = "Sitroom's lexicon" if own_lexicon else "the suite's verb dictionary"
+    out.print(f"[bold]PETRARCH-2 unit tests[/bold] {escape(str(path))}: {scores.records} records with standard CAMEO codes, events from {lexicon_name}")
+    out.print(f"  root-code triples  precision {t.precision:.3f}  recall {t.recall:.3f}  F1 {t.f1:.3f}  ({t.support} expected)")
+    out.print(f"  records expecting no event: {scores.noevent_records}, events coded on them anyway: {scores.noevent_false_events}")
+    out.print("  recall by category  " + " · ".join(f"{c} {p.recall:.2f} ({p.support})" for c, p in scores.per_category.items()))
+    out.print("[bold]Misses[/bold]  " + " · ".join(f"{k} {n}" for k, n in scores.errors.most_common()))
+    out.print(f"  dictionary lines the importers skipped: " + ", ".join(f"{k} {n}" for k, n in skipped.items()))
+
+
+@actors_app.command("import-tabari")
+def actors_import_tabari(
+    actors_file: Annotated[Path, typer.Argument(help="TABARI/PETRARCH actor dictionary.", exists=True, dir_okay=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Sitroom actor file to write (JSON Lines).")],
+    agents: Annotated[Optional[Path], typer.Option("--agents", help="TABARI/PETRARCH agents dictionary to import too.", exists=True, dir_okay=False)] = None,
+) -> None:
+    """Convert a TABARI/PETRARCH actor (and agents) dictionary for --actors."""
+    from .actors.tabari import import_tabari
+
+    try:
+        result = import_tabari(actors_file, agents)
+        result.write_jsonl(output)
+        load_actor_dictionary_check(output)
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+    for line in result.skipped[:30]:
+        err.print(f"[dim]skipped:[/dim] {escape(line)}")
+    err.print(f"{len(result.entries)} entries -> {escape(str(output))}; {len(result.skipped)} lines skipped")
+
+
+@lexicon_app.command("import-petrarch")
+def lexicon_import_petrarch(
+    verbs_file: Annotated[Path, typer.Argument(help="PETRARCH/TABARI verb dictionary.", exists=True, dir_okay=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Sitroom lexicon file to write (JSON Lines).")],
+) -> None:
+    """Convert a PETRARCH verb dictionary for --lexicon (verbs, particles, verb + object)."""
+    from .coding import load_lexicon
+    from .coding.petrarch_verbs import import_petrarch_verbs
+    from .nlp import load_nlp
+
+    try:
+        nlp = load_nlp()
+        result = import_petrarch_verbs(verbs_file, load_lexicon(), lambda w: nlp(w.lower())[0].lemma_.lower())
+        result.write_jsonl(output)
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+    for line in result.skipped[:30]:
+        err.print(f"[dim]skipped:[/dim] {escape(line)}")
+    err.print(f"{len(result.entries)} entries -> {escape(str(output))}; {len(result.skipped)} lines skipped")
+
+
+def load_actor_dictionary_check(path: Path) -> None:
+    """Validate a written actor file the way --actors will load it."""
+    from .actors import load_actor_dictionary
+
+    load_actor_dictionary([path], include_default=False)
 
 
 def _actor_cell(refs: list[dict]) -> str:

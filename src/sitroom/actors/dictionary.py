@@ -95,9 +95,12 @@ class ActorDictionary:
     sources: list[str] = field(default_factory=list)
 
     def add_file(self, path: str | Path) -> None:
-        path = str(path)
+        self.add_records(str(path), iter_jsonl(path))
+
+    def add_records(self, path: str, records) -> None:
+        """Add (line, object) records; ``path`` names their source in errors."""
         local: dict[tuple[str, str], str] = {}  # (match mode, alias) -> origin within this file
-        for n, obj in iter_jsonl(path):
+        for n, obj in records:
             origin = f"{path}:{n}"
             mode = obj.get("match", "exact")
             if mode not in MATCH_MODES:

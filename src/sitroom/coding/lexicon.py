@@ -100,9 +100,12 @@ class Lexicon:
         return best
 
     def add_file(self, path: str | Path) -> None:
-        path = str(path)
+        self.add_records(str(path), iter_jsonl(path))
+
+    def add_records(self, path: str, records) -> None:
+        """Add (line, object) records; ``path`` names their source in errors."""
         seen: dict[tuple, int] = {}
-        for n, obj in iter_jsonl(path):
+        for n, obj in records:
             entry = self._entry(path, n, obj)
             key = (entry.lemma, entry.pos, entry.particle, entry.object)
             if key in seen:

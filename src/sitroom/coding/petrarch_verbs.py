@@ -100,6 +100,9 @@ def _types_by_code(lexicon: Lexicon) -> dict[str, str]:
 
 
 def _add(result, seen, types, lexicon, where, lemma, particle, obj, raw_code) -> None:
+    if lemma in TOO_GENERAL and not particle and not obj:
+        result.skipped.append(f"{where}: {lemma!r} alone would match nearly every sentence")
+        return
     code = raw_code.split(":", 1)[0].strip()
     if code not in lexicon.cameo:
         result.skipped.append(f"{where}: code [{raw_code}] is not a CAMEO code")
@@ -107,9 +110,6 @@ def _add(result, seen, types, lexicon, where, lemma, particle, obj, raw_code) ->
     event_type = types.get(code) or types.get(code[:2])
     if event_type is None:
         result.skipped.append(f"{where}: no PLOVER type known for CAMEO {code}")
-        return
-    if lemma in TOO_GENERAL and not particle and not obj:
-        result.skipped.append(f"{where}: {lemma!r} alone would match nearly every sentence")
         return
     key = (lemma, particle, obj)
     if key in seen:

@@ -3,6 +3,7 @@
 from .common import primary_event
 from .petrarch import PetrarchScores, evaluate_petrarch, load_petrarch_records
 from .plover import PloverScores, evaluate_plover, load_plover_gold
+from .run import run_petrarch, run_plover
 
 __all__ = [
     "PetrarchScores",
@@ -12,4 +13,6 @@ __all__ = [
     "load_petrarch_records",
     "load_plover_gold",
     "primary_event",
+    "run_petrarch",
+    "run_plover",
 ]

@@ -1,0 +1,55 @@
+"""Build the pipelines the evaluations need and run them (`sitroom eval`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..actors import load_actor_dictionary
+from ..actors.tabari import import_tabari
+from ..coding import load_lexicon
+from ..coding.petrarch_verbs import import_petrarch_verbs
+from .petrarch import PetrarchScores, evaluate_petrarch, load_petrarch_records
+from .plover import PloverScores, evaluate_plover, load_plover_gold
+
+__all__ = ["run_petrarch", "run_plover"]
+
+
+def run_plover(path: str | Path, actor_files=()) -> PloverScores:
+    from ..pipeline import Pipeline
+
+    return evaluate_plover(Pipeline(actor_files=actor_files), load_plover_gold(path))
+
+
+def run_petrarch(
+    path: str | Path,
+    *,
+    actors: str | Path | None = None,
+    agents: str | Path | None = None,
+    verbs: str | Path | None = None,
+    own_lexicon: bool = False,
+) -> tuple[PetrarchScores, dict[str, int]]:
+    """Score the PETRARCH-2 unit tests. The suite's dictionaries default to the
+    PETR.Validate.* files beside the records. With ``own_lexicon`` the events
+    come from Sitroom's lexicon instead of the suite's verb dictionary.
+    Returns the scores and how many dictionary lines each importer skipped."""
+    from ..nlp import load_nlp
+    from ..pipeline import Pipeline
+
+    folder = Path(path).parent
+    actors = Path(actors) if actors else folder / "PETR.Validate.actors.txt"
+    agents = Path(agents) if agents else folder / "PETR.Validate.agents.txt"
+    verbs = Path(verbs) if verbs else folder / "PETR.Validate.verbs.txt"
+    imported = import_tabari(actors, agents if agents.exists() else None)
+    dictionary = load_actor_dictionary()
+    dictionary.add_records(str(actors), enumerate(imported.entries, 1))
+    lexicon = load_lexicon()
+    skipped = {"actors": len(imported.skipped)}
+    if not own_lexicon:
+        nlp = load_nlp()
+        verb_import = import_petrarch_verbs(verbs, lexicon, lambda w: nlp(w.lower())[0].lemma_.lower())
+        suite = load_lexicon(include_default=False)
+        suite.add_records(str(verbs), enumerate(verb_import.entries, 1))
+        lexicon = suite
+        skipped["verbs"] = len(verb_import.skipped)
+    pipeline = Pipeline(actors=dictionary, lexicon=lexicon)
+    return evaluate_petrarch(pipeline, load_petrarch_records(path)), skipped

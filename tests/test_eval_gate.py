@@ -1,0 +1,54 @@
+"""The quality gate: scores on the shipped gold data may not drop below the
+floors pinned in tests/eval_baseline.json (minus a small tolerance), and the
+gold files must be the ones the floors were measured on."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from sitroom.evaluation import run_petrarch, run_plover
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = json.loads((Path(__file__).parent / "eval_baseline.json").read_text(encoding="utf-8"))
+TOL = BASELINE["tolerance"]
+
+
+@pytest.mark.parametrize("name", ["plover", "petrarch"])
+def test_gold_data_is_unchanged(name):
+    spec = BASELINE[name]
+    digest = hashlib.sha256((ROOT / spec["file"]).read_bytes()).hexdigest()
+    assert digest == spec["sha256"], f"{spec['file']} changed: re-measure and re-pin its floors"
+
+
+@pytest.fixture(scope="module")
+def plover_scores():
+    return run_plover(ROOT / BASELINE["plover"]["file"])
+
+
+def test_plover_scores_hold_their_floors(plover_scores):
+    floor = BASELINE["plover"]
+    got = {
+        "type_accuracy": plover_scores.type_accuracy,
+        "triple_precision": plover_scores.triple.precision,
+        "triple_recall": plover_scores.triple.recall,
+        "triple_f1": plover_scores.triple.f1,
+    }
+    low = {k: (round(v, 4), floor[k]) for k, v in got.items() if v < floor[k] - TOL}
+    assert not low, f"below floor (score, floor): {low}"
+
+
+def test_plover_every_gold_record_is_scored(plover_scores):
+    assert plover_scores.records == 322
+    assert sum(s.support for s in plover_scores.per_type.values()) == 322
+
+
+def test_petrarch_scores_hold_their_floors():
+    scores, skipped = run_petrarch(ROOT / BASELINE["petrarch"]["file"])
+    floor = BASELINE["petrarch"]
+    assert scores.records == 199
+    assert scores.triples.recall >= floor["triple_recall"] - TOL, scores.triples
+    assert scores.triples.precision >= floor["triple_precision"] - TOL, scores.triples
