@@ -131,8 +131,8 @@ def test_actor_grouping_and_trigger_edges(mini_pipeline, text, expected):
 
 def test_sentences_end_at_paragraph_breaks(mini_pipeline):
     coded = mini_pipeline.code_text("Tuesday, April 2, 2024\n\nTEHRAN, April 2 - Israel attacked Iran.")
-    assert [s.text for s in coded.sentences] == ["Tuesday, April 2, 2024", "TEHRAN, April 2 - Israel attacked Iran."]
-    assert coded.events[0].sentence_index == 1
+    assert [s.text for s in coded.sentences] == ["Tuesday, April 2, 2024", "TEHRAN, April 2 -", "Israel attacked Iran."]
+    assert coded.events[0].sentence_index == 2
 
 
 @pytest.mark.parametrize(
@@ -190,3 +190,14 @@ def test_pronoun_under_a_passive_reporting_clause(mini_pipeline):
 
 def test_pronoun_with_nothing_before_it_is_not_guessed(mini_pipeline):
     assert _actors(mini_pipeline, "He attacked Israel.") == [("ASSAULT", [])]
+
+
+def test_dateline_is_not_the_subject_of_the_lead(mini_pipeline):
+    text = "JERUSALEM, April 14 (Wire) - Iran attacked Israel overnight."
+    assert _events(mini_pipeline, text) == [("ASSAULT", [("IRN", "")], [("ISR", "")])]
+
+
+def test_pronoun_whose_reporting_subject_is_a_description(mini_pipeline):
+    text = "Hezbollah attacked Israel. The army said the raid failed.\n\nThe group said it attacked Israel again."
+    events = _actors(mini_pipeline, text)
+    assert events[-1] == ("ASSAULT", [("it", "LBN", "REB")])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 
 from collections.abc import Iterator
 
@@ -35,13 +36,26 @@ def load_nlp() -> Language:
     return nlp
 
 
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .,'\u2019-]{1,40},\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})"
+    r"(?:\s+\([^)]{1,40}\))?\s*[-\u2013\u2014]+\s+",
+    re.M,
+)
+
+
 @Language.component("sitroom_paragraphs")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: wire copy never runs a sentence across
-    paragraphs, and datelines or caption lines must not glue to the lead."""
+    paragraphs, and datelines or caption lines must not glue to the lead.
+    A wire dateline ("TEHRAN, April 2 (Wire) - ") is a segment of its own,
+    so the parser does not take the city for the lead's subject."""
     for tok in doc[:-1]:
         if tok.is_space and "\n" in tok.text:
             doc[tok.i + 1].is_sent_start = True
+    for m in _DATELINE.finditer(doc.text):
+        span = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+        if span is not None and span.start > 0:
+            doc[span.start].is_sent_start = True
     return doc
 
 

@@ -47,6 +47,7 @@ _INHERIT_DEPS = ("conj", "xcomp", "advcl", "ccomp", "relcl", "acl", "pcomp")
 _PHRASE_SKIP = ("relcl", "acl", "advcl", "punct", "cc", "det", "prep_other", "mark", "case")
 
 
+_BODY_NOUNS = frozenset("group movement organisation organization faction country state kingdom republic".split())
 _PLACE_PREPS = frozenset(("in", "at", "near", "inside", "outside", "across", "around"))
 _PLACE_NOUNS = frozenset("city town village capital province region district area camp port enclave suburb".split())
 _PERSONAL_NOUNS = frozenset(
@@ -399,10 +400,12 @@ class Coder:
                 verb = verb.head
                 named = next((c for c in verb.children if c.dep_ in _SUBJ + _PASS_SUBJ and c.pos_ in ("PROPN", "NOUN")), None)
                 if named is not None:
-                    refs = self._resolve(named, mentions, on)
-                    if refs and _personal(named, mentions) == (word in ("he", "she")):
-                        return [ActorRef(subject.text, r.name, r.country, r.sector) for r in refs]
-                    break
+                    if _personal(named, mentions) != (word in ("he", "she")):
+                        break  # "Iran said he ...": not the antecedent; look further back
+                    refs = self._resolve(named, mentions, on) or self._description(named, mentions, memory)
+                    # The reporting clause's subject is the antecedent even when it
+                    # names no known actor: then the pronoun stays unresolved.
+                    return [ActorRef(subject.text, r.name, r.country, r.sector) for r in refs]
         if subject.pos_ == "PRON":
             if word in ("he", "she"):
                 found = memory.last(personal=True)
@@ -413,14 +416,26 @@ class Coder:
             else:
                 return []
         else:
-            role = mentions.get(subject.i)
-            is_definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in subject.children)
-            if role is None or role.entry is not None or not is_definite:
-                return []
-            found = memory.last(sector=role.sector)
+            return self._description(subject, mentions, memory)
         if found is None:
             return []
-        return [ActorRef(subject.text if subject.pos_ == "PRON" else _span_text(subject), r.name, r.country, r.sector) for r in found]
+        return [ActorRef(subject.text, r.name, r.country, r.sector) for r in found]
+
+    def _description(self, subject: Token, mentions: dict[int, Mention], memory: _Memory) -> list[ActorRef]:
+        """A definite description ("the minister", "the Iran-backed group")
+        names the nearest earlier actor of its kind."""
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in subject.children):
+            return []
+        role = mentions.get(subject.i)
+        if role is not None and role.entry is None:
+            found = memory.last(sector=role.sector)
+        elif role is None and subject.lemma_.lower() in _BODY_NOUNS:
+            found = memory.last(personal=False)
+        else:
+            return []
+        if found is None:
+            return []
+        return [ActorRef(_span_text(subject), r.name, r.country, r.sector) for r in found]
 
     def _unresolved_actor(self, head: Token | None, mentions: dict[int, Mention]) -> list[ActorRef]:
         """An actor the dictionary does not know, kept with its words: the
