@@ -201,3 +201,11 @@ def test_pronoun_whose_reporting_subject_is_a_description(mini_pipeline):
     text = "Hezbollah attacked Israel. The army said the raid failed.\n\nThe group said it attacked Israel again."
     events = _actors(mini_pipeline, text)
     assert events[-1] == ("ASSAULT", [("it", "LBN", "REB")])
+
+
+def test_what_an_act_retaliates_for_is_not_its_target(mini_pipeline):
+    text = "Hezbollah attacked Israel.\n\nThe group said it struck a post in retaliation for Iranian strikes."
+    coded = mini_pipeline.code_text(text)
+    struck = [e for e in coded.events if e.trigger == "struck"]
+    assert struck and all(r.country != "IRN" for e in struck for r in e.recipient)
+    assert [(a.country, a.sector) for a in struck[0].actor] == [("LBN", "REB")]

@@ -47,7 +47,13 @@ _INHERIT_DEPS = ("conj", "xcomp", "advcl", "ccomp", "relcl", "acl", "pcomp")
 _PHRASE_SKIP = ("relcl", "acl", "advcl", "punct", "cc", "det", "prep_other", "mark", "case")
 
 
-_BODY_NOUNS = frozenset("group movement organisation organization faction country state kingdom republic".split())
+# Descriptions of bodies and the sector of the actor they refer back to.
+_BODY_NOUNS = {
+    "group": "REB", "movement": "REB", "faction": "REB", "organisation": "REB", "organization": "REB",
+    "country": "", "state": "", "kingdom": "", "republic": "",
+}  # fmt: skip
+_REASON_PREPS = frozenset("after over because despite following during before since until amid".split())
+_CAUSE_NOUNS = frozenset("retaliation response revenge reprisal return reply answer".split())
 _PLACE_PREPS = frozenset(("in", "at", "near", "inside", "outside", "across", "around"))
 _PLACE_NOUNS = frozenset("city town village capital province region district area camp port enclave suburb".split())
 _PERSONAL_NOUNS = frozenset(
@@ -430,7 +436,7 @@ class Coder:
         if role is not None and role.entry is None:
             found = memory.last(sector=role.sector)
         elif role is None and subject.lemma_.lower() in _BODY_NOUNS:
-            found = memory.last(personal=False)
+            found = memory.last(personal=False, sector=_BODY_NOUNS[subject.lemma_.lower()])
         else:
             return []
         if found is None:
@@ -525,6 +531,10 @@ class Coder:
             for c in tok.children:
                 if c.dep_ in ("relcl", "acl", "advcl", "punct", "cc"):
                     continue
+                if c.dep_ == "prep" and (
+                    c.lower_ in _REASON_PREPS or (c.lower_ in ("for", "to") and tok.lemma_.lower() in _CAUSE_NOUNS)
+                ):
+                    continue  # "in retaliation for Israeli strikes" says why, not what was hit
                 if c.dep_ == "pobj":
                     refs = self.matcher.resolve(_phrase(c, mentions), mentions, on)
                     if refs:
