@@ -70,3 +70,26 @@ def test_package_lexicon_covers_every_plover_type():
     assert set(by_type) == set(PLOVER_TYPES)
     nouns = {lemma for (lemma, pos) in lex.entries if pos == "NOUN"}
     assert {"strike", "attack", "sanction", "talk"} <= nouns
+
+
+def test_reciprocal_entry_gives_the_reverse_event(mini_pipeline, tmp_path):
+    from sitroom.pipeline import Pipeline
+
+    lex = mini_lexicon()
+    path = tmp_path / "visit.jsonl"
+    path.write_text(json.dumps({"lemma": "host", "pos": "VERB", "event_type": "CONSULT", "cameo": "040",
+                                "reciprocal_cameo": "040"}) + "\n", encoding="utf-8")
+    lex.add_file(path)
+    pipeline = Pipeline(actors=mini_pipeline.actors, lexicon=lex)
+    events = pipeline.code_text("Egypt hosted Israel.").events
+    assert [([a.country for a in e.actor], [r.country for r in e.recipient]) for e in events] == [
+        (["EGY"], ["ISR"]),
+        (["ISR"], ["EGY"]),
+    ]
+    assert len({e.event_id for e in events}) == 2
+
+
+def test_unknown_reciprocal_code_is_refused(tmp_path):
+    path = _lexicon_file(tmp_path, {**BASE, "reciprocal_cameo": "999"})
+    with pytest.raises(DataFileError, match="reciprocal"):
+        mini_lexicon().add_file(path)

@@ -23,7 +23,7 @@ An event is kept when at least one party resolves to a known actor.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.language import Language
@@ -34,7 +34,7 @@ from ..nlp import sentences
 from ..places import load_gazetteer
 from ..records import ActorRef, Event
 from .intent import load_intent_rules
-from .lexicon import DEFAULT_RECIPIENT_PREPS, LexEntry, Lexicon
+from .lexicon import DEFAULT_RECIPIENT_PREPS, LexEntry, Lexicon, quad_class
 
 __all__ = ["Coder", "Trigger"]
 
@@ -139,7 +139,7 @@ class Coder:
                     # "called Araghchi on Thursday").
                     if c.dep_ == "prt" or (c.dep_ in ("prep", "agent", "advmod") and c.i == tok.i + 1):
                         particles.add(c.lower_)
-            entry = self.lexicon.choose(lemma, pos, particles, set(objects))
+            entry = self.lexicon.choose(lemma, pos, particles, set(objects), tok.lower_)
             if entry is not None:
                 found.append(Trigger(tok, entry, objects.get(entry.object) if entry.object else None))
         # A noun already coded as a verb's object ("imposed sanctions") is not a second event.
@@ -157,8 +157,29 @@ class Coder:
                 event = self._event(trig, doc, index, article_id, published, mentions, memory)
                 if event is not None:
                     events.append(event)
+                    reverse = self._reciprocal(event, trig.entry)
+                    if reverse is not None:
+                        events.append(reverse)
             self._remember(sent, mentions, published, memory)
         return events
+
+    def _reciprocal(self, event: Event, entry: LexEntry) -> Event | None:
+        """The reverse event of a reciprocal entry ("A visited B": B hosted A)."""
+        code = entry.reciprocal_cameo
+        if code is None or not event.actor or not event.recipient:
+            return None
+        if not any(a.country for a in event.actor) or not any(r.country for r in event.recipient):
+            return None
+        ident = hashlib.sha1(f"{event.event_id}\x1freverse".encode()).hexdigest()[:20]
+        return replace(
+            event,
+            event_id=ident,
+            cameo_code=code,
+            quad_class=quad_class(code),
+            intensity=self.lexicon.cameo[code].goldstein,
+            actor=event.recipient,
+            recipient=event.actor,
+        )
 
     def _remember(self, sent: Span, mentions: dict[int, Mention], on: date | None, memory: _Memory) -> None:
         """Clause subjects that name actors, for "he", "it", "the minister" later on."""
@@ -241,11 +262,13 @@ class Coder:
                         if p.dep_ == "pobj":
                             return self._resolve(p, mentions, on)
             return []
-        subject = next((c for c in verb.children if c.dep_ in _SUBJ), None)
+        subjects = [c for c in verb.children if c.dep_ in _SUBJ]
+        subject = subjects[0] if subjects else None
         if subject is not None:
             if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 return self._resolve(verb.head, mentions, on)
-            refs = self._resolve(subject, mentions, on)
+            # A coordination the parser split into several subjects ("Lions, tigers, and Gondor")
+            refs = [r for s in subjects for r in self._resolve(s, mentions, on)]
             if refs or subject.lower_ not in _PRONOUNS:
                 return refs
             # "Iran said it would retaliate": the pronoun takes the reporting clause's subject.
@@ -543,6 +566,15 @@ class Coder:
         return []
 
 
+def _mention_at(mentions: dict[int, Mention], i: int) -> Mention | None:
+    """The mention covering token i (mentions are keyed by their first token)."""
+    for start in range(i, max(i - 6, -1), -1):
+        m = mentions.get(start)
+        if m is not None:
+            return m if m.end > i else None
+    return None
+
+
 def _object_words(obj: Token) -> list[Token]:
     """The object noun, its compound modifiers, and the nouns of its "of"
     complements ("tons of emergency food aid" -> tons, aid, food)."""
@@ -577,7 +609,7 @@ def _phrase(head: Token, mentions: dict[int, Mention]) -> list[Token]:
             if dep in ("relcl", "acl", "advcl", "punct", "cc", "det", "mark", "ccomp"):
                 continue
             if dep == "prep" and c.lower_ != "of":
-                role = mentions.get(tok.i)
+                role = _mention_at(mentions, tok.i)
                 if not (c.lower_ in ("in", "from") and role is not None and role.entry is None):
                     continue
             out.append(c)

@@ -57,6 +57,8 @@ class LexEntry:
     particle: str | None = None
     object: str | None = None
     recipient_preps: tuple[str, ...] = DEFAULT_RECIPIENT_PREPS
+    reciprocal_cameo: str | None = None  # code of the reverse event (recipient -> actor)
+    forms: frozenset[str] = frozenset()  # when set, only these written forms ("left", not "leave")
     origin: str = ""
 
 
@@ -85,8 +87,8 @@ class Lexicon:
     def candidates(self, lemma: str, pos: str) -> list[LexEntry]:
         return self.entries.get((lemma, pos), [])
 
-    def choose(self, lemma: str, pos: str, particles: set[str], objects: set[str]) -> LexEntry | None:
-        """The most specific entry whose particle and object requirements hold."""
+    def choose(self, lemma: str, pos: str, particles: set[str], objects: set[str], form: str = "") -> LexEntry | None:
+        """The most specific entry whose particle, object and form requirements hold."""
         best: LexEntry | None = None
         best_score = -1
         for e in self.entries.get((lemma, pos), ()):
@@ -94,7 +96,9 @@ class Lexicon:
                 continue
             if e.object is not None and e.object not in objects:
                 continue
-            score = (e.particle is not None) + (e.object is not None)
+            if e.forms and form not in e.forms:
+                continue
+            score = (e.particle is not None) + (e.object is not None) + bool(e.forms)
             if score > best_score:
                 best, best_score = e, score
         return best
@@ -107,12 +111,12 @@ class Lexicon:
         seen: dict[tuple, int] = {}
         for n, obj in records:
             entry = self._entry(path, n, obj)
-            key = (entry.lemma, entry.pos, entry.particle, entry.object)
+            key = (entry.lemma, entry.pos, entry.particle, entry.object, entry.forms)
             if key in seen:
-                raise DataFileError(path, n, f"duplicate trigger {key}; first at line {seen[key]}")
+                raise DataFileError(path, n, f"duplicate trigger {key[:4]}; first at line {seen[key]}")
             seen[key] = n
             bucket = self.entries.setdefault((entry.lemma, entry.pos), [])
-            bucket[:] = [e for e in bucket if (e.particle, e.object) != (entry.particle, entry.object)]
+            bucket[:] = [e for e in bucket if (e.particle, e.object, e.forms) != (entry.particle, entry.object, entry.forms)]
             bucket.append(entry)
 
     def _entry(self, path: str, n: int, obj: dict) -> LexEntry:
@@ -120,7 +124,7 @@ class Lexicon:
             return DataFileError(path, n, msg)
 
         unknown = set(obj) - {"lemma", "pos", "particle", "object", "event_type", "mode", "contexts", "cameo",
-                              "recipient_preps", "intensity", "note"}
+                              "recipient_preps", "intensity", "note", "reciprocal_cameo", "forms"}
         if unknown:
             raise fail(f"unknown field(s): {', '.join(sorted(unknown))}")
         lemma = obj.get("lemma")
@@ -151,6 +155,12 @@ class Lexicon:
             preps = DEFAULT_RECIPIENT_PREPS
         elif not isinstance(preps, list) or not all(isinstance(p, str) and p for p in preps):
             raise fail("'recipient_preps' must be a list of words")
+        forms = obj.get("forms") or []
+        if not isinstance(forms, list) or not all(isinstance(f, str) and f.strip() and " " not in f.strip() for f in forms):
+            raise fail("'forms' must be a list of single words")
+        reciprocal = obj.get("reciprocal_cameo")
+        if reciprocal is not None and reciprocal not in self.cameo:
+            raise fail(f"unknown reciprocal CAMEO code {reciprocal!r}")
         intensity = obj.get("intensity", self.cameo[code].goldstein)
         if not isinstance(intensity, (int, float)) or not -10 <= intensity <= 10:
             raise fail(f"'intensity' must be a number from -10 to 10, got {intensity!r}")
@@ -166,6 +176,8 @@ class Lexicon:
             particle=particle,
             object=obj_word,
             recipient_preps=tuple(p.lower() for p in preps),
+            reciprocal_cameo=reciprocal,
+            forms=frozenset(f.strip().lower() for f in forms),
             origin=f"{path}:{n}",
         )
 

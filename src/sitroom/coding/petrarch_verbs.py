@@ -12,7 +12,7 @@ What Sitroom's lexicon can express is kept: the verb itself, verb + particle
 verb, synsets (``&NAME``), wildcards (``%``, ``+``) or several words after it are
 reported as skipped, as are codes that are not CAMEO codes (many of these
 files still carry WEIS codes) and null codes (``---``). Reciprocal codes
-(``[032:033]``) keep the actor-to-recipient code. The PLOVER type of each entry
+(``[032:033]``) become ``cameo`` and ``reciprocal_cameo``. The PLOVER type of each entry
 comes from the type Sitroom's own lexicon uses for that CAMEO code (or, failing
 that, its root).
 """
@@ -57,7 +57,7 @@ def import_petrarch_verbs(path: str | Path, lexicon: Lexicon, lemmatize) -> Verb
     types = _types_by_code(lexicon)
     result = VerbImport()
     seen: set[tuple] = set()
-    verb: tuple[str, str | None] | None = None
+    verb: tuple[str, str | None, str | None] | None = None
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
         where = f"{p}:{n}"
@@ -66,8 +66,11 @@ def import_petrarch_verbs(path: str | Path, lexicon: Lexicon, lemmatize) -> Verb
         header = _HEADER.match(line)
         if header:
             words = [w for w in header.group(1).split("_") if w]
-            verb = (lemmatize(words[0]), words[1].lower() if len(words) > 1 else None)
-            _add(result, seen, types, lexicon, where, verb[0], verb[1], None, header.group(2))
+            lemma = lemmatize(words[0])
+            # PETRARCH matches written forms: "--- LEFT ---" is not "--- LEAVE ---"
+            form = words[0].lower() if words[0].lower() != lemma else None
+            verb = (lemma, words[1].lower() if len(words) > 1 else None, form)
+            _add(result, seen, types, lexicon, where, verb[0], verb[1], None, header.group(2), form)
             continue
         pattern = _PATTERN.match(line)
         if pattern and verb is not None:
@@ -76,7 +79,7 @@ def import_petrarch_verbs(path: str | Path, lexicon: Lexicon, lemmatize) -> Verb
             if not star or before.strip() or len(words) != 1 or not words[0].isalpha():
                 result.skipped.append(f"{where}: pattern {pattern.group(1)!r} is not 'verb' or 'verb object'")
                 continue
-            _add(result, seen, types, lexicon, where, verb[0], verb[1], lemmatize(words[0]), pattern.group(2))
+            _add(result, seen, types, lexicon, where, verb[0], verb[1], lemmatize(words[0]), pattern.group(2), verb[2])
     return result
 
 
@@ -90,6 +93,10 @@ _ROOT_TYPES = {
 }  # fmt: skip
 
 
+_PETRARCH_PREPS = ["against", "on", "with", "to", "at", "toward", "towards", "into", "for", "in", "of", "about", "from",
+                   "between", "upon", "over"]
+
+
 def _types_by_code(lexicon: Lexicon) -> dict[str, str]:
     by_code: dict[str, Counter] = {root: Counter({t: 1}) for root, t in _ROOT_TYPES.items()}
     for entries in lexicon.entries.values():
@@ -99,11 +106,11 @@ def _types_by_code(lexicon: Lexicon) -> dict[str, str]:
     return {code: c.most_common(1)[0][0] for code, c in by_code.items()}
 
 
-def _add(result, seen, types, lexicon, where, lemma, particle, obj, raw_code) -> None:
+def _add(result, seen, types, lexicon, where, lemma, particle, obj, raw_code, form=None) -> None:
     if lemma in TOO_GENERAL and not particle and not obj:
         result.skipped.append(f"{where}: {lemma!r} alone would match nearly every sentence")
         return
-    code = raw_code.split(":", 1)[0].strip()
+    code, _, reverse = (part.strip() for part in raw_code.partition(":"))
     if code not in lexicon.cameo:
         result.skipped.append(f"{where}: code [{raw_code}] is not a CAMEO code")
         return
@@ -111,14 +118,20 @@ def _add(result, seen, types, lexicon, where, lemma, particle, obj, raw_code) ->
     if event_type is None:
         result.skipped.append(f"{where}: no PLOVER type known for CAMEO {code}")
         return
-    key = (lemma, particle, obj)
+    key = (lemma, particle, obj, form)
     if key in seen:
         result.skipped.append(f"{where}: {lemma} {particle or ''} {obj or ''} already defined above".replace("  ", " "))
         return
     seen.add(key)
-    entry = {"lemma": lemma, "pos": "VERB", "event_type": event_type, "cameo": code}
+    # PETRARCH takes the first actor in the verb phrase as the target, whatever
+    # the preposition ("left for Minas Tirith", "warned of the Prince").
+    entry = {"lemma": lemma, "pos": "VERB", "event_type": event_type, "cameo": code, "recipient_preps": _PETRARCH_PREPS}
     if particle:
         entry["particle"] = particle
     if obj:
         entry["object"] = obj
+    if form:
+        entry["forms"] = [form]
+    if reverse and reverse in lexicon.cameo:
+        entry["reciprocal_cameo"] = reverse  # [032:033]: B's side of A's visit
     result.entries.append(entry)
