@@ -209,3 +209,15 @@ def test_what_an_act_retaliates_for_is_not_its_target(mini_pipeline):
     struck = [e for e in coded.events if e.trigger == "struck"]
     assert struck and all(r.country != "IRN" for e in struck for r in e.recipient)
     assert [(a.country, a.sector) for a in struck[0].actor] == [("LBN", "REB")]
+
+
+def test_a_noun_modifier_selects_the_sense(pipeline):
+    coded = pipeline.code_text("Syrian lawmakers began a hunger strike in Damascus.", published=date(2024, 4, 2))
+    assert [e.event_type for e in coded.events] == ["PROTEST"]
+    coded = pipeline.code_text("Israel carried out a strike on Damascus.", published=date(2024, 4, 2))
+    assert [e.event_type for e in coded.events] == ["ASSAULT"]
+
+
+def test_announced_act_through_an_event_noun(pipeline):
+    coded = pipeline.code_text("NATO said it would tighten the naval blockade of Serbia.", published=date(2024, 4, 2))
+    assert ("THREATEN", ["SRB"]) in [(e.event_type, [r.country for r in e.recipient]) for e in coded.events]

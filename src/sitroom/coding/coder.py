@@ -139,12 +139,32 @@ class Coder:
                     # "called Araghchi on Thursday").
                     if c.dep_ == "prt" or (c.dep_ in ("prep", "agent", "advmod") and c.i == tok.i + 1):
                         particles.add(c.lower_)
+            if pos == "NOUN":
+                # a noun's modifiers select its sense: "hunger strike", "general strike"
+                for c in tok.children:
+                    if c.dep_ in ("compound", "amod", "nmod"):
+                        objects.setdefault(c.lemma_.lower(), c)
             entry = self.lexicon.choose(lemma, pos, particles, set(objects), tok.lower_)
             if entry is not None:
                 found.append(Trigger(tok, entry, objects.get(entry.object) if entry.object else None))
         # A noun already coded as a verb's object ("imposed sanctions") is not a second event.
         light_objects = {t.object_token.i for t in found if t.object_token is not None}
         return [t for t in found if t.token.i not in light_objects]
+
+    def _announce(self, entry: LexEntry, verb: Token, actor: list[ActorRef], recipient: list[ActorRef], mentions, on):
+        """Apply the announcement rules (intent, refusal, demand) around ``verb``."""
+        announcement = self.intent.find(verb)
+        if announcement is None:
+            return entry, actor, recipient
+        announced = self.intent.apply(entry, announcement, self.lexicon)
+        if announced is None:
+            return entry, actor, recipient
+        if announcement.kind == "demand":
+            # "Britain said Libya must hand over ...": Britain demands, of Libya.
+            demanded_of = actor
+            actor = self._resolve(announcement.speaker, mentions, on)
+            recipient = demanded_of or recipient
+        return announced, actor, recipient
 
     # --- apply --------------------------------------------------------------------------------
 
@@ -203,19 +223,14 @@ class Coder:
         if entry.pos == "VERB":
             actor = self._verb_actor(tok, mentions, on)
             recipient = self._verb_recipient(trig, mentions, on)
-            announcement = self.intent.find(tok)
-            if announcement is not None:
-                announced = self.intent.apply(entry, announcement, self.lexicon)
-                if announced is not None:
-                    entry = announced
-                    if announcement.kind == "demand":
-                        # "Britain said Libya must hand over ...": Britain demands, of Libya.
-                        demanded_of = actor
-                        actor = self._resolve(announcement.speaker, mentions, on)
-                        recipient = demanded_of or recipient
+            entry, actor, recipient = self._announce(entry, tok, actor, recipient, mentions, on)
         else:
             actor = self._noun_actor(tok, mentions, on)
             recipient = self._noun_recipient(tok, entry, mentions, on)
+            if self._supported(tok):
+                # "plans to impose restrictions", "will extend the curfew"
+                verb = tok.head.head if tok.dep_ in ("compound", "amod", "nmod") else tok.head
+                entry, actor, recipient = self._announce(entry, verb, actor, recipient, mentions, on)
         if not actor:
             subject = self._subject_head(tok, entry)
             if subject is not None and memory is not None:
