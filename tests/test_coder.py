@@ -221,3 +221,13 @@ def test_a_noun_modifier_selects_the_sense(pipeline):
 def test_announced_act_through_an_event_noun(pipeline):
     coded = pipeline.code_text("NATO said it would tighten the naval blockade of Serbia.", published=date(2024, 4, 2))
     assert ("THREATEN", ["SRB"]) in [(e.event_type, [r.country for r in e.recipient]) for e in coded.events]
+
+
+def test_a_threat_is_aimed_at_the_subject_of_its_condition(mini_pipeline):
+    events = _events(mini_pipeline, "Iran threatened to attack unless Israel left Syria.")
+    assert ("THREATEN", [("IRN", "")], [("ISR", "")]) in events
+
+
+def test_a_threatened_act_is_not_an_act(mini_pipeline):
+    events = _events(mini_pipeline, "Iran threatened to attack Israel.")
+    assert all(e[0] == "THREATEN" for e in events), events

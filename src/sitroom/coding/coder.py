@@ -237,6 +237,8 @@ class Coder:
                 actor = self._antecedent(subject, mentions, memory, on)
             if not actor:
                 actor = self._unresolved_actor(subject, mentions)
+        if not recipient and entry.event_type == "THREATEN" and entry.pos == "VERB":
+            recipient = self._condition_subject(tok, mentions, on)
         if not recipient and entry.event_type in self.lexicon.ontology.place_targets:
             recipient = self._place_recipient(trig, mentions, on)
         if not actor and not recipient:
@@ -498,6 +500,25 @@ class Coder:
             if m is not None and m.entry is None:
                 sector = m.sector
         return [ActorRef(span.text, "", "", sector)]
+
+    def _condition_subject(self, verb: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
+        """Whom a threat is aimed at: the subject of its condition ("threatened
+        to strike unless Baghdad accepted ...", "if Washington joins in")."""
+        frontier = [verb]
+        for _ in range(3):
+            nxt = []
+            for tok in frontier:
+                for c in tok.children:
+                    if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
+                        subject = next((x for x in c.children if x.dep_ in _SUBJ + _PASS_SUBJ), None)
+                        if subject is not None and subject.pos_ != "PRON":
+                            refs = self._resolve(subject, mentions, on)
+                            if refs:
+                                return refs
+                    elif c.dep_ in ("xcomp", "ccomp", "conj"):
+                        nxt.append(c)
+            frontier = nxt
+        return []
 
     def _place_recipient(self, trig: Trigger, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
         """The country where the event happened, from "in/at/near PLACE", for
