@@ -11,7 +11,8 @@ one highest in the parse, see ``primary_event``):
   matches and an actor country is among the gold sources and a recipient
   country among the gold targets (a side the gold leaves empty is not
   checked). Precision is over sentences where the coder gave an event,
-  recall over all gold records. IGOs compare as "IGO", as the gold codes them.
+  recall over all gold records. IGOs and NGOs match the gold's "IGO" or
+  "NGO", which the gold uses interchangeably for such bodies.
 
 Gold records use PLOVER 0.5b1 names; DEMAND is read as REQUEST, DISAPPROVE and
 INVESTIGATE as ACCUSE, FIGHT as ASSAULT.
@@ -104,8 +105,12 @@ def _codes(value: object) -> frozenset[str]:
 def evaluate_plover(pipeline, records: list[GoldRecord]) -> PloverScores:
     igo = pipeline.actors.igo_codes
 
-    def code(ref) -> str:
-        return "IGO" if ref.country in igo or ref.sector == "IGO" else ref.country
+    def codes(ref) -> set[str]:
+        # The gold codes intergovernmental and non-governmental bodies alike as
+        # "IGO" or "NGO" (Amnesty International is "IGO"): either matches.
+        if ref.country in igo or ref.sector in ("IGO", "NGO"):
+            return {"IGO", "NGO", ref.country}
+        return {ref.country}
 
     type_right = any_right = triples_right = predicted = 0
     tp: Counter = Counter()
@@ -134,8 +139,8 @@ def evaluate_plover(pipeline, records: list[GoldRecord]) -> PloverScores:
             continue
         type_right += 1
         tp[main.event_type] += 1
-        actors = {code(a) for a in main.actor}
-        recipients = {code(a) for a in main.recipient}
+        actors = set().union(*(codes(a) for a in main.actor)) if main.actor else set()
+        recipients = set().union(*(codes(a) for a in main.recipient)) if main.recipient else set()
         problem = None
         if rec.sources and not actors & rec.sources:
             problem = "source missing" if not actors else "source wrong"
