@@ -378,11 +378,10 @@ def lexicon_import_petrarch(
     """Convert a PETRARCH verb dictionary for --lexicon (verbs, particles, verb + object)."""
     from .coding import load_lexicon
     from .coding.petrarch_verbs import import_petrarch_verbs
-    from .nlp import load_nlp
+    from .nlp import lemma_of
 
     try:
-        nlp = load_nlp()
-        result = import_petrarch_verbs(verbs_file, load_lexicon(), lambda w: nlp(w.lower())[0].lemma_.lower())
+        result = import_petrarch_verbs(verbs_file, load_lexicon(), lemma_of)
         result.write_jsonl(output)
     except SitroomError as exc:
         raise _fail(str(exc)) from None

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-__all__ = ["MODEL_PACKAGE", "load_nlp", "sentences"]
+__all__ = ["MODEL_PACKAGE", "lemma_of", "load_nlp", "sentences"]
 
 log = logging.getLogger(__name__)
 
@@ -66,3 +66,9 @@ def sentences(doc: Doc) -> Iterator[Span]:
         words = [t for t in sent if not t.is_space]
         if words:
             yield doc[words[0].i : words[-1].i + 1]
+
+
+def lemma_of(word: str) -> str:
+    """The lowercase lemma of one word on its own (for dictionary importers)."""
+    doc = load_nlp()(word.lower())
+    return doc[0].lemma_.lower() if len(doc) else word.lower()

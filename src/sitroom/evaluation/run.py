@@ -32,7 +32,7 @@ def run_petrarch(
     PETR.Validate.* files beside the records. With ``own_lexicon`` the events
     come from Sitroom's lexicon instead of the suite's verb dictionary.
     Returns the scores and how many dictionary lines each importer skipped."""
-    from ..nlp import load_nlp
+    from ..nlp import lemma_of
     from ..pipeline import Pipeline
 
     folder = Path(path).parent
@@ -45,8 +45,7 @@ def run_petrarch(
     lexicon = load_lexicon()
     skipped = {"actors": len(imported.skipped)}
     if not own_lexicon:
-        nlp = load_nlp()
-        verb_import = import_petrarch_verbs(verbs, lexicon, lambda w: nlp(w.lower())[0].lemma_.lower())
+        verb_import = import_petrarch_verbs(verbs, lexicon, lemma_of)
         suite = load_lexicon(include_default=False)
         suite.add_records(str(verbs), enumerate(verb_import.entries, 1))
         lexicon = suite
