@@ -122,11 +122,15 @@ class ActorDictionary:
         return self.countries.get(code, code)
 
 
+DEFAULT_FILES = ("actors_history.jsonl", "actors.jsonl")  # office holders 1980-2019, then the current dictionary
+
+
 def load_actor_dictionary(extra: Iterable[str | Path] = (), *, include_default: bool = True) -> ActorDictionary:
-    """The package dictionary, then each extra file on top of it."""
+    """The package dictionaries, then each extra file on top of them."""
     d = ActorDictionary()
     if include_default:
-        d.add_file(package_data("actors.jsonl"))
+        for name in DEFAULT_FILES:
+            d.add_file(package_data(name))
     for path in extra:
         d.add_file(path)
     return d
