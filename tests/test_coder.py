@@ -231,3 +231,8 @@ def test_a_threat_is_aimed_at_the_subject_of_its_condition(mini_pipeline):
 def test_a_threatened_act_is_not_an_act(mini_pipeline):
     events = _events(mini_pipeline, "Iran threatened to attack Israel.")
     assert all(e[0] == "THREATEN" for e in events), events
+
+
+def test_a_protest_names_its_target_in_a_purpose_clause(mini_pipeline):
+    events = _events(mini_pipeline, "Syrian lawmakers attacked a convoy to condemn Israel.")
+    assert ("ASSAULT", [("SYR", "")], [("ISR", "")]) in events

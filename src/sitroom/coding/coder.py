@@ -358,13 +358,15 @@ class Coder:
                     refs = self._resolve(subject, mentions, on)
                     if refs:
                         return refs
-            elif c.dep_ == "xcomp":
+            elif c.dep_ == "xcomp" or (c.dep_ == "advcl" and _is_purpose(c)):
+                # "offered to hand over X to Britain"; and purpose clauses:
+                # "went on hunger strike to protest Assad's failure"
                 for o in c.children:
                     if o.dep_ in ("dobj", "obj", "dative"):
                         refs = self._resolve(o, mentions, on) or self._resolve(o, mentions, on, deep=True)
                         if refs:
                             return refs
-                refs = self._prep_objects(c, DEFAULT_RECIPIENT_PREPS, mentions, on)
+                refs = self._prep_objects(c, DEFAULT_RECIPIENT_PREPS + ("for",), mentions, on, deep=True)
                 for o in c.children:
                     if not refs and o.dep_ in ("dobj", "obj"):
                         refs = self._prep_objects(o, DEFAULT_RECIPIENT_PREPS, mentions, on)
@@ -414,6 +416,9 @@ class Coder:
             refs = self._prep_objects(holder, entry.recipient_preps, mentions, on)
             if refs:
                 return refs
+        if self._supported(noun):
+            # "began a hunger strike to protest Assad's failure"
+            return self._complement_recipient(holders[-1], entry, mentions, on)
         return []
 
     def _subject_head(self, tok: Token, entry: LexEntry) -> Token | None:
@@ -567,12 +572,14 @@ class Coder:
 
     # --- shared --------------------------------------------------------------------------------
 
-    def _prep_objects(self, holder: Token, preps: tuple[str, ...], mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
+    def _prep_objects(
+        self, holder: Token, preps: tuple[str, ...], mentions: dict[int, Mention], on: date | None, deep: bool = False
+    ) -> list[ActorRef]:
         for c in holder.children:
             if c.dep_ == "prep" and c.lower_ in preps:
                 for p in c.children:
                     if p.dep_ == "pobj":
-                        refs = self._resolve(p, mentions, on)
+                        refs = self._resolve(p, mentions, on, deep=deep)
                         if refs:
                             return refs
         return []
@@ -600,6 +607,14 @@ class Coder:
                         return refs
                 queue.append(c)
         return []
+
+
+def _is_purpose(clause: Token) -> bool:
+    """An infinitive of purpose ("to protest ...") or a trailing participle
+    ("..., calling for ...") hanging from a clause."""
+    if clause.tag_ == "VBG":
+        return True
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
 def _mention_at(mentions: dict[int, Mention], i: int) -> Mention | None:
