@@ -236,3 +236,8 @@ def test_a_threatened_act_is_not_an_act(mini_pipeline):
 def test_a_protest_names_its_target_in_a_purpose_clause(mini_pipeline):
     events = _events(mini_pipeline, "Syrian lawmakers attacked a convoy to condemn Israel.")
     assert ("ASSAULT", [("SYR", "")], [("ISR", "")]) in events
+
+
+def test_a_commitment_on_an_unless_condition_is_a_threat(mini_pipeline):
+    events = _events(mini_pipeline, "Egypt will meet Israel unless Jordan objects.")
+    assert ("THREATEN", [("EGY", "")], [("ISR", "")]) in events

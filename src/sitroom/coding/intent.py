@@ -28,7 +28,7 @@ __all__ = ["Announcement", "IntentRules", "load_intent_rules"]
 
 @dataclass(slots=True, frozen=True)
 class Announcement:
-    kind: str  # "intent", "refusal" or "demand"
+    kind: str  # "intent", "threat" (intent on an "unless" condition), "refusal" or "demand"
     speaker: Token | None = None  # for a demand: the subject of the reporting verb
 
 
@@ -58,6 +58,10 @@ class IntentRules:
                 return Announcement("demand", speaker)
         if negated:
             return None
+        if aux & self.intent_aux or (head is not None and head_lemma in self.intent_heads):
+            # "will withdraw unless ...": a commitment on a condition the other side must meet is a threat
+            if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children) for c in verb.children):
+                return Announcement("threat")
         if aux & self.intent_aux:
             return Announcement("intent")
         if head is not None and head_lemma in self.intent_heads:
@@ -77,6 +81,9 @@ class IntentRules:
             if root in self.codes["threaten"]:
                 return self._as(entry, "THREATEN", self.codes["threaten"][root], lexicon)
             return None
+        if announcement.kind == "threat":
+            code = self.codes["threaten"].get(root, "130")
+            return self._as(entry, "THREATEN", code, lexicon)
         if announcement.kind == "refusal":
             if root in self.codes["reject"]:
                 return self._as(entry, "REJECT", self.codes["reject"][root], lexicon)
