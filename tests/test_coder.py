@@ -241,3 +241,8 @@ def test_a_protest_names_its_target_in_a_purpose_clause(mini_pipeline):
 def test_a_commitment_on_an_unless_condition_is_a_threat(mini_pipeline):
     events = _events(mini_pipeline, "Egypt will meet Israel unless Jordan objects.")
     assert ("THREATEN", [("EGY", "")], [("ISR", "")]) in events
+
+
+def test_a_demand_is_coded_whatever_the_demanded_act(mini_pipeline):
+    events = _events(mini_pipeline, "Egypt declared that Israel must dismantle the fence.")
+    assert events == [("REQUEST", [("EGY", "")], [("ISR", "")])]

@@ -112,6 +112,12 @@ class Coder:
         self.support_verbs = lexicon.support_verbs
         self.container_nouns = lexicon.container_nouns
         self.intent = load_intent_rules(lexicon)
+        code = "100"
+        self._bare_demand = (
+            LexEntry("*", "VERB", "REQUEST", code, quad_class(code), lexicon.cameo[code].goldstein)
+            if code in lexicon.cameo
+            else None
+        )
 
     # --- find ------------------------------------------------------------------------------
 
@@ -147,6 +153,14 @@ class Coder:
             entry = self.lexicon.choose(lemma, pos, particles, set(objects), tok.lower_)
             if entry is not None:
                 found.append(Trigger(tok, entry, objects.get(entry.object) if entry.object else None))
+        # "Washington declared that China must drop its barriers": a demand
+        # whatever the demanded act, even one the lexicon does not know.
+        known = {t.token.i for t in found}
+        for tok in sent:
+            if tok.pos_ == "VERB" and tok.i not in known and self._bare_demand is not None:
+                announcement = self.intent.find(tok)
+                if announcement is not None and announcement.kind == "demand":
+                    found.append(Trigger(tok, replace(self._bare_demand, lemma=tok.lemma_.lower()), None))
         # A noun already coded as a verb's object ("imposed sanctions") is not a second event.
         light_objects = {t.object_token.i for t in found if t.object_token is not None}
         return [t for t in found if t.token.i not in light_objects]
@@ -271,8 +285,7 @@ class Coder:
     def _verb_actor(self, verb: Token, mentions: dict[int, Mention], on: date | None, depth: int = 0) -> list[ActorRef]:
         if depth > 6:
             return []
-        passive = any(c.dep_ in _PASS_SUBJ or c.dep_ in ("auxpass", "agent") for c in verb.children)
-        if passive:
+        if _is_passive(verb):
             for c in verb.children:
                 if c.dep_ == "agent":
                     for p in c.children:
@@ -428,7 +441,7 @@ class Coder:
             return next((c for c in tok.children if c.dep_ == "poss"), None)
         verb = tok
         for _ in range(4):
-            if any(c.dep_ in ("auxpass", "agent") or c.dep_ in _PASS_SUBJ for c in verb.children):
+            if _is_passive(verb):
                 agent = next((c for c in verb.children if c.dep_ == "agent"), None)
                 return next((p for p in agent.children if p.dep_ == "pobj"), None) if agent is not None else None
             head = next((c for c in verb.children if c.dep_ in _SUBJ), None)
@@ -607,6 +620,15 @@ class Coder:
                         return refs
                 queue.append(c)
         return []
+
+
+def _is_passive(verb: Token) -> bool:
+    """A passive clause, or a bare past participle with a "by" agent and no
+    subject of its own ("Urged by Egypt, Iran ..."); not "shortened by one hour"."""
+    deps = {c.dep_ for c in verb.children}
+    if deps & {"nsubjpass", "csubjpass", "auxpass"}:
+        return True
+    return "agent" in deps and verb.tag_ == "VBN" and not deps & {"nsubj", "csubj"}
 
 
 def _is_purpose(clause: Token) -> bool:
