@@ -246,3 +246,14 @@ def test_a_commitment_on_an_unless_condition_is_a_threat(mini_pipeline):
 def test_a_demand_is_coded_whatever_the_demanded_act(mini_pipeline):
     events = _events(mini_pipeline, "Egypt declared that Israel must dismantle the fence.")
     assert events == [("REQUEST", [("EGY", "")], [("ISR", "")])]
+
+
+def test_a_domestic_crackdown_targets_the_actors_country_and_says_it_is_inferred(pipeline):
+    coded = pipeline.code_text("Egyptian police arrested dozens of students.", published=date(2024, 4, 2))
+    (event,) = [e for e in coded.events if e.event_type == "COERCE"]
+    assert [(r.text, r.country) for r in event.recipient] == [("", "EGY")]
+
+
+def test_a_demand_stated_as_a_noun(mini_pipeline):
+    events = _events(mini_pipeline, "Egypt repeated its demand that Israel meet Jordan.")
+    assert ("REQUEST", [("EGY", "")], [("ISR", "")]) in events

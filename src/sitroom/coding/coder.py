@@ -255,6 +255,11 @@ class Coder:
             recipient = self._condition_subject(tok, mentions, on)
         if not recipient and entry.event_type in self.lexicon.ontology.place_targets:
             recipient = self._place_recipient(trig, mentions, on)
+        if not recipient and entry.event_type in self.lexicon.ontology.domestic_targets:
+            # A domestic protest, crackdown or concession targets the actor's own
+            # country. Inferred, not quoted: the recipient's text stays empty.
+            countries = dict.fromkeys(a.country for a in actor if a.country and a.sector != "IGO")
+            recipient = [ActorRef("", self.matcher.dictionary.country_name(c), c, "") for c in countries]
         if not actor and not recipient:
             return None
         words = [tok.text]

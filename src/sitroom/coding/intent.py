@@ -40,6 +40,7 @@ class IntentRules:
     negators: frozenset[str]
     obligation_aux: frozenset[str]
     speech_verbs: frozenset[str]
+    demand_nouns: frozenset[str]
     codes: dict[str, dict[str, str]]  # transformation -> root -> CAMEO code
 
     def find(self, verb: Token) -> Announcement | None:
@@ -55,6 +56,12 @@ class IntentRules:
         if aux & self.obligation_aux and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in self.speech_verbs:
             speaker = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if speaker is not None:
+                return Announcement("demand", speaker)
+        # "reiterated its demand that Israel ease ...", "a reminder to Iraq that it must ..."
+        if verb.dep_ in ("acl", "ccomp") and verb.head.lemma_.lower() in self.demand_nouns and not negated:
+            governor = verb.head.head
+            speaker = next((c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if speaker is not None and governor.pos_ in ("VERB", "AUX"):
                 return Announcement("demand", speaker)
         if negated:
             return None
@@ -112,7 +119,7 @@ def load_intent_rules(lexicon: Lexicon, path: str | Path | None = None) -> Inten
     except (OSError, ValueError) as exc:
         raise DataFileError(str(p), None, f"cannot read intent rules: {exc}") from None
     words = {}
-    for key in ("intent_aux", "intent_heads", "refusal_heads", "negators", "obligation_aux", "speech_verbs"):
+    for key in ("intent_aux", "intent_heads", "refusal_heads", "negators", "obligation_aux", "speech_verbs", "demand_nouns"):
         value = raw.get(key)
         if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
             raise DataFileError(str(p), None, f"{key!r} must be a list of words")

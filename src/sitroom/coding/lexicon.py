@@ -42,6 +42,7 @@ class Ontology:
     modes: dict[str, frozenset[str]]  # event type -> its modes
     contexts: frozenset[str]
     place_targets: frozenset[str] = frozenset()  # types whose recipient may be where they happen
+    domestic_targets: frozenset[str] = frozenset()  # types whose recipient defaults to the actor's country
 
 
 @dataclass(slots=True, frozen=True)
@@ -198,13 +199,15 @@ def load_ontology(path: str | Path | None = None) -> Ontology:
         modes = {name: frozenset(spec.get("modes", [])) for name, spec in types.items()}
         contexts = frozenset(raw["contexts"])
         place_targets = frozenset(raw.get("place_targets", []))
+        domestic_targets = frozenset(raw.get("domestic_targets", []))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise DataFileError(str(p), None, f"invalid ontology file: {exc}") from None
     if len(modes) != 16:
         raise DataFileError(str(p), None, f"expected the 16 PLOVER event types, found {len(modes)}")
-    if not place_targets <= set(modes):
-        raise DataFileError(str(p), None, f"place_targets names unknown types: {sorted(place_targets - set(modes))}")
-    return Ontology(modes, contexts, place_targets)
+    for name, types in (("place_targets", place_targets), ("domestic_targets", domestic_targets)):
+        if not types <= set(modes):
+            raise DataFileError(str(p), None, f"{name} names unknown types: {sorted(types - set(modes))}")
+    return Ontology(modes, contexts, place_targets, domestic_targets)
 
 
 def load_cameo(path: str | Path | None = None) -> dict[str, CameoCode]:
