@@ -116,6 +116,11 @@ class ActorMatcher:
                     out.append(Mention(tok.i, tok.i + n + 1, entry))
         return out
 
+    @staticmethod
+    def index(found: list[Mention]) -> dict[int, Mention]:
+        """Token index -> the mention covering that token (what ``resolve`` takes)."""
+        return {i: m for m in found for i in range(m.start, m.end)}
+
     def resolve(self, tokens: list[Token], mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
         """Actors named by the tokens of one argument phrase.
 
@@ -130,10 +135,16 @@ class ActorMatcher:
             return []
         doc = tokens[0].doc
         token_set = {t.i for t in tokens}
+        # ``mentions`` maps every token a mention covers to it, so "The AU"
+        # is found from "AU" although the phrase drops "The".
+        inside: dict[int, Mention] = {}
+        for i in sorted(token_set):
+            m = mentions.get(i)
+            if m is not None:
+                inside.setdefault(m.start, m)
         groups: dict[int, list[tuple[Mention, bool]]] = {}
-        for i, m in sorted(mentions.items()):
-            inside = any(k in token_set for k in range(m.start, m.end))  # "The AU": the phrase drops "The"
-            if inside and not _is_relation_modifier(doc, m):
+        for m in inside.values():
+            if not _is_relation_modifier(doc, m):
                 anchor, located = _anchor(doc[m.start : m.end].root, token_set)
                 groups.setdefault(anchor, []).append((m, located))
         refs: list[ActorRef] = []

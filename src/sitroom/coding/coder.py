@@ -127,11 +127,12 @@ class Coder:
             pos = "VERB" if tok.pos_ == "VERB" else "NOUN" if tok.pos_ == "NOUN" else None
             if pos is None:
                 continue
-            if pos == "NOUN" and tok.dep_ in ("compound", "amod", "nmod") and not self._contained(tok):
-                continue  # a noun modifying another ("aid workers", "protest leaders") is no event
             lemma = tok.lemma_.lower()
             if not self.lexicon.candidates(lemma, pos):
+                self._bare_demand_trigger(tok, pos, lemma, found)
                 continue
+            if pos == "NOUN" and tok.dep_ in ("compound", "amod", "nmod") and not self._contained(tok):
+                continue  # a noun modifying another ("aid workers", "protest leaders") is no event
             particles: set[str] = set()
             objects: dict[str, Token] = {}
             if pos == "VERB":
@@ -145,7 +146,7 @@ class Coder:
                     # "called Araghchi on Thursday").
                     if c.dep_ == "prt" or (c.dep_ in ("prep", "agent", "advmod") and c.i == tok.i + 1):
                         particles.add(c.lower_)
-            if pos == "NOUN":
+            else:
                 # a noun's modifiers select its sense: "hunger strike", "general strike"
                 for c in tok.children:
                     if c.dep_ in ("compound", "amod", "nmod"):
@@ -153,17 +154,19 @@ class Coder:
             entry = self.lexicon.choose(lemma, pos, particles, set(objects), tok.lower_)
             if entry is not None:
                 found.append(Trigger(tok, entry, objects.get(entry.object) if entry.object else None))
-        # "Washington declared that China must drop its barriers": a demand
-        # whatever the demanded act, even one the lexicon does not know.
-        known = {t.token.i for t in found}
-        for tok in sent:
-            if tok.pos_ == "VERB" and tok.i not in known and self._bare_demand is not None:
-                announcement = self.intent.find(tok)
-                if announcement is not None and announcement.kind == "demand":
-                    found.append(Trigger(tok, replace(self._bare_demand, lemma=tok.lemma_.lower()), None))
+            else:
+                self._bare_demand_trigger(tok, pos, lemma, found)
         # A noun already coded as a verb's object ("imposed sanctions") is not a second event.
         light_objects = {t.object_token.i for t in found if t.object_token is not None}
         return [t for t in found if t.token.i not in light_objects]
+
+    def _bare_demand_trigger(self, tok: Token, pos: str, lemma: str, found: list[Trigger]) -> None:
+        """"Washington declared that China must drop its barriers": a demand
+        whatever the demanded act, even one the lexicon does not know."""
+        if pos == "VERB" and tok.dep_ in ("ccomp", "acl") and self._bare_demand is not None:
+            announcement = self.intent.find(tok)
+            if announcement is not None and announcement.kind == "demand":
+                found.append(Trigger(tok, replace(self._bare_demand, lemma=lemma), None))
 
     def _announce(self, entry: LexEntry, verb: Token, actor: list[ActorRef], recipient: list[ActorRef], mentions, on):
         """Apply the announcement rules (intent, refusal, demand) around ``verb``."""
@@ -183,7 +186,7 @@ class Coder:
     # --- apply --------------------------------------------------------------------------------
 
     def code_doc(self, doc: Doc, article_id: str, published: date | None) -> list[Event]:
-        mentions = {m.start: m for m in self.matcher.find_mentions(doc)}
+        mentions = self.matcher.index(self.matcher.find_mentions(doc))
         memory = _Memory()
         events: list[Event] = []
         for index, sent in enumerate(sentences(doc)):
@@ -574,7 +577,7 @@ class Coder:
                     if inner is not None:
                         return self._place(inner, mentions, on)
         for ref in self.matcher.resolve(_phrase(tok, mentions), mentions, on):
-            entry_kinds = {m.kind for i, m in mentions.items() if tok.left_edge.i <= i <= tok.i}
+            entry_kinds = {mentions[i].kind for i in range(tok.left_edge.i, tok.i + 1) if i in mentions}
             if entry_kinds & {"country", "capital"}:
                 return [ActorRef(ref.text, self.matcher.dictionary.country_name(ref.country), ref.country, "")]
         if tok.pos_ != "PROPN" or tok.ent_type_ not in ("GPE", "LOC", "FAC"):
@@ -644,15 +647,6 @@ def _is_purpose(clause: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
-def _mention_at(mentions: dict[int, Mention], i: int) -> Mention | None:
-    """The mention covering token i (mentions are keyed by their first token)."""
-    for start in range(i, max(i - 6, -1), -1):
-        m = mentions.get(start)
-        if m is not None:
-            return m if m.end > i else None
-    return None
-
-
 def _object_words(obj: Token) -> list[Token]:
     """The object noun, its compound modifiers, and the nouns of its "of"
     complements ("tons of emergency food aid" -> tons, aid, food)."""
@@ -687,7 +681,7 @@ def _phrase(head: Token, mentions: dict[int, Mention]) -> list[Token]:
             if dep in ("relcl", "acl", "advcl", "punct", "cc", "det", "mark", "ccomp"):
                 continue
             if dep == "prep" and c.lower_ != "of":
-                role = _mention_at(mentions, tok.i)
+                role = mentions.get(tok.i)
                 if not (c.lower_ in ("in", "from") and role is not None and role.entry is None):
                     continue
             out.append(c)
