@@ -257,3 +257,27 @@ def test_a_domestic_crackdown_targets_the_actors_country_and_says_it_is_inferred
 def test_a_demand_stated_as_a_noun(mini_pipeline):
     events = _events(mini_pipeline, "Egypt repeated its demand that Israel meet Jordan.")
     assert ("REQUEST", [("EGY", "")], [("ISR", "")]) in events
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The Iranian foreign minister handed a letter to the Swiss ambassador.",
+         ("CONSULT", [("IRN", "GOV")], [("CHE", "GOV")])),
+        ("Biden cautioned Netanyahu that a wider war would isolate Israel.",
+         ("THREATEN", [("USA", "GOV")], [("ISR", "GOV")])),
+        ("A Russian strike on Kharkiv killed four people.", ("ASSAULT", [("RUS", "")], [("UKR", "")])),
+        ("Hezbollah's rocket fire on Haifa continued overnight.", ("ASSAULT", [("LBN", "REB")], [("ISR", "")])),
+        ("Iran and Hezbollah attacked and shelled Israeli positions.",
+         ("ASSAULT", [("IRN", ""), ("LBN", "REB")], [("ISR", "")])),
+        ("Blinken held calls with his French, German and British counterparts.",
+         ("CONSULT", [("USA", "GOV")], [("DEU", ""), ("FRA", ""), ("GBR", "")])),
+    ],
+)
+def test_patterns_named_in_the_coder_brief(pipeline, text, expected):
+    coded = pipeline.code_text(text, published=date(2024, 10, 20))
+    got = [
+        (e.event_type, sorted((a.country, a.sector) for a in e.actor), sorted((r.country, r.sector) for r in e.recipient))
+        for e in coded.events
+    ]
+    assert got[0] == expected

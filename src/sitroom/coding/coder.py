@@ -54,6 +54,7 @@ _BODY_NOUNS = {
 }  # fmt: skip
 _REASON_PREPS = frozenset("after over because despite following during before since until amid".split())
 _CAUSE_NOUNS = frozenset("retaliation response revenge reprisal return reply answer".split())
+_NOT_PLACES = frozenset("DATE TIME CARDINAL ORDINAL MONEY PERCENT QUANTITY NORP".split())
 _PLACE_PREPS = frozenset(("in", "at", "near", "inside", "outside", "across", "around"))
 _PLACE_NOUNS = frozenset("city town village capital province region district area camp port enclave suburb".split())
 _PERSONAL_NOUNS = frozenset(
@@ -364,6 +365,15 @@ class Coder:
             refs = self._prep_objects(holder, entry.recipient_preps, mentions, on)
             if refs:
                 return refs
+        if not any(c.dep_ in ("dobj", "obj") for c in verb.children):
+            # "attacked and shelled Israeli positions": coordinated verbs share the object
+            for c in verb.children:
+                if c.dep_ == "conj" and c.pos_ == "VERB":
+                    for o in c.children:
+                        if o.dep_ in ("dobj", "obj"):
+                            refs = self._resolve(o, mentions, on) or self._resolve(o, mentions, on, deep=True)
+                            if refs:
+                                return refs
         return self._complement_recipient(verb, entry, mentions, on)
 
     def _complement_recipient(self, verb: Token, entry: LexEntry, mentions: dict[int, Mention], on: date | None, depth: int = 0) -> list[ActorRef]:
@@ -557,9 +567,10 @@ class Coder:
                 holders.append(c)
         if trig.entry.pos == "NOUN" and self._supported(trig.token):
             holders.append(trig.token.head)
+        preps = _PLACE_PREPS | set(trig.entry.recipient_preps)  # "a strike on Kharkiv"
         for holder in holders:
             for prep in holder.children:
-                if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPS:
+                if prep.dep_ != "prep" or prep.lower_ not in preps:
                     continue
                 for pobj in prep.children:
                     if pobj.dep_ == "pobj":
@@ -580,7 +591,9 @@ class Coder:
             entry_kinds = {mentions[i].kind for i in range(tok.left_edge.i, tok.i + 1) if i in mentions}
             if entry_kinds & {"country", "capital"}:
                 return [ActorRef(ref.text, self.matcher.dictionary.country_name(ref.country), ref.country, "")]
-        if tok.pos_ != "PROPN" or tok.ent_type_ not in ("GPE", "LOC", "FAC"):
+        # After a place or target preposition a known city is read as a place,
+        # whatever the NER says, unless it took the word for a date or number.
+        if tok.pos_ != "PROPN" or tok.ent_type_ in _NOT_PLACES:
             return []
         start = tok.i
         while start > 0 and tok.doc[start - 1].pos_ == "PROPN" and tok.doc[start - 1].head.i in (tok.i, start):
