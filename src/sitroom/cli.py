@@ -235,7 +235,7 @@ def summary(db: DbOption = None) -> None:
     out.print("[bold]Top dyads[/bold] (actor -> recipient)")
     out.print("  " + dot.join(f"{a} -> {b} {t} {n}" for a, b, t, n in s.dyads))
     removed = sum(n for _, n in s.removals)
-    out.print(f"[bold]Scraper dirt removed[/bold]")
+    out.print("[bold]Scraper dirt removed[/bold]")
     out.print(f"  {removed} pieces" + (": " + dot.join(f"{r} {n}" for r, n in s.removals) if s.removals else ""))
     out.print("[bold]Ingest problems[/bold]")
     if s.problems:
@@ -347,7 +347,7 @@ def eval_petrarch(
     out.print(f"  records expecting no event: {scores.noevent_records}, events coded on them anyway: {scores.noevent_false_events}")
     out.print("  recall by category  " + " · ".join(f"{c} {p.recall:.2f} ({p.support})" for c, p in scores.per_category.items()))
     out.print("[bold]Misses[/bold]  " + " · ".join(f"{k} {n}" for k, n in scores.errors.most_common()))
-    out.print(f"  dictionary lines the importers skipped: " + ", ".join(f"{k} {n}" for k, n in skipped.items()))
+    out.print("  dictionary lines the importers skipped: " + ", ".join(f"{k} {n}" for k, n in skipped.items()))
 
 
 @actors_app.command("import-tabari")

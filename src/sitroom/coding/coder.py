@@ -44,7 +44,6 @@ _OBJ = ("dobj", "obj", "attr")
 _PRONOUNS = frozenset("it they he she we its their his her".split())
 _RELATIVE = frozenset("that which who whom whose".split())
 _INHERIT_DEPS = ("conj", "xcomp", "advcl", "ccomp", "relcl", "acl", "pcomp")
-_PHRASE_SKIP = ("relcl", "acl", "advcl", "punct", "cc", "det", "prep_other", "mark", "case")
 
 
 # Descriptions of bodies and the sector of the actor they refer back to.
