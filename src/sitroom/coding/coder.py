@@ -1,23 +1,24 @@
 """The event coder: triggers from the lexicon, parties from the dependency parse.
 
 For each sentence the coder first finds triggers (verbs and event nouns in
-the lexicon, with their particle and object) and then applies the argument
-rules to each one:
+the lexicon, with their particle, object or sense-selecting modifier) and
+then applies the argument rules to each one:
 
 - verbs: the actor is the clause subject, or the agent of a passive; the
-  recipient is the direct object, the passive subject, or the object of a
-  recipient preposition ("met with", "strike on"). Clauses with no subject of
-  their own inherit one: controlled clauses take the controller ("urged Iran
-  to ..."), coordinated verbs and trailing participles ("..., killing")
-  take their head's actor, relative clauses the noun they modify, and a
-  pronoun subject of a reported clause ("Iran said it would ...") takes the
-  reporting clause's subject.
+  recipient is the direct object, the passive subject, the object of a
+  recipient preposition ("met with", "strike on"), or found inside a
+  complement, purpose or condition clause. Clauses with no subject of their
+  own inherit one (controlled, coordinated, participial, relative clauses).
 - nouns ("an Israeli strike on Damascus", "Iran's attack on Israel"): the
   actor is the possessor or a nationality modifier, else the subject of the
-  verb that governs the noun ("launched a strike"); the recipient is the
-  object of a recipient preposition.
+  support verb that governs the noun ("launched a strike").
+- pronouns and definite descriptions take the nearest fitting earlier actor;
+  an actor the dictionary does not know is kept with its words.
+- announced acts (intent, refusal, demands) are recoded as PLOVER codes them
+  (``intent.py``); place-bound events without a named target take the place's
+  country, domestic ones the actor's own (an inferred recipient, empty text).
 
-An event is kept when at least one party resolves to a known actor.
+An event is kept when it has an actor or a recipient.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ class Coder:
         self.support_verbs = lexicon.support_verbs
         self.container_nouns = lexicon.container_nouns
         self.intent = load_intent_rules(lexicon)
-        code = "100"
+        code = self.intent.codes["request"].get("10", "100")  # the generic demand
         self._bare_demand = (
             LexEntry("*", "VERB", "REQUEST", code, quad_class(code), lexicon.cameo[code].goldstein)
             if code in lexicon.cameo
@@ -346,7 +347,7 @@ class Coder:
         for c in verb.children:
             if c.dep_ in _PASS_SUBJ:
                 return self._resolve(c, mentions, on)
-        if verb.tag_ == "VBN" and any(c.dep_ == "agent" for c in verb.children):
+        if _is_passive(verb):
             # A bare passive participle receives its head's subject or noun:
             # "Urged by Egypt, Iran refused"; "Iran, urged by Egypt, refused".
             if verb.dep_ == "acl":
@@ -356,7 +357,7 @@ class Coder:
                 return self._resolve(subject, mentions, on) if subject is not None else []
         for c in verb.children:
             if c.dep_ in ("dobj", "obj", "dative") and c is not trig.object_token:
-                refs = self._resolve(c, mentions, on) or self._resolve(c, mentions, on, deep=True)
+                refs = self._resolve(c, mentions, on, deep=True)
                 if refs:
                     return refs
         holders = [verb] + ([trig.object_token] if trig.object_token is not None else [])
@@ -370,7 +371,7 @@ class Coder:
                 if c.dep_ == "conj" and c.pos_ == "VERB":
                     for o in c.children:
                         if o.dep_ in ("dobj", "obj"):
-                            refs = self._resolve(o, mentions, on) or self._resolve(o, mentions, on, deep=True)
+                            refs = self._resolve(o, mentions, on, deep=True)
                             if refs:
                                 return refs
         return self._complement_recipient(verb, entry, mentions, on)
@@ -393,7 +394,7 @@ class Coder:
                 # "went on hunger strike to protest Assad's failure"
                 for o in c.children:
                     if o.dep_ in ("dobj", "obj", "dative"):
-                        refs = self._resolve(o, mentions, on) or self._resolve(o, mentions, on, deep=True)
+                        refs = self._resolve(o, mentions, on, deep=True)
                         if refs:
                             return refs
                 refs = self._prep_objects(c, DEFAULT_RECIPIENT_PREPS + ("for",), mentions, on, deep=True)
@@ -586,9 +587,9 @@ class Coder:
                     inner = next((p for p in prep.children if p.dep_ == "pobj"), None)
                     if inner is not None:
                         return self._place(inner, mentions, on)
-        for ref in self.matcher.resolve(_phrase(tok, mentions), mentions, on):
-            entry_kinds = {mentions[i].kind for i in range(tok.left_edge.i, tok.i + 1) if i in mentions}
-            if entry_kinds & {"country", "capital"}:
+        kinds = {mentions[i].kind for i in range(tok.left_edge.i, tok.i + 1) if i in mentions}
+        if kinds & {"country", "capital"}:
+            for ref in self.matcher.resolve(_phrase(tok, mentions), mentions, on):
                 return [ActorRef(ref.text, self.matcher.dictionary.country_name(ref.country), ref.country, "")]
         # After a place or target preposition a known city is read as a place,
         # whatever the NER says, unless it took the word for a date or number.
