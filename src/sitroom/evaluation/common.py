@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from ..records import Event
 
-__all__ = ["PRF", "primary_event", "prf"]
+__all__ = ["PRF", "f1", "primary_event", "prf"]
 
 
 @dataclass(slots=True, frozen=True)
@@ -22,11 +22,14 @@ class PRF:
         return {"precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4), "support": self.support}
 
 
+def f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
 def prf(correct: int, predicted: int, gold: int) -> PRF:
     p = correct / predicted if predicted else 0.0
     r = correct / gold if gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return PRF(p, r, f, gold)
+    return PRF(p, r, f1(p, r), gold)
 
 
 def primary_event(events: tuple[Event, ...] | list[Event], doc: Doc) -> Event | None:

@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import DataFileError
-from .common import PRF, prf
+from .common import PRF, f1
 
 __all__ = ["PetrarchScores", "PetrRecord", "evaluate_petrarch", "gold_country", "load_petrarch_records"]
 
@@ -121,7 +121,6 @@ def evaluate_petrarch(pipeline, records: list[PetrRecord]) -> PetrarchScores:
     found = gold_total = predicted_total = predicted_right = 0
     by_cat_found: Counter = Counter()
     by_cat_total: Counter = Counter()
-    by_cat_pred: Counter = Counter()
     errors: Counter = Counter()
     for rec, coded in zip(scored, results[: len(scored)]):
         ours = [
@@ -147,18 +146,14 @@ def evaluate_petrarch(pipeline, records: list[PetrRecord]) -> PetrarchScores:
             for a in actors or {""}:
                 for t in recipients or {""}:
                     predicted_total += 1
-                    by_cat_pred[rec.category] += 1
                     if any(root == r and a == s and (not tg or t == tg) for s, tg, r in gold):
                         predicted_right += 1
     false_events = sum(len(coded.events) for coded in results[len(scored) :])
-    per_category = {
-        c: prf(by_cat_found[c], by_cat_found[c] and by_cat_pred[c], by_cat_total[c]) for c in sorted(by_cat_total)
-    }
     # Per category only recall is meaningful; precision is reported overall.
-    per_category = {c: PRF(0.0, s.recall, 0.0, s.support) for c, s in per_category.items()}
-    overall = prf(found, predicted_total, gold_total)
-    overall = PRF(predicted_right / predicted_total if predicted_total else 0.0, overall.recall,
-                  _f1(predicted_right / predicted_total if predicted_total else 0.0, overall.recall), gold_total)
+    per_category = {c: PRF(0.0, by_cat_found[c] / n, 0.0, n) for c, n in sorted(by_cat_total.items())}
+    precision = predicted_right / predicted_total if predicted_total else 0.0
+    recall = found / gold_total if gold_total else 0.0
+    overall = PRF(precision, recall, f1(precision, recall), gold_total)
     return PetrarchScores(
         records=len(scored),
         triples=overall,
@@ -168,6 +163,3 @@ def evaluate_petrarch(pipeline, records: list[PetrRecord]) -> PetrarchScores:
         errors=errors,
     )
 
-
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
