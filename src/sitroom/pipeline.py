@@ -111,8 +111,9 @@ class Pipeline:
             captions = (r.text for r in cleaned.removals if r.rule == "photo")
             published = publication_date_from_text(item.text, captions)
             published_from = "text" if published else None
+        content_hash = hashlib.sha256(raw.encode("utf-8")).hexdigest()
         return Article(
-            article_id=item.article_id or "sha-" + hashlib.sha256(raw.encode()).hexdigest()[:16],
+            article_id=item.article_id or "sha-" + content_hash[:16],
             source=item.source,
             fmt=item.fmt,
             title=item.title,
@@ -122,7 +123,7 @@ class Pipeline:
             published_from=published_from,
             raw_text=raw,
             text=cleaned.text,
-            content_hash=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
+            content_hash=content_hash,
             removals=cleaned.removals,
         )
 
