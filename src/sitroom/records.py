@@ -15,7 +15,14 @@ from datetime import date
 __all__ = [
     "ActorRef",
     "Article",
+    "Attribution",
+    "Condition",
+    "Consequence",
+    "Count",
+    "DATE_PRECISIONS",
     "Event",
+    "Location",
+    "MODALITIES",
     "IngestProblem",
     "RawItem",
     "Removal",
@@ -84,6 +91,81 @@ class ActorRef:
         return {"text": self.text, "name": self.name, "country": self.country, "sector": self.sector}
 
 
+MODALITIES = ("asserted", "planned", "conditional", "hypothetical", "negated", "denied")
+DATE_PRECISIONS = ("day", "week", "month", "year", "publication")
+
+
+@dataclass(slots=True, frozen=True)
+class Attribution:
+    """Who asserts an event, and through which medium."""
+
+    text: str  # the words naming the source ("two European diplomats")
+    country: str = ""
+    sector: str = ""
+    anonymous: bool = False
+    count: int | None = None  # how many sources, when stated
+    medium: str = ""  # "Reuters", "state television", "X"
+
+    def as_dict(self) -> dict:
+        return {
+            "text": self.text, "country": self.country, "sector": self.sector,
+            "anonymous": self.anonymous, "count": self.count, "medium": self.medium,
+        }  # fmt: skip
+
+
+@dataclass(slots=True, frozen=True)
+class Location:
+    """Where an event took place. Coordinates are null for a country as a whole."""
+
+    name: str
+    country: str
+    latitude: float | None = None
+    longitude: float | None = None
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "country": self.country, "latitude": self.latitude, "longitude": self.longitude}
+
+
+@dataclass(slots=True, frozen=True)
+class Count:
+    """A stated number of weapons or people in an event ("more than 40 rockets")."""
+
+    n: int
+    unit: str
+    qualifier: str = ""  # "more than", "at least", "about", "up to"
+
+    def as_dict(self) -> dict:
+        return {"n": self.n, "unit": self.unit, "qualifier": self.qualifier}
+
+
+@dataclass(slots=True, frozen=True)
+class Condition:
+    """The condition of a conditional statement or threat ("if Washington joins in")."""
+
+    text: str
+    actor: tuple[ActorRef, ...] = ()  # the condition's subject
+    event_type: str | None = None  # the coded condition event, when its verb is in the lexicon
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "actor": [a.as_dict() for a in self.actor], "event_type": self.event_type}
+
+
+@dataclass(slots=True, frozen=True)
+class Consequence:
+    """The act threatened or made conditional, coded ("its bases will be targets")."""
+
+    event_type: str
+    cameo_code: str
+    trigger: str
+    recipient: tuple[ActorRef, ...] = ()
+
+    def as_dict(self) -> dict:
+        return {
+            "event_type": self.event_type, "cameo_code": self.cameo_code, "trigger": self.trigger,
+            "recipient": [a.as_dict() for a in self.recipient],
+        }  # fmt: skip
+
+
 @dataclass(slots=True, frozen=True)
 class Event:
     event_id: str
@@ -100,6 +182,21 @@ class Event:
     intensity: float
     actor: tuple[ActorRef, ...] = ()
     recipient: tuple[ActorRef, ...] = ()
+    # --- what really happened (sitroom.framing) ---
+    modality: str = "asserted"  # one of MODALITIES
+    modality_cues: tuple[str, ...] = ()  # the words that set the modality ("denied", "if", "is due to")
+    historical: bool = False  # background from an earlier period, not the article's news
+    condition: Condition | None = None
+    consequence: Consequence | None = None
+    via: tuple[ActorRef, ...] = ()  # intermediaries a message passed through
+    attribution: Attribution | None = None
+    event_date: date | None = None
+    date_precision: str = ""  # one of DATE_PRECISIONS, "" when there is no date at all
+    date_text: str = ""  # the date expression as written
+    location: Location | None = None
+    dead: int | None = None
+    injured: int | None = None
+    counts: tuple[Count, ...] = ()
 
 
 @dataclass(slots=True, frozen=True)

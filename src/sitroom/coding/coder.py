@@ -31,9 +31,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..actors import ActorDictionary, ActorMatcher, Mention
+from ..framing import DocState, Framer, Framing
 from ..nlp import sentences
 from ..places import load_gazetteer
-from ..records import ActorRef, Event
+from ..records import ActorRef, Consequence, Event
 from .intent import load_intent_rules
 from .lexicon import DEFAULT_RECIPIENT_PREPS, LexEntry, Lexicon, quad_class
 
@@ -97,6 +98,17 @@ class _Memory:
         return None
 
 
+@dataclass(slots=True)
+class _Coded:
+    """An event with what the sentence-level pass needs: its trigger token,
+    the lexicon entry before any announcement recoding, and its framing."""
+
+    event: Event
+    token: Token
+    act: LexEntry  # the act as the lexicon codes it ("strike" ASSAULT in "will strike")
+    framing: Framing
+
+
 @dataclass(slots=True, frozen=True)
 class Trigger:
     token: Token
@@ -113,6 +125,7 @@ class Coder:
         self.support_verbs = lexicon.support_verbs
         self.container_nouns = lexicon.container_nouns
         self.intent = load_intent_rules(lexicon)
+        self.framer = Framer(self.matcher.dictionary.country_name)
         code = self.intent.codes["request"].get("10", "100")  # the generic demand
         self._bare_demand = (
             LexEntry("*", "VERB", "REQUEST", code, quad_class(code), lexicon.cameo[code].goldstein)
@@ -173,33 +186,62 @@ class Coder:
         """Apply the announcement rules (intent, refusal, demand) around ``verb``."""
         announcement = self.intent.find(verb)
         if announcement is None:
-            return entry, actor, recipient
+            return entry, actor, recipient, None
         announced = self.intent.apply(entry, announcement, self.lexicon)
         if announced is None:
-            return entry, actor, recipient
+            return entry, actor, recipient, announcement.kind
         if announcement.kind == "demand":
             # "Britain said Libya must hand over ...": Britain demands, of Libya.
             demanded_of = actor
             actor = self._resolve(announcement.speaker, mentions, on)
             recipient = demanded_of or recipient
-        return announced, actor, recipient
+        return announced, actor, recipient, announcement.kind
 
     # --- apply --------------------------------------------------------------------------------
 
     def code_doc(self, doc: Doc, article_id: str, published: date | None) -> list[Event]:
         mentions = self.matcher.index(self.matcher.find_mentions(doc))
         memory = _Memory()
+        state = DocState()
         events: list[Event] = []
         for index, sent in enumerate(sentences(doc)):
+            coded: list[_Coded] = []
             for trig in self.find_triggers(sent):
-                event = self._event(trig, doc, index, article_id, published, mentions, memory)
-                if event is not None:
-                    events.append(event)
-                    reverse = self._reciprocal(event, trig.entry)
-                    if reverse is not None:
-                        events.append(reverse)
+                found = self._event(trig, sent, index, article_id, published, mentions, memory, state)
+                if found is not None:
+                    coded.append(found)
+            self._link(coded)
+            for item in coded:
+                events.append(item.event)
+                reverse = self._reciprocal(item.event, item.act)
+                if reverse is not None:
+                    events.append(reverse)
             self._remember(sent, mentions, published, memory)
         return events
+
+    def _link(self, coded: list[_Coded]) -> None:
+        """Sentence-level links: the coded event of a condition clause, and the
+        threatened act of a threat ("threatened to strike Israel")."""
+        for c in coded:
+            event = c.event
+            condition = event.condition
+            if condition is not None and c.framing.condition_clause is not None:
+                clause = c.framing.condition_clause
+                inner = next((o for o in coded if o is not c and clause.left_edge.i <= o.token.i <= clause.right_edge.i), None)
+                if inner is not None:
+                    condition = replace(condition, event_type=inner.act.event_type)
+            consequence = event.consequence
+            if event.event_type == "THREATEN" and consequence is None:
+                # "threatened to strike Israel", "warned that its bases will be targets"
+                for o in coded:
+                    if o is c or not any(a.i == c.token.i for a in o.token.ancestors):
+                        continue
+                    if o.token.dep_ in ("xcomp", "ccomp") or o.token.head.dep_ in ("xcomp", "ccomp", "advcl"):
+                        recipient = o.event.recipient or event.recipient
+                        consequence = Consequence(o.act.event_type, o.act.cameo, o.event.trigger, recipient)
+                        break
+            if condition is not event.condition or consequence is not event.consequence:
+                c.event = replace(event, condition=condition, consequence=consequence)
 
     def _reciprocal(self, event: Event, entry: LexEntry) -> Event | None:
         """The reverse event of a reciprocal entry ("A visited B": B hosted A)."""
@@ -230,31 +272,54 @@ class Coder:
     def _event(
         self,
         trig: Trigger,
-        doc: Doc,
+        sent: Span,
         index: int,
         article_id: str,
         on: date | None,
         mentions: dict[int, Mention],
-        memory: _Memory | None = None,
-    ) -> Event | None:
+        memory: _Memory,
+        state: DocState,
+    ) -> _Coded | None:
         tok, entry = trig.token, trig.entry
+        act = entry
+        kind = None
         if entry.pos == "VERB":
             actor = self._verb_actor(tok, mentions, on)
             recipient = self._verb_recipient(trig, mentions, on)
-            entry, actor, recipient = self._announce(entry, tok, actor, recipient, mentions, on)
+            entry, actor, recipient, kind = self._announce(entry, tok, actor, recipient, mentions, on)
         else:
             actor = self._noun_actor(tok, mentions, on)
             recipient = self._noun_recipient(tok, entry, mentions, on)
             if self._supported(tok):
                 # "plans to impose restrictions", "will extend the curfew"
                 verb = tok.head.head if tok.dep_ in ("compound", "amod", "nmod") else tok.head
-                entry, actor, recipient = self._announce(entry, verb, actor, recipient, mentions, on)
+                entry, actor, recipient, kind = self._announce(entry, verb, actor, recipient, mentions, on)
         if not actor:
             subject = self._subject_head(tok, entry)
-            if subject is not None and memory is not None:
+            if subject is not None:
                 actor = self._antecedent(subject, mentions, memory, on)
             if not actor:
                 actor = self._unresolved_actor(subject, mentions)
+
+        def resolve(t: Token) -> list[ActorRef]:
+            if t.pos_ == "PRON":
+                return self._antecedent(t, mentions, memory, on)
+            return self._resolve(t, mentions, on) or self._description(t, mentions, memory)
+
+        framing = self.framer.frame(
+            tok, sent, on, mentions, resolve, state,
+            refusal_coded=kind == "refusal" and entry is not act,
+            announced=kind in ("intent", "threat") and entry is not act,
+            place_bound=act.event_type in self.lexicon.ontology.place_targets,
+        )  # fmt: skip
+        via: tuple[ActorRef, ...] = ()
+        if framing.relay is not None:
+            via = framing.relay.via
+            if framing.relay.originator:
+                actor = list(framing.relay.originator)
+            if framing.relay.addressee:
+                recipient = list(framing.relay.addressee)
+            recipient = [r for r in recipient if r not in via]
         if not recipient and entry.event_type == "THREATEN" and entry.pos == "VERB":
             recipient = self._condition_subject(tok, mentions, on)
         if not recipient and entry.event_type in self.lexicon.ontology.place_targets:
@@ -271,8 +336,14 @@ class Coder:
             words.append(entry.particle)
         if trig.object_token is not None:
             words.append(trig.object_token.text)
+        recipient = [r for r in recipient if r not in actor]
+        consequence = None
+        if entry is not act or framing.modality == "conditional":
+            # the act announced, threatened or made conditional, as the lexicon codes it
+            consequence = Consequence(act.event_type, act.cameo, " ".join(words), tuple(recipient))
+        magnitude = framing.magnitude
         ident = hashlib.sha1(f"{article_id}\x1f{tok.idx}\x1f{entry.event_type}".encode()).hexdigest()[:20]
-        return Event(
+        event = Event(
             event_id=ident,
             article_id=article_id,
             sentence_index=index,
@@ -286,8 +357,23 @@ class Coder:
             quad_class=entry.quad_class,
             intensity=entry.intensity,
             actor=tuple(actor),
-            recipient=tuple(r for r in recipient if r not in actor),
+            recipient=tuple(recipient),
+            modality=framing.modality,
+            modality_cues=framing.cues,
+            historical=framing.historical,
+            condition=framing.condition,
+            consequence=consequence,
+            via=via,
+            attribution=framing.attribution,
+            event_date=framing.event_date,
+            date_precision=framing.date_precision,
+            date_text=framing.date_text,
+            location=framing.location,
+            dead=magnitude.dead if magnitude else None,
+            injured=magnitude.injured if magnitude else None,
+            counts=magnitude.counts if magnitude else (),
         )
+        return _Coded(event, tok, act, framing)
 
     # --- verbs ---------------------------------------------------------------------------------
 

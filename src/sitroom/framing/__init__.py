@@ -1,0 +1,131 @@
+"""What really happened: the framing of each coded event.
+
+For every event the coder produces, the framer reads the clause around its
+trigger and fills the fields that say whether the event happened and on
+whose word (docs/schema.md): modality with its cue words, the historical
+flag, condition and consequence, relays (``via``), attribution, event date
+with its precision, location and magnitude. The cue words live in
+``data/framing.json``; each field has its own module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from spacy.tokens import Span, Token
+
+from ..actors import Mention
+from ..places import load_gazetteer
+from ..records import ActorRef, Attribution, Condition, Location
+from .attribution import attribution_of
+from .clause import Frame, frame_of
+from .dates import period_end
+from .magnitude import Magnitude, magnitude_of
+from .modality import condition_clause, modality_of
+from .relays import Relay, relay_of
+from .rules import FramingRules, load_framing_rules
+from .when import event_date
+from .where import PlaceFinder
+
+__all__ = ["Framer", "Framing", "HISTORICAL_AFTER_DAYS", "load_framing_rules"]
+
+HISTORICAL_AFTER_DAYS = 60  # an event ending this long before publication is background
+Resolve = Callable[[Token], list[ActorRef]]
+
+
+@dataclass(slots=True)
+class Framing:
+    modality: str = "asserted"
+    cues: tuple[str, ...] = ()
+    historical: bool = False
+    condition: Condition | None = None
+    condition_clause: Token | None = None
+    relay: Relay | None = None
+    attribution: Attribution | None = None
+    event_date: date | None = None
+    date_precision: str = ""
+    date_text: str = ""
+    location: Location | None = None
+    magnitude: Magnitude | None = None
+
+
+@dataclass(slots=True)
+class DocState:
+    """What the framer remembers across an article: the last date named (for "the next day")."""
+
+    anchor: date | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class Framer:
+    def __init__(self, country_name: Callable[[str], str], rules: FramingRules | None = None) -> None:
+        self.rules = rules or load_framing_rules()
+        self._country_name = country_name
+        self._places: PlaceFinder | None = None
+
+    @property
+    def places(self) -> PlaceFinder:
+        if self._places is None:
+            self._places = PlaceFinder(load_gazetteer(), self._country_name)
+        return self._places
+
+    def frame(
+        self,
+        trigger: Token,
+        sent: Span,
+        published: date | None,
+        mentions: dict[int, Mention],
+        resolve: Resolve,
+        state: DocState,
+        *,
+        refusal_coded: bool = False,
+        announced: bool = False,
+        place_bound: bool = False,
+    ) -> Framing:
+        rules = self.rules
+        frame = frame_of(trigger, rules)
+        out = Framing()
+        out.modality, out.cues = modality_of(frame, rules, refusal_coded=refusal_coded)
+        if out.modality == "asserted" and announced:
+            out.modality, out.cues = "planned", (frame.trigger.head.text,) if frame.trigger.dep_ == "xcomp" else ()
+        self._condition(frame, out, resolve)
+        out.relay = relay_of(frame, resolve, rules)
+        out.attribution = attribution_of(frame, sent, resolve, rules)
+        future = out.modality in ("planned", "conditional", "hypothetical")
+        resolved, text = event_date(frame, sent, published, future=future, anchor=state.anchor)
+        if resolved is not None:
+            out.event_date, out.date_precision, out.date_text = resolved.value, resolved.precision, text
+            if published is not None and period_end(resolved.value, resolved.precision) < published - timedelta(days=HISTORICAL_AFTER_DAYS):
+                out.historical = True
+            if resolved.precision == "day":
+                state.anchor = resolved.value
+        elif published is not None:
+            out.event_date, out.date_precision, out.date_text = published, "publication", text
+        out.location = self.places.location(frame, mentions, place_bound=place_bound)
+        out.magnitude = magnitude_of(frame, rules)
+        return out
+
+    def _condition(self, frame: Frame, out: Framing, resolve: Resolve) -> None:
+        if out.modality != "conditional":
+            return
+        clause = frame.protasis
+        if clause is None:
+            for t in frame.chain:
+                found = condition_clause(t, self.rules)
+                if found is not None:
+                    clause = found[0]
+                    break
+        if clause is None:
+            # "any attack on Iranian soil would ...": the condition is the noun phrase
+            trigger = frame.trigger
+            if any(c.dep_ == "det" and c.lower_ == "any" for c in trigger.children):
+                span = trigger.doc[trigger.left_edge.i : trigger.right_edge.i + 1]
+                out.condition = Condition(span.text, (), None)
+            return
+        span = clause.doc[clause.left_edge.i : clause.right_edge.i + 1]
+        subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        actor = tuple(resolve(subject)) if subject is not None else ()
+        out.condition = Condition(span.text.rstrip(",;"), actor, None)
+        out.condition_clause = clause

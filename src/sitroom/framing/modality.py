@@ -1,0 +1,101 @@
+"""Whether an event happened: asserted, planned, conditional, hypothetical,
+negated or denied, with the words that say so.
+
+The cues are read on the trigger and the words governing it below the verb
+of saying (``clause.Frame``), strongest first: a denial ("Iran denied
+attacking"), a condition ("if", "unless", "should Israel attack", "any
+attack would"), a negation ("did not", "no talks took place"), a
+possibility ("could", "might", "a possible strike"), a plan or expectation
+("will", "is due to", "plans to", "the planned visit").
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from .clause import Frame
+from .rules import FramingRules
+
+__all__ = ["condition_clause", "modality_of"]
+
+
+def condition_clause(tok: Token, rules: FramingRules) -> tuple[Token, str] | None:
+    """The condition clause hanging from ``tok`` and its cue word: "if ...",
+    "unless ...", or an inverted "should Israel attack ..."."""
+    for c in tok.children:
+        if c.dep_ != "advcl":
+            continue
+        mark = next((m for m in c.children if m.dep_ == "mark" and m.lower_ in rules.condition_marks), None)
+        if mark is not None:
+            return c, mark.lower_
+        first = c.doc[c.left_edge.i]
+        if first.lower_ in ("should", "were", "had") and first.dep_ in ("aux", "auxpass") and first.head.i == c.i:
+            return c, first.lower_
+    return None
+
+
+def _negated(tok: Token, rules: FramingRules) -> str | None:
+    for c in tok.children:
+        if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never"):
+            return c.text
+        if tok.pos_ in ("NOUN", "PROPN") and c.dep_ == "det" and c.lower_ in ("no", "neither"):
+            return c.text
+    return None
+
+
+def modality_of(frame: Frame, rules: FramingRules, *, refusal_coded: bool = False) -> tuple[str, tuple[str, ...]]:
+    """(modality, cue words) of the event at ``frame.trigger``. With
+    ``refusal_coded`` the event is itself a refusal (REJECT coded from "will
+    not accept"), which happened: its negation is not the event's."""
+    trigger = frame.trigger
+    chain = frame.chain
+    for t in chain[1:]:
+        if t.lemma_.lower() in rules.denial_verbs:
+            return "denied", (t.text,)
+    if frame.protasis is not None:
+        mark = next((m.text for m in frame.protasis.children if m.dep_ == "mark"), "if")
+        return "conditional", (mark,)
+    for t in chain:
+        found = condition_clause(t, rules)
+        if found is not None:
+            return "conditional", (found[1],)
+        for prep in t.children:
+            if prep.dep_ == "prep" and prep.lower_ == "in":
+                words = " ".join(x.lower_ for x in prep.subtree)
+                if any(words.startswith(p[3:]) or f"in {words}".startswith(p) for p in rules.condition_preps):
+                    return "conditional", (" ".join(words.split()[:4]),)
+    anyone = next((c for c in trigger.children if c.dep_ == "det" and c.lower_ == "any"), None)
+    if anyone is not None:
+        for t in chain:
+            aux = next((c for c in t.children if c.dep_ in ("aux", "auxpass") and c.lower_ in rules.future_aux | rules.hypothetical_aux), None)
+            if aux is not None:
+                return "conditional", (anyone.text, aux.text)
+    if not refusal_coded:
+        for t in chain:
+            cue = _negated(t, rules)
+            if cue is not None:
+                return "negated", (cue,)
+        for t in chain[1:]:
+            if t.lemma_.lower() in rules.refusal_heads and t.pos_ in ("VERB", "ADJ"):
+                return "negated", (t.text,)
+    for t in chain:
+        for c in t.children:
+            if c.dep_ == "aux" and c.lower_ in rules.hypothetical_aux:
+                return "hypothetical", (c.text,)
+            if c.dep_ == "advmod" and c.lower_ in rules.hypothetical_words:
+                return "hypothetical", (c.text,)
+            if c.dep_ in ("amod", "compound") and t.pos_ == "NOUN" and c.lower_ in rules.hypothetical_words:
+                return "hypothetical", (c.text,)
+    for t in chain[1:]:
+        if t.pos_ in ("NOUN", "ADJ") and t.lemma_.lower() in rules.hypothetical_words:
+            return "hypothetical", (t.text,)  # "the risk of a wider war", "fears of an attack"
+    for t in chain:
+        for c in t.children:
+            if c.dep_ in ("aux", "auxpass") and c.lower_ in rules.future_aux:
+                return "planned", (c.text,)
+            if c.dep_ in ("amod", "compound") and t.pos_ == "NOUN" and c.lower_ in rules.plan_modifiers:
+                return "planned", (c.text,)
+    for t in chain[1:]:
+        if t.lemma_.lower() in rules.plan_heads or t.lower_ in rules.plan_heads:
+            return "planned", (t.text,)
+    return "asserted", ()
