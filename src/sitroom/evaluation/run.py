@@ -8,16 +8,23 @@ from ..actors import load_actor_dictionary
 from ..actors.tabari import import_tabari
 from ..coding import load_lexicon
 from ..coding.petrarch_verbs import import_petrarch_verbs
+from .modality import ModalityScores, evaluate_modality, load_modality_gold
 from .petrarch import PetrarchScores, evaluate_petrarch, load_petrarch_records
 from .plover import PloverScores, evaluate_plover, load_plover_gold
 
-__all__ = ["run_petrarch", "run_plover"]
+__all__ = ["run_modality", "run_petrarch", "run_plover"]
 
 
 def run_plover(path: str | Path, actor_files=()) -> PloverScores:
     from ..pipeline import Pipeline
 
     return evaluate_plover(Pipeline(actor_files=actor_files), load_plover_gold(path))
+
+
+def run_modality(path: str | Path, actor_files=()) -> ModalityScores:
+    from ..pipeline import Pipeline
+
+    return evaluate_modality(Pipeline(actor_files=actor_files), load_modality_gold(path))
 
 
 def run_petrarch(
