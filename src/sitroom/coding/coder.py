@@ -33,7 +33,6 @@ from spacy.tokens import Doc, Span, Token
 from ..actors import ActorDictionary, ActorMatcher, Mention
 from ..framing import DocState, Framer, Framing
 from ..nlp import sentences
-from ..places import load_gazetteer
 from ..records import ActorRef, Consequence, Event
 from .intent import load_intent_rules
 from .lexicon import DEFAULT_RECIPIENT_PREPS, LexEntry, Lexicon, quad_class
@@ -386,6 +385,11 @@ class Coder:
                     for p in c.children:
                         if p.dep_ == "pobj":
                             return self._resolve(p, mentions, on)
+            if depth > 0 and verb.lemma_.lower() in self.framer.rules.plan_heads:
+                # "Blinken is expected to meet ...", "the envoy was scheduled to visit ..."
+                subject = next((c for c in verb.children if c.dep_ in _PASS_SUBJ), None)
+                if subject is not None:
+                    return self._resolve(subject, mentions, on)
             return []
         subjects = [c for c in verb.children if c.dep_ in _SUBJ]
         subject = subjects[0] if subjects else None
@@ -508,9 +512,14 @@ class Coder:
             refs.extend(self._resolve(c, mentions, on))
         if refs:
             return refs
+        # "talks between the Iranian and American delegations", "fighting between the army and the RSF"
+        refs = self._prep_objects(noun, ("between",), mentions, on)
+        if refs:
+            return refs
         if self._supported(noun):
             return self._verb_actor(noun.head, mentions, on)
-        return []
+        # "a warning from Washington", "an offer from Qatar"
+        return self._prep_objects(noun, ("from",), mentions, on)
 
     def _contained(self, noun: Token) -> bool:
         """An event noun modifying a container noun ("a mediation effort")."""
@@ -677,18 +686,24 @@ class Coder:
         if kinds & {"country", "capital"}:
             for ref in self.matcher.resolve(_phrase(tok, mentions), mentions, on):
                 return [ActorRef(ref.text, self.matcher.dictionary.country_name(ref.country), ref.country, "")]
-        # After a place or target preposition a known city is read as a place,
+        # After a place or target preposition a known place is read as a place,
         # whatever the NER says, unless it took the word for a date or number.
-        if tok.pos_ != "PROPN" or tok.ent_type_ in _NOT_PLACES:
+        if tok.ent_type_ in _NOT_PLACES:
             return []
-        start = tok.i
-        while start > 0 and tok.doc[start - 1].pos_ == "PROPN" and tok.doc[start - 1].head.i in (tok.i, start):
-            start -= 1
-        name = tok.doc[start : tok.i + 1].text
-        place = load_gazetteer().lookup(name)
-        if place is None:
+        # a named place: a city, a base, a crossing ("a drone attack on Tower 22",
+        # "a strike on a guesthouse in Tehran")
+        found = self.framer.places.place(tok, mentions, countries_ok=False)
+        if found is None:
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("in", "near", "at"):
+                    inner = next((p for p in prep.children if p.dep_ == "pobj"), None)
+                    if inner is not None:
+                        found = self.framer.places.place(inner, mentions, countries_ok=True)
+                        if found is not None:
+                            break
+        if found is None or not found.country:
             return []
-        return [ActorRef(name, self.matcher.dictionary.country_name(place.country), place.country, "")]
+        return [ActorRef(found.name, self.matcher.dictionary.country_name(found.country), found.country, "")]
 
     # --- shared --------------------------------------------------------------------------------
 

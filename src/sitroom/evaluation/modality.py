@@ -4,7 +4,8 @@ annotation rules in eval/modality/GUIDELINES.md).
 
 Each gold line names one target event by its trigger word. The coded event
 whose trigger span is that word (the last occurrence, where the passage
-repeats it) is compared field by field; a target the coder does not code at
+repeats it), else whose trigger names it as a light verb's object ("imposed
+sanctions" for "sanctions"), is compared field by field; a target the coder does not code at
 all counts as wrong on every field, so the scores are end to end.
 """
 
@@ -181,7 +182,10 @@ class ModalityScores:
 
 def _target(events: tuple[Event, ...], text: str, trigger: str) -> Event | None:
     word = trigger.lower()
-    matches = [e for e in events if text[e.span_start : e.span_end].lower() == word]
+    # the trigger word, or the object of a light verb the event's trigger names ("imposed sanctions")
+    matches = [e for e in events if text[e.span_start : e.span_end].lower() == word] or [
+        e for e in events if word in e.trigger.lower().split()
+    ]
     if not matches:
         return None
     last = max(e.span_start for e in matches)

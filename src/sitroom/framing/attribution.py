@@ -47,7 +47,9 @@ def _is_medium(tok: Token, rules: FramingRules) -> bool:
     if phrase.text in rules.media_names or tok.text in rules.media_names:
         return True
     words = {t.lower_ for t in phrase}
-    return tok.lemma_.lower() in rules.media_nouns or bool(words & {"television", "tv", "radio", "agency"})
+    return tok.lemma_.lower() in rules.media_nouns or tok.lower_ in rules.media_nouns or bool(
+        words & {"television", "tv", "radio", "agency"}
+    )
 
 
 def _medium_of(reporter: Token, rules: FramingRules) -> str:

@@ -76,8 +76,10 @@ def frame_of(trigger: Token, rules: FramingRules) -> Frame:
             reporter = head
             break
         if dep == "advcl":
-            if any(c.dep_ == "mark" and c.lower_ in rules.condition_marks for c in cur.children):
-                protasis = cur
+            first = cur.doc[cur.left_edge.i]
+            inverted = first.lower_ in ("should", "were", "had") and first.dep_ in ("aux", "auxpass") and first.head.i == cur.i
+            if inverted or any(c.dep_ == "mark" and c.lower_ in rules.condition_marks for c in cur.children):
+                protasis = cur  # "if Washington joins in", "should Israel attack"
             break
         if dep == "conj":
             # "will meet and sign": a coordinated verb with no subject of its

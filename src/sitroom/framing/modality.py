@@ -53,8 +53,8 @@ def modality_of(frame: Frame, rules: FramingRules, *, refusal_coded: bool = Fals
         if t.lemma_.lower() in rules.denial_verbs:
             return "denied", (t.text,)
     if frame.protasis is not None:
-        mark = next((m.text for m in frame.protasis.children if m.dep_ == "mark"), "if")
-        return "conditional", (mark,)
+        mark = next((m.text for m in frame.protasis.children if m.dep_ == "mark"), None)
+        return "conditional", (mark or frame.protasis.doc[frame.protasis.left_edge.i].text,)
     for t in chain:
         found = condition_clause(t, rules)
         if found is not None:

@@ -67,7 +67,9 @@ class PlaceFinder:
                     if m.kind == "adjective" and tok.lemma_.lower() not in _TERRITORY | _PLACE_NOUNS:
                         continue  # "Syrian territory" is a place, "Syrian officials" are not
                     code = m.entry.country
-                    return Location(self.country_name(code), code, None, None)
+                    # "in Gaza" keeps its words; "Syrian territory" is Syria
+                    name = t.doc[m.start : m.end].text if m.kind == "country" else self.country_name(code)
+                    return Location(name, code, None, None)
         return None
 
     def location(self, frame: Frame, mentions: dict[int, Mention], *, place_bound: bool = False) -> Location | None:
