@@ -220,7 +220,8 @@ class Coder:
 
     def _link(self, coded: list[_Coded]) -> None:
         """Sentence-level links: the coded event of a condition clause, and the
-        threatened act of a threat ("threatened to strike Israel")."""
+        threatened act of a threat ("threatened to strike Israel"), which is then
+        not coded a second time as a THREATEN of its own."""
         for c in coded:
             event = c.event
             condition = event.condition
@@ -241,6 +242,14 @@ class Coder:
                         break
             if condition is not event.condition or consequence is not event.consequence:
                 c.event = replace(event, condition=condition, consequence=consequence)
+        # "Iran threatened to strike Israel": one threat, coded at "threatened"; the
+        # threatened act is its consequence, not a second THREATEN event
+        threats = {c.token.i for c in coded if c.act.event_type == "THREATEN"}
+        coded[:] = [
+            c for c in coded
+            if not (c.event.event_type == "THREATEN" and c.act.event_type != "THREATEN"
+                    and c.token.dep_ in ("xcomp", "ccomp") and c.token.head.i in threats)
+        ]  # fmt: skip
 
     def _reciprocal(self, event: Event, entry: LexEntry) -> Event | None:
         """The reverse event of a reciprocal entry ("A visited B": B hosted A)."""

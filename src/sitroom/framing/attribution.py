@@ -44,12 +44,17 @@ def source_phrase(head: Token) -> Span:
 
 def _is_medium(tok: Token, rules: FramingRules) -> bool:
     phrase = source_phrase(tok)
-    if phrase.text in rules.media_names or tok.text in rules.media_names:
+    if phrase.text in rules.media_names or tok.text.rstrip(".") in rules.media_names:  # "said on X."
         return True
     words = {t.lower_ for t in phrase}
     return tok.lemma_.lower() in rules.media_nouns or tok.lower_ in rules.media_nouns or bool(
         words & {"television", "tv", "radio", "agency"}
     )
+
+
+def _medium_text(tok: Token) -> str:
+    text = source_phrase(tok).text
+    return text[:-1] if text.endswith(".") and len(text) <= 3 else text  # "X." at the end of a sentence
 
 
 def _medium_of(reporter: Token, rules: FramingRules) -> str:
@@ -60,12 +65,12 @@ def _medium_of(reporter: Token, rules: FramingRules) -> str:
         for tok in frontier:
             for c in tok.children:
                 if c.dep_ in ("dobj", "dative", "iobj") and c.pos_ in ("PROPN", "NOUN") and _is_medium(c, rules):
-                    return source_phrase(c).text
+                    return _medium_text(c)
                 if c.dep_ in ("prep", "agent") and c.lower_ in ("on", "to", "by", "with", "in"):
                     for p in c.children:
                         if p.dep_ == "pobj":
                             if _is_medium(p, rules):
-                                return source_phrase(p).text
+                                return _medium_text(p)
                             if p.lemma_.lower() in ("interview", "statement", "post", "broadcast", "briefing", "remark", "comment"):
                                 nxt.append(p)
         frontier = nxt

@@ -23,7 +23,7 @@ class Magnitude:
 
 
 def _qualifier(num: Token, rules: FramingRules) -> str:
-    words = [c for c in num.children if c.dep_ in ("quantmod", "advmod") and c.i < num.i]
+    words = [c for c in num.children if c.dep_ in ("quantmod", "advmod", "amod") and c.i < num.i]
     if not words:
         return ""
     start = min(w.left_edge.i for w in words)

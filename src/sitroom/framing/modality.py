@@ -75,6 +75,10 @@ def modality_of(frame: Frame, rules: FramingRules, *, refusal_coded: bool = Fals
             cue = _negated(t, rules)
             if cue is not None:
                 return "negated", (cue,)
+        # "held no talks", "fired no rockets": the act's own object says none took place
+        for c in trigger.children:
+            if c.dep_ in ("dobj", "obj") and (cue := _negated(c, rules)) is not None:
+                return "negated", (cue,)
         for t in chain[1:]:
             if t.lemma_.lower() in rules.refusal_heads and t.pos_ in ("VERB", "ADJ"):
                 return "negated", (t.text,)

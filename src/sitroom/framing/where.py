@@ -20,8 +20,8 @@ from .clause import Frame
 
 __all__ = ["PlaceFinder"]
 
-_PLACE_PREPS = frozenset("in at near inside outside across around off from over within along".split())
-_TARGET_PREPS = frozenset("on against into toward towards".split())
+_PLACE_PREPS = frozenset("in at near inside outside across around off from over within along throughout".split())
+_TARGET_PREPS = frozenset("on against into toward towards".split())  # a place only when named as one
 _PLACE_NOUNS = frozenset(
     "city town village capital province region district area camp port enclave suburb outskirts base "
     "governorate state county neighbourhood neighborhood border".split()
@@ -30,22 +30,40 @@ _TERRITORY = frozenset("territory soil airspace waters border coast".split())
 _NOT_PLACES = frozenset("DATE TIME CARDINAL ORDINAL MONEY PERCENT QUANTITY".split())
 
 
+_DIRECTIONS = frozenset(
+    "northern southern eastern western central north south east west northeastern northwestern southeastern "
+    "southwestern northeast northwest southeast southwest occupied".split()
+)
+_REASON_PREPS = frozenset("for after over because despite following during before since until amid about".split())
+_DESTINATION_VERBS = frozenset(
+    "visit tour travel reach enter arrive fly go return send dispatch deploy evacuate leave storm raid capture "
+    "seize besiege blockade occupy bomb shell strike hit attack target".split()
+)
+
+
 class PlaceFinder:
     def __init__(self, gazetteer: Gazetteer, country_name) -> None:
         self.gazetteer = gazetteer
         self.country_name = country_name  # ISO3 -> name
 
-    def place(self, tok: Token, mentions: dict[int, Mention], countries_ok: bool) -> Location | None:
-        # "the northern city of Kirkuk": the named place is the "of" complement
+    def place(self, tok: Token, mentions: dict[int, Mention], countries_ok: bool, cities_ok: bool = True) -> Location | None:
+        """The place a noun phrase names, if any. ``countries_ok``: a country
+        (or a seat of power) counts ("in southern Lebanon", "at the White
+        House"); ``cities_ok``: so does a city that also stands for its
+        government ("Tehran")."""
+        # "the northern city of Kirkuk", "the port of Hodeidah": the named place is the "of" complement
         if tok.lemma_.lower() in _PLACE_NOUNS:
             for prep in tok.children:
                 if prep.dep_ == "prep" and prep.lower_ == "of":
                     inner = next((p for p in prep.children if p.dep_ == "pobj"), None)
                     if inner is not None:
-                        found = self.place(inner, mentions, countries_ok)
+                        found = self.place(inner, mentions, countries_ok, cities_ok)
                         if found is not None:
                             return found
         if tok.ent_type_ in _NOT_PLACES:
+            return None
+        head_mention = mentions.get(tok.i)
+        if head_mention is not None and head_mention.entry is not None and head_mention.kind in ("person", "igo"):
             return None
         # The noun phrase's own words: "the Incirlik air base", "Ain al-Asad", "the Gulf of Oman"
         words = sorted(_name_words(tok), key=lambda t: t.i)
@@ -54,75 +72,105 @@ class PlaceFinder:
         if hit is not None:
             start, end, place = hit
             name = " ".join(texts[start:end])
-            named_country = any(
-                (m := mentions.get(t.i)) is not None and m.entry is not None and m.kind == "country"
-                for t in words[start:end]
-            )  # "Lebanon" is a country before it is a town in Pennsylvania
-            if place.kind != "city" or (not named_country and any(t.pos_ == "PROPN" for t in words[start:end])):
+            kinds = {m.kind for t in words[start:end] if (m := mentions.get(t.i)) is not None and m.entry is not None}
+            # "Lebanon" is a country before it is a town in Pennsylvania; "Tehran" after
+            # "sanctions on" is the government, not the city
+            city_ok = "country" not in kinds and "group" not in kinds and (cities_ok or "capital" not in kinds)
+            if place.kind != "city" or (city_ok and any(t.pos_ == "PROPN" for t in words[start:end])):
                 return Location(name, place.country, place.latitude, place.longitude)
-        if countries_ok:
-            for t in words:
-                m = mentions.get(t.i)
-                if m is not None and m.entry is not None and m.kind in ("country", "adjective") and m.entry.country:
-                    if m.kind == "adjective" and tok.lemma_.lower() not in _TERRITORY | _PLACE_NOUNS:
-                        continue  # "Syrian territory" is a place, "Syrian officials" are not
-                    code = m.entry.country
-                    # "in Gaza" keeps its words; "Syrian territory" is Syria
-                    name = t.doc[m.start : m.end].text if m.kind == "country" else self.country_name(code)
-                    return Location(name, code, None, None)
+        if not countries_ok:
+            return None
+        for t in words:
+            m = mentions.get(t.i)
+            if m is None or m.entry is None or not m.entry.country:
+                continue
+            covers_head = m.start <= tok.i < m.end
+            if m.kind == "country" and (covers_head or tok.lemma_.lower() in _TERRITORY | _PLACE_NOUNS):
+                return Location(t.doc[m.start : m.end].text, m.entry.country, None, None)  # "in Gaza" keeps its words
+            if m.kind == "adjective" and tok.lemma_.lower() in _TERRITORY | _PLACE_NOUNS:
+                return Location(self.country_name(m.entry.country), m.entry.country, None, None)  # "Syrian territory"
+            if m.kind == "group" and covers_head and tok.pos_ == "PROPN":
+                return Location(t.doc[m.start : m.end].text, m.entry.country, None, None)  # "at the White House"
         return None
 
     def location(self, frame: Frame, mentions: dict[int, Mention], *, place_bound: bool = False) -> Location | None:
-        chain = {t.i for t in frame.chain}
-        # the clause's own words, the trigger and its governors first
-        holders = list(frame.chain) + [t for t in frame.local() if t.i not in chain]
-        for holder in holders:
-            on_noun = holder.i not in chain
-            for prep in holder.children:
-                if prep.dep_ != "prep":
-                    continue
-                word = prep.lower_
-                if word not in _PLACE_PREPS and word not in _TARGET_PREPS:
-                    continue
-                if on_noun and word in ("from", "over", "around", "across"):
-                    continue  # "an envoy from Doha" says who, not where
-                for pobj in prep.children:
-                    if pobj.dep_ != "pobj":
-                        continue
-                    found = self.place(pobj, mentions, countries_ok=word in _PLACE_PREPS)
-                    if found is not None:
-                        return found
-                    # "at the Incirlik air base in southern Turkey": the base's own place
-                    for inner in pobj.children:
-                        if inner.dep_ == "prep" and inner.lower_ in ("in", "near", "of"):
-                            p = next((x for x in inner.children if x.dep_ == "pobj"), None)
-                            if p is not None:
-                                found = self.place(p, mentions, countries_ok=True)
-                                if found is not None:
-                                    return found
-        # "Russia shelled Kharkiv": a named city as the object of a strike is its place
-        for c in frame.trigger.children if place_bound else ():
-            if c.dep_ in ("dobj", "obj") and c.pos_ == "PROPN":
-                m = mentions.get(c.i)
-                if m is None or m.kind == "capital":
+        trigger = frame.trigger
+        destination = place_bound or trigger.lemma_.lower() in _DESTINATION_VERBS
+        # 1. the place phrases of the trigger and the words governing it
+        for holder in frame.chain:
+            found = self._preps(holder, mentions, place_bound, destination, own=True)
+            if found is not None:
+                return found
+        # 2. "Russia shelled Kharkiv", "will visit Tehran", "struck the Fordow enrichment site"
+        if destination:
+            for c in trigger.children:
+                if c.dep_ in ("dobj", "obj") and c.pos_ in ("PROPN", "NOUN"):
                     found = self.place(c, mentions, countries_ok=False)
                     if found is not None:
                         return found
+        # 3. places hanging from the trigger's objects and noun phrases, two steps down at most
+        frontier = [c for t in frame.chain for c in t.children if c.dep_ in ("dobj", "obj", "nsubjpass", "attr", "npadvmod")]
+        frontier += [c for c in trigger.children if c.dep_ in ("relcl", "acl")]  # "the attack that killed three soldiers in Jordan"
+        for _ in range(2):
+            nxt = []
+            for holder in frontier:
+                found = self._preps(holder, mentions, place_bound, destination, own=False)
+                if found is not None:
+                    return found
+                for c in holder.children:
+                    if c.dep_ in ("dobj", "obj", "conj", "appos"):
+                        nxt.append(c)
+                    elif c.dep_ == "prep" and c.lower_ not in _REASON_PREPS:
+                        nxt.extend(p for p in c.children if p.dep_ == "pobj")
+            frontier = nxt
+        return None
+
+    def _preps(self, holder: Token, mentions, place_bound: bool, destination: bool, own: bool) -> Location | None:
+        for prep in holder.children:
+            if prep.dep_ not in ("prep", "dative"):  # the parser makes "to Cairo" a dative after "send"
+                continue
+            word = prep.lower_
+            if word in _PLACE_PREPS:
+                if not own and word in ("from", "over", "around"):
+                    continue  # "an envoy from Doha" says who, not where
+                countries_ok = word not in ("at",)
+            elif word in _TARGET_PREPS or (word == "to" and destination):
+                countries_ok = False
+            else:
+                continue
+            # after a target preposition a capital is its government ("sanctions on Tehran"),
+            # except for strikes and visits ("a strike on Tehran", "travel to Cairo")
+            cities_ok = word in _PLACE_PREPS or place_bound or destination
+            for pobj in prep.children:
+                if pobj.dep_ not in ("pobj", "pcomp") or pobj.pos_ not in ("NOUN", "PROPN"):
+                    continue
+                # "at northern Israel" is a place, "at Israel" a party
+                regional = any(c.dep_ in ("amod", "compound") and c.lower_ in _DIRECTIONS for c in pobj.children)
+                found = self.place(pobj, mentions, countries_ok or regional, cities_ok)
+                if found is not None:
+                    return found
+                # "at the Incirlik air base in southern Turkey": the base's own place
+                for inner in pobj.children:
+                    if inner.dep_ == "prep" and inner.lower_ in ("in", "near", "of"):
+                        p = next((x for x in inner.children if x.dep_ == "pobj"), None)
+                        if p is not None:
+                            found = self.place(p, mentions, countries_ok=True)
+                            if found is not None:
+                                return found
         return None
 
 
 def _name_words(tok: Token) -> list[Token]:
-    """The words that can name a place: the noun, its modifiers and its "of" complement."""
+    """The words that can name a place: the noun, its modifiers (a possessor
+    too: "Beirut's southern suburbs") and its "of" complement."""
     out = [tok]
     for c in tok.children:
-        if c.dep_ in ("det", "punct", "poss", "case", "relcl", "acl", "appos", "cc", "conj", "advmod"):
+        if c.dep_ in ("det", "punct", "case", "relcl", "acl", "appos", "cc", "conj", "advmod"):
             continue
         if c.dep_ == "prep":
             if c.lower_ == "of":
                 out.append(c)
                 out.extend(x for p in c.children if p.dep_ == "pobj" for x in _name_words(p))
             continue
-        out.extend(x for x in c.subtree if x.dep_ not in ("det", "punct"))
+        out.extend(x for x in c.subtree if x.dep_ not in ("det", "punct", "case"))
     return out
-
-
