@@ -47,16 +47,56 @@ def _intermediary(tok: Token, resolve: Resolve, rules: FramingRules) -> list[Act
     refs = resolve(tok)
     if refs:
         return refs
+    # "the Swiss embassy", "the Omani channel": the nationality of a go-between
+    for c in tok.children:
+        if c.dep_ in ("amod", "compound", "poss", "nmod"):
+            refs = resolve(c)
+            if refs:
+                return refs
     if tok.lemma_.lower() in rules.relay_nouns or tok.lower_ in rules.relay_nouns:
         words = tok.doc[tok.left_edge.i : tok.i + 1].text
         return [ActorRef(words, "", "", "")]
     return []
 
 
+_MESSAGE_NOUNS = frozenset("message reply response letter note proposal proposals offer warning request demand overture".split())
+_MEDIATED = frozenset("mediated brokered facilitated hosted sponsored".split())
+
+
+def _message_holders(holders: list[Token]) -> list[Token]:
+    """Message nouns the event was sent in ("in a message passed through the
+    Iraqi government", "in proposals carried to Beirut by a French envoy")
+    and the relaying participles hanging from them."""
+    out = []
+    for t in holders:
+        for c in t.children:
+            nouns = []
+            if c.dep_ == "prep" and c.lower_ in ("in", "with", "via"):
+                nouns = [p for p in c.children if p.dep_ == "pobj"]
+            elif c.dep_ in ("dobj", "obj"):
+                nouns = [c]
+            for n in nouns:
+                if n.lemma_.lower() in _MESSAGE_NOUNS or n.lower_ in _MESSAGE_NOUNS:
+                    out.append(n)
+                    out.extend(a for a in n.children if a.dep_ in ("acl", "relcl") and a.pos_ == "VERB")
+    return out
+
+
 def relay_of(frame: Frame, resolve: Resolve, rules: FramingRules) -> Relay | None:
     holders = list(frame.chain)
     if frame.reporter is not None:
         holders.append(frame.reporter)
+    top = frame.chain[-1]
+    if top.dep_ in ("advcl", "acl", "relcl") and top.head.i != top.i:
+        # "Oman carried a message ... urging the United States to ...", "a message in which Iran proposed ..."
+        head = top.head
+        if head.pos_ == "VERB" and head.lemma_.lower() in rules.relay_verbs:
+            holders.append(head)
+        elif head.lemma_.lower() in _MESSAGE_NOUNS:
+            holders.append(head)
+            if head.head.i != head.i:
+                holders.append(head.head if head.dep_ != "pobj" else head.head.head)
+    holders.extend(_message_holders(list(holders)))
     for t in list(holders):
         holders.extend(c for c in t.children if c.dep_ in ("dobj", "obj"))
     seen: set[int] = set()
@@ -78,6 +118,21 @@ def relay_of(frame: Frame, resolve: Resolve, rules: FramingRules) -> Relay | Non
                 obj = next((o for o in c.children if o.dep_ in ("dobj", "obj")), None)
                 if obj is not None:
                     via.extend(_intermediary(obj, resolve, rules))
+            # "a message delivered to Beirut by Egypt's intelligence chief"
+            elif c.dep_ == "agent" and t.dep_ in ("acl", "relcl") and t.lemma_.lower() in rules.relay_verbs:
+                p = _pobj(c)
+                if p is not None:
+                    via.extend(_intermediary(p, resolve, rules))
+            # "Omani-mediated talks"
+            elif c.dep_ in ("amod", "compound") and c.lower_ in _MEDIATED:
+                for x in c.children:
+                    if x.dep_ in ("npadvmod", "compound", "amod", "nmod"):
+                        via.extend(resolve(x))
+        # "Tehran had used the Swiss channel to warn Washington"
+        if t.lemma_.lower() == "use" and t.pos_ == "VERB" and t is not frame.trigger:
+            obj = next((o for o in t.children if o.dep_ in ("dobj", "obj")), None)
+            if obj is not None and (obj.lemma_.lower() in rules.relay_nouns or obj.lower_ in rules.relay_nouns or obj.lemma_.lower() in ("embassy", "mediator", "envoy", "diplomat")):
+                via.extend(_intermediary(obj, resolve, rules))
         lemma = t.lemma_.lower()
         if lemma in rules.relay_verbs and t.pos_ == "VERB":
             source = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "from"), None)
@@ -96,7 +151,19 @@ def relay_of(frame: Frame, resolve: Resolve, rules: FramingRules) -> Relay | Non
                     if subject is not None:
                         originator = resolve(subject)
                     addressee = _to_object(t, resolve) or addressee
-            elif source is not None or behalf is not None:
+            elif source is None and behalf is None:
+                # "Switzerland delivered a U.S. message to Iran": the message's owner sent it
+                subject = next((x for x in t.children if x.dep_ == "nsubj"), None)
+                message = next((o for o in t.children if o.dep_ in ("dobj", "obj") and o.lemma_.lower() in _MESSAGE_NOUNS), None)
+                owner = [r for c in (message.children if message is not None else ())
+                         if c.dep_ in ("poss", "amod", "compound", "nmod") for r in resolve(c)]  # fmt: skip
+                if subject is not None and owner:
+                    middle = resolve(subject)
+                    if middle and {r.country for r in middle} != {r.country for r in owner}:
+                        via.extend(middle)
+                        originator = owner
+                        addressee = _to_object(t, resolve) or addressee
+            if source is not None or behalf is not None:
                 # "Oman carried a message from Tehran to Washington"
                 subject = next((s for s in t.children if s.dep_ == "nsubj"), None)
                 origin = _pobj(source) if source is not None else next(
