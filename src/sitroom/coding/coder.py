@@ -31,7 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..actors import ActorDictionary, ActorMatcher, Mention
-from ..framing import DocState, Framer, Framing
+from ..framing import Framer, Framing
 from ..nlp import sentences
 from ..records import ActorRef, Consequence, Event
 from .intent import load_intent_rules
@@ -201,12 +201,11 @@ class Coder:
     def code_doc(self, doc: Doc, article_id: str, published: date | None) -> list[Event]:
         mentions = self.matcher.index(self.matcher.find_mentions(doc))
         memory = _Memory()
-        state = DocState()
         events: list[Event] = []
         for index, sent in enumerate(sentences(doc)):
             coded: list[_Coded] = []
             for trig in self.find_triggers(sent):
-                found = self._event(trig, sent, index, article_id, published, mentions, memory, state)
+                found = self._event(trig, sent, index, article_id, published, mentions, memory)
                 if found is not None:
                     coded.append(found)
             self._link(coded)
@@ -286,7 +285,6 @@ class Coder:
         on: date | None,
         mentions: dict[int, Mention],
         memory: _Memory,
-        state: DocState,
     ) -> _Coded | None:
         tok, entry = trig.token, trig.entry
         act = entry
@@ -315,7 +313,7 @@ class Coder:
             return self._resolve(t, mentions, on) or self._description(t, mentions, memory)
 
         framing = self.framer.frame(
-            tok, sent, on, mentions, resolve, state,
+            tok, sent, on, mentions, resolve,
             refusal_coded=kind == "refusal" and entry is not act,
             announced=kind in ("intent", "threat") and entry is not act,
             place_bound=act.event_type in self.lexicon.ontology.place_targets,

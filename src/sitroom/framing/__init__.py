@@ -11,7 +11,7 @@ with its precision, location and magnitude. The cue words live in
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from spacy.tokens import Span, Token
@@ -51,14 +51,6 @@ class Framing:
     magnitude: Magnitude | None = None
 
 
-@dataclass(slots=True)
-class DocState:
-    """What the framer remembers across an article: the last date named (for "the next day")."""
-
-    anchor: date | None = None
-    extra: dict = field(default_factory=dict)
-
-
 class Framer:
     def __init__(self, country_name: Callable[[str], str], rules: FramingRules | None = None) -> None:
         self.rules = rules or load_framing_rules()
@@ -78,7 +70,6 @@ class Framer:
         published: date | None,
         mentions: dict[int, Mention],
         resolve: Resolve,
-        state: DocState,
         *,
         refusal_coded: bool = False,
         announced: bool = False,
@@ -94,15 +85,13 @@ class Framer:
         out.relay = relay_of(frame, resolve, rules)
         out.attribution = attribution_of(frame, sent, resolve, rules)
         future = out.modality in ("planned", "conditional", "hypothetical")
-        resolved, text = event_date(frame, sent, published, future=future, anchor=state.anchor)
+        resolved, text = event_date(frame, sent, published, rules, future=future)
         if resolved is not None:
             out.event_date, out.date_precision, out.date_text = resolved.value, resolved.precision, text
             if published is not None and period_end(resolved.value, resolved.precision) < published - timedelta(days=HISTORICAL_AFTER_DAYS):
                 out.historical = True
-            if resolved.precision == "day":
-                state.anchor = resolved.value
         elif published is not None:
-            out.event_date, out.date_precision, out.date_text = published, "publication", text
+            out.event_date, out.date_precision = published, "publication"
         out.location = self.places.location(frame, mentions, place_bound=place_bound)
         out.magnitude = magnitude_of(frame, rules)
         return out

@@ -1,68 +1,164 @@
-"""The date of an event: the date expression attached to its own clause,
-resolved against the publication date with the tense of the event."""
+"""The date of an event: the date expression of its own clause, resolved
+against the publication date with the tense of the event.
+
+Which date phrase belongs to the event:
+
+- one attached to the trigger or to the words governing it, up to (not
+  including) the verb of saying, a denial ("Iran on Friday denied attacking":
+  Friday is the denial's) or a reason ("fled on Monday amid fears of an
+  invasion": Monday is the flight's);
+- one attached to the trigger's object ("killed a commander ... last month"),
+  a coordinated verb sharing its subject ("killed three and wounded 34 on
+  Sunday"), or inside a temporal phrase ("during its 2006 conflict");
+- failing those, one further down the trigger's clause, as long as no other
+  clause with a subject of its own, no reason phrase and no other event's
+  possessive ("after Tuesday's attack") stands between.
+
+"The next day" counts from the last date written before it in the article.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from .clause import Frame
 from .dates import ResolvedDate, resolve_date
+from .rules import FramingRules
 
 __all__ = ["date_expression", "event_date"]
 
 _DAY_WORDS = frozenset("yesterday today tomorrow tonight".split())
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_TEMPORAL_PREPS = frozenset("on in at during since by until throughout within early late".split())
+_REASON_PREPS = frozenset("after amid over because despite following before since ahead".split())
+_CAUSE_NOUNS = frozenset("response retaliation reply revenge reprisal answer wake".split())
+_RELATIVE = ("next day", "following day", "day later", "day before", "previous day", "preceding day",
+             "next morning", "following morning", "next evening", "following night", "day earlier")  # fmt: skip
 
 
 def _attachment(ent: Span) -> Token:
     """The word a date phrase modifies: the head of its preposition, or of the phrase."""
     root = ent.root
-    if root.dep_ == "pobj" and root.head.dep_ == "prep":
+    if root.dep_ in ("pobj", "pcomp") and root.head.dep_ == "prep":
         return root.head.head
     return root.head
 
 
-def date_expression(frame: Frame, sent: Span) -> Span | None:
-    """The date phrase attached to the event's own clause (not to the verb
-    of saying that reports it)."""
-    # the parser may hang "on Monday" from the object ("killed a commander ... last month")
-    governing = {t.i for t in frame.local()}
+def _is_date(ent: Span) -> bool:
+    if ent.label_ == "DATE":
+        return True
+    # "Saturday night", "early on Saturday": the NER calls them TIME
+    return ent.label_ == "TIME" and any(t.lower_ in _WEEKDAYS | _DAY_WORDS for t in ent)
+
+
+def _holders(frame: Frame, rules: FramingRules) -> list[Token]:
+    """Words whose date phrases are the event's, the trigger first."""
+    out: list[Token] = []
     trigger = frame.trigger
-    best: Span | None = None
+    for t in frame.chain:
+        if t.i != trigger.i:
+            lemma = t.lemma_.lower()
+            if lemma in rules.denial_verbs or lemma in _CAUSE_NOUNS:
+                break
+            if t.dep_ == "prep" and t.lower_ in _REASON_PREPS:
+                break
+        out.append(t)
+    extra: list[Token] = []
+    for t in out:
+        for c in t.children:
+            if c.dep_ in ("dobj", "obj"):
+                extra.append(c)
+                extra.extend(x for x in c.children if x.dep_ == "conj")
+            elif c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not any(x.dep_ in ("nsubj", "nsubjpass") for x in c.children):
+                extra.append(c)
+            elif c.dep_ == "prep" and c.lower_ in _TEMPORAL_PREPS:
+                extra.extend(p for p in c.children if p.dep_ == "pobj")
+    return out + extra
+
+
+def _reaches(start: Token, targets: set[int], frame: Frame, rules: FramingRules) -> bool:
+    """Does ``start`` hang from the event's clause with no other clause, reason or
+    reporter in between?"""
+    tok = start
+    for _ in range(8):
+        if tok.i in targets:
+            return True
+        if tok.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+            return False  # another clause, with its own subject
+        if tok.dep_ == "prep" and tok.lower_ in _REASON_PREPS or tok.lemma_.lower() in _CAUSE_NOUNS:
+            return False
+        if frame.reporter is not None and tok.i == frame.reporter.i:
+            return False
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def date_expression(frame: Frame, sent: Span, rules: FramingRules) -> list[Span]:
+    """Candidate date phrases of the event, best first."""
+    trigger = frame.trigger
+    holders = _holders(frame, rules)
+    rank = {t.i: n for n, t in enumerate(holders)}
+    direct: list[tuple[int, int, Span]] = []
+    further: list[tuple[int, Span]] = []
     for ent in sent.ents:
-        if ent.label_ != "DATE":
+        if not _is_date(ent):
             continue
         head = _attachment(ent)
-        if head.i in governing or ent.root.i in governing or (ent.start <= trigger.i < ent.end):
-            # "the 2019 assassination": the year sits inside the noun phrase
-            if best is None or abs(ent.start - trigger.i) < abs(best.start - trigger.i):
-                best = ent
-    if best is not None:
-        return best
+        if ent.root.dep_ == "poss" or ent.root.head.dep_ == "poss" and ent.root.dep_ == "case":
+            # "Tuesday's attack": the date of that noun only
+            if ent.root.head.i == trigger.i:
+                direct.append((0, 0, ent))
+            continue
+        if ent.start <= trigger.i < ent.end or head.i == trigger.i and ent.root.dep_ in ("compound", "nummod", "amod"):
+            direct.append((0, 0, ent))  # "the 2019 assassination"
+        elif head.i in rank:
+            direct.append((rank[head.i], abs(ent.start - trigger.i), ent))
+        elif _reaches(head, set(rank), frame, rules):
+            further.append((abs(ent.start - trigger.i), ent))
+    out = [e for *_, e in sorted(direct, key=lambda x: (x[0], x[1]))] + [e for _, e in sorted(further, key=lambda x: x[0])]
+    if out:
+        return out
     # Weekdays and "yesterday" the NER missed
-    for t in frame.chain:
+    for t in holders:
         for c in t.children:
             if c.lower_ in _DAY_WORDS | _WEEKDAYS and c.dep_ in ("npadvmod", "tmod", "advmod", "nmod"):
-                return sent.doc[c.i : c.i + 1]
+                return [sent.doc[c.i : c.i + 1]]
             if c.dep_ == "prep" and c.lower_ == "on":
                 p = next((x for x in c.children if x.dep_ == "pobj"), None)
                 if p is not None and p.lower_ in _WEEKDAYS:
-                    return sent.doc[c.i : p.i + 1]
+                    return [sent.doc[c.i : p.i + 1]]
+    return []
+
+
+def _anchor(doc: Doc, before: int, published: date | None) -> date | None:
+    """The last day written before character ``before`` ("on January 16 ... the next day")."""
+    for ent in reversed(doc.ents):
+        if ent.start_char >= before or not _is_date(ent):
+            continue
+        if any(r in ent.text.lower() for r in _RELATIVE):
+            continue
+        resolved = resolve_date(ent.text, published)
+        if resolved is not None and resolved.precision == "day":
+            return resolved.value
     return None
 
 
 def event_date(
-    frame: Frame, sent: Span, published: date | None, *, future: bool, anchor: date | None
+    frame: Frame, sent: Span, published: date | None, rules: FramingRules, *, future: bool
 ) -> tuple[ResolvedDate | None, str]:
-    """(resolved date, expression text); (None, text) for an expression not understood."""
-    expr = date_expression(frame, sent)
-    if expr is None:
-        return None, ""
-    text = expr.text
-    # include a preceding "last"/"next"/"this" the NER left out
-    prev = expr.doc[expr.start - 1] if expr.start > 0 else None
-    if prev is not None and prev.lower_ in ("last", "next", "this", "early", "late", "mid") and prev.head.i in range(expr.start, expr.end):
-        text = f"{prev.text} {text}"
-    return resolve_date(text, published, future=future, anchor=anchor), text
+    """(resolved date, expression text); (None, "") when the clause names no date it can resolve."""
+    for expr in date_expression(frame, sent, rules):
+        text = expr.text
+        # include a preceding "last"/"next"/"this" the NER left out
+        prev = expr.doc[expr.start - 1] if expr.start > 0 else None
+        if prev is not None and prev.lower_ in ("last", "next", "this") and prev.head.i in range(expr.start, expr.end):
+            text = f"{prev.text} {text}"
+        anchor = _anchor(expr.doc, expr.start_char, published) if any(r in text.lower() for r in _RELATIVE) else None
+        resolved = resolve_date(text, published, future=future, anchor=anchor)
+        if resolved is not None:
+            return resolved, text
+    return None, ""
