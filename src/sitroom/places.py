@@ -25,7 +25,7 @@ from .errors import DataFileError
 
 __all__ = ["PLACE_KINDS", "Gazetteer", "Place", "load_gazetteer", "load_places_file"]
 
-PLACE_KINDS = frozenset({"city", "base", "crossing", "disputed", "nuclear", "town", "region", "waterway", "sea"})
+PLACE_KINDS = frozenset({"city", "base", "crossing", "disputed", "nuclear", "town", "region", "waterway", "sea", "site"})
 _MAX_WORDS = 6  # longest place name looked up
 
 
@@ -105,7 +105,14 @@ def load_gazetteer() -> Gazetteer:
             continue
         place = Place(city["name"], country, float(city["latitude"]), float(city["longitude"]), int(city["population"]))
         names = {city["name"]}
-        names.update(n for n in city.get("alternatenames", []) if n and n[0].isupper() and n.isascii() and len(n) > 3)
+        # Spelling variants ("Kiev", "Odessa"), not translations: GeoNames lists
+        # "White House" for Casablanca and "Caesarea" for Kayseri.
+        first = city["name"][:1].casefold()
+        names.update(
+            n for n in city.get("alternatenames", [])
+            if n and n[0].isupper() and n.isascii() and len(n) > 3 and n[0].casefold() == first
+            and (" " not in n or " " in city["name"])
+        )  # fmt: skip
         for name in names:
             known = places.get(name)
             if known is None or known.population < place.population:

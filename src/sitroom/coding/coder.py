@@ -317,6 +317,7 @@ class Coder:
             refusal_coded=kind == "refusal" and entry is not act,
             announced=kind in ("intent", "threat") and entry is not act,
             place_bound=act.event_type in self.lexicon.ontology.place_targets,
+            object_token=trig.object_token,
         )  # fmt: skip
         via: tuple[ActorRef, ...] = ()
         if framing.relay is not None:

@@ -74,6 +74,7 @@ class Framer:
         refusal_coded: bool = False,
         announced: bool = False,
         place_bound: bool = False,
+        object_token: Token | None = None,
     ) -> Framing:
         rules = self.rules
         frame = frame_of(trigger, rules)
@@ -92,7 +93,7 @@ class Framer:
                 out.historical = True
         elif published is not None:
             out.event_date, out.date_precision = published, "publication"
-        out.location = self.places.location(frame, mentions, place_bound=place_bound)
+        out.location = self.places.location(frame, mentions, place_bound=place_bound, object_token=object_token)
         out.magnitude = magnitude_of(frame, rules)
         return out
 

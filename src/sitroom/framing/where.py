@@ -93,12 +93,17 @@ class PlaceFinder:
                 return Location(t.doc[m.start : m.end].text, m.entry.country, None, None)  # "at the White House"
         return None
 
-    def location(self, frame: Frame, mentions: dict[int, Mention], *, place_bound: bool = False) -> Location | None:
+    def location(
+        self, frame: Frame, mentions: dict[int, Mention], *, place_bound: bool = False, object_token: Token | None = None
+    ) -> Location | None:
+        """``place_bound``: a strike, raid or protest, whose target is its place.
+        ``object_token``: the noun a light verb takes ("held talks")."""
         trigger = frame.trigger
         destination = place_bound or trigger.lemma_.lower() in _DESTINATION_VERBS
         # 1. the place phrases of the trigger and the words governing it
-        for holder in frame.chain:
-            found = self._preps(holder, mentions, place_bound, destination, own=True)
+        own = list(frame.chain) + ([object_token] if object_token is not None else [])
+        for holder in own:
+            found = self._preps(holder, mentions, place_bound, destination, own=True, trigger_i=trigger.i)
             if found is not None:
                 return found
         # 2. "Russia shelled Kharkiv", "will visit Tehran", "struck the Fordow enrichment site"
@@ -108,9 +113,24 @@ class PlaceFinder:
                     found = self.place(c, mentions, countries_ok=False)
                     if found is not None:
                         return found
-        # 3. places hanging from the trigger's objects and noun phrases, two steps down at most
-        frontier = [c for t in frame.chain for c in t.children if c.dep_ in ("dobj", "obj", "nsubjpass", "attr", "npadvmod")]
-        frontier += [c for c in trigger.children if c.dep_ in ("relcl", "acl")]  # "the attack that killed three soldiers in Jordan"
+        # 3. places hanging from the trigger's objects and noun phrases, two steps down at
+        # most, for events bound to a place ("killed two men in Jenin"); not for what is
+        # said or asked ("condemned the attack in Jordan" did not happen in Jordan)
+        if not destination:
+            # "will meet Lebanon's parliament speaker in Beirut": a city after the object
+            for t in own:
+                for c in t.children:
+                    if c.dep_ in ("dobj", "obj"):
+                        found = self._preps(c, mentions, False, False, own=False, cities_only=True)
+                        if found is not None:
+                            return found
+            frontier: list[Token] = []
+        else:
+            frontier = [c for t in own for c in t.children if c.dep_ in ("dobj", "obj", "nsubjpass", "attr", "npadvmod")]
+            frontier += [c for c in trigger.children if c.dep_ in ("relcl", "acl")]  # "the attack that killed three soldiers in Jordan"
+            # "killed ... in an air strike on the group's headquarters in Dahiyeh"
+            frontier += [p for t in own for c in t.children if c.dep_ == "prep" and c.lower_ not in _REASON_PREPS
+                         for p in c.children if p.dep_ == "pobj"]  # fmt: skip
         for _ in range(2):
             nxt = []
             for holder in frontier:
@@ -123,35 +143,59 @@ class PlaceFinder:
                     elif c.dep_ == "prep" and c.lower_ not in _REASON_PREPS:
                         nxt.extend(p for p in c.children if p.dep_ == "pobj")
             frontier = nxt
+        # 4. "the delegations in Cairo never met", "police in Amman made no arrests"
+        for t in frame.chain:
+            for subject in (c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")):
+                for prep in subject.children:
+                    if prep.dep_ == "prep" and prep.lower_ == "in":
+                        pobj = next((p for p in prep.children if p.dep_ == "pobj"), None)
+                        if pobj is not None:
+                            found = self.place(pobj, mentions, countries_ok=False)
+                            if found is not None:
+                                return found
         return None
 
-    def _preps(self, holder: Token, mentions, place_bound: bool, destination: bool, own: bool) -> Location | None:
+    def _preps(
+        self, holder: Token, mentions, place_bound: bool, destination: bool, own: bool, trigger_i: int = -1,
+        cities_only: bool = False,
+    ) -> Location | None:
         for prep in holder.children:
             if prep.dep_ not in ("prep", "dative"):  # the parser makes "to Cairo" a dative after "send"
                 continue
             word = prep.lower_
             if word in _PLACE_PREPS:
-                if not own and word in ("from", "over", "around"):
+                if not own and word == "from":
                     continue  # "an envoy from Doha" says who, not where
-                countries_ok = word not in ("at",)
+                # "drones over northern Jordan" is a place, "missiles over Jordan" may be a route
+                countries_ok = word != "at" and (own or word not in ("over", "around"))
             elif word in _TARGET_PREPS or (word == "to" and destination):
+                if not own and not place_bound:
+                    continue  # "ordered the attack on Tower 22": the order was not given there
                 countries_ok = False
+            elif word == "of" and holder.i == trigger_i and place_bound and holder.pos_ == "NOUN":
+                countries_ok = False  # "an invasion of southern Lebanon", "the siege of Khartoum"
             else:
                 continue
             # after a target preposition a capital is its government ("sanctions on Tehran"),
             # except for strikes and visits ("a strike on Tehran", "travel to Cairo")
             cities_ok = word in _PLACE_PREPS or place_bound or destination
+            if cities_only:
+                if word not in ("in", "at"):
+                    continue
+                countries_ok = False
             for pobj in prep.children:
-                if pobj.dep_ not in ("pobj", "pcomp") or pobj.pos_ not in ("NOUN", "PROPN"):
+                if pobj.dep_ not in ("pobj", "pcomp") or (pobj.dep_ == "pobj" and pobj.pos_ not in ("NOUN", "PROPN")):
                     continue
                 # "at northern Israel" is a place, "at Israel" a party
                 regional = any(c.dep_ in ("amod", "compound") and c.lower_ in _DIRECTIONS for c in pobj.children)
-                found = self.place(pobj, mentions, countries_ok or regional, cities_ok)
+                found = self.place(pobj, mentions, countries_ok or (regional and not cities_only), cities_ok)
                 if found is not None:
                     return found
+                if cities_only:
+                    continue
                 # "at the Incirlik air base in southern Turkey": the base's own place
                 for inner in pobj.children:
-                    if inner.dep_ == "prep" and inner.lower_ in ("in", "near", "of"):
+                    if inner.dep_ == "prep" and inner.lower_ in ("in", "near", "of", "at", "across", "throughout", "outside", "inside"):
                         p = next((x for x in inner.children if x.dep_ == "pobj"), None)
                         if p is not None:
                             found = self.place(p, mentions, countries_ok=True)
