@@ -33,6 +33,8 @@ eval: install
 	$(BIN)/sitroom eval plover eval/plover_gsr/PLOVER_GSR_CAMEO.txt
 	$(BIN)/sitroom eval petrarch eval/petrarch2/PETR.UnitTest.records.xml
 	$(BIN)/sitroom eval petrarch eval/petrarch2/PETR.UnitTest.records.xml --own-lexicon
+	$(BIN)/sitroom eval modality eval/modality
+	$(BIN)/sitroom eval modality eval/modality/heldout
 
 # Re-pin dependencies after editing requirements/*.in (needs pip-tools).
 lock:

@@ -59,3 +59,37 @@ def test_code_with_an_extra_lexicon(tmp_path):
     assert result.exit_code == 0, result.output
     (event,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert (event["event_type"], event["actor"][0]["country"], event["recipient"][0]["country"]) == ("REJECT", "EGY", "ISR")
+
+
+_GOLD_LINE = {
+    "id": "t-1", "published": "2024-04-10",
+    "text": "Iran will strike Israel if Washington joins in, a senior Iranian official told Reuters.",
+    "trigger": "strike", "modality": "conditional", "historical": False, "event_date": "2024-04-10",
+    "date_precision": "publication", "location": None, "via": [],
+    "claimant": {"text": "a senior Iranian official", "country": "IRN", "anonymous": True, "count": None, "medium": "Reuters"},
+    "dead": None, "injured": None, "count": None,
+    "condition": {"text": "if Washington joins in", "actor": "USA"}, "consequence": {"event_type": "ASSAULT", "recipient": "ISR"},
+}  # fmt: skip
+
+
+def test_eval_modality_scores_each_field(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    wrong = dict(_GOLD_LINE, id="t-2", modality="asserted")  # the coder must disagree with this one
+    gold.write_text("// a comment\n" + json.dumps(_GOLD_LINE) + "\n" + json.dumps(wrong) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "modality", str(gold), "--json", "--errors"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["items"] == 2
+    assert scores["modality_accuracy"] == 0.5
+    assert scores["modality_confusion"] == {"asserted->conditional": 1}
+    assert scores["claimant"]["f1"] == 1.0 and scores["condition_accuracy"] == 1.0
+    assert scores["examples"]["modality asserted->conditional"] == ["t-2"]
+
+
+def test_eval_modality_names_the_bad_line(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    bad = dict(_GOLD_LINE, modality="probably")
+    gold.write_text(json.dumps(_GOLD_LINE) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "modality", str(gold)])
+    assert result.exit_code == 1
+    assert "gold.jsonl:2" in result.stderr and "unknown modality" in result.stderr

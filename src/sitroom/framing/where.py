@@ -143,11 +143,12 @@ class PlaceFinder:
                     elif c.dep_ == "prep" and c.lower_ not in _REASON_PREPS:
                         nxt.extend(p for p in c.children if p.dep_ == "pobj")
             frontier = nxt
-        # 4. "the delegations in Cairo never met", "police in Amman made no arrests"
+        # 4. "the delegations in Cairo never met", "police in Amman made no arrests",
+        # "a roadside bombing near the town of Samarra killed ..."
         for t in frame.chain:
             for subject in (c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")):
                 for prep in subject.children:
-                    if prep.dep_ == "prep" and prep.lower_ == "in":
+                    if prep.dep_ == "prep" and prep.lower_ in ("in", "near", "outside", "at"):
                         pobj = next((p for p in prep.children if p.dep_ == "pobj"), None)
                         if pobj is not None:
                             found = self.place(pobj, mentions, countries_ok=False)
