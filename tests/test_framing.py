@@ -5,8 +5,7 @@ eval/modality/GUIDELINES.md).
 Every sentence here was written for these tests. Most tests run the
 production pipeline (the session-scoped ``pipeline`` fixture); the date
 rules are also tested directly on ``sitroom.framing.dates.resolve_date``,
-which needs no spaCy model. Tests marked ``xfail(strict=True)`` state what
-the schema promises and the code does not (yet) do.
+which needs no spaCy model.
 """
 
 from __future__ import annotations
@@ -84,11 +83,6 @@ def test_negated_verb(pipeline, text, trigger, cue):
     assert (e.modality, e.modality_cues) == ("negated", (cue,))
 
 
-@pytest.mark.xfail(
-    reason="'No talks took place' is not coded at all (a noun event with no actor or recipient is dropped): "
-    "code_text returns no event, so there is no negated CONSULT at 'talks'",
-    strict=True,
-)
 def test_no_talks_took_place_is_negated(pipeline):
     e = event_at(pipeline, "No talks took place between Iranian and American officials.", "talks")
     assert e.event_type == "CONSULT"
@@ -152,11 +146,6 @@ def test_unless_clause_is_conditional_with_its_own_event(pipeline):
     assert e.consequence.event_type == "ASSAULT" and countries(e.consequence.recipient) == ["ISR"]
 
 
-@pytest.mark.xfail(
-    reason="the condition subject 'the bombardment of Gaza' names no actor (Gaza is its target), "
-    "but condition.actor is resolved from the of-complement: [Gaza -> Palestine, PSE]",
-    strict=True,
-)
 def test_condition_actor_is_not_the_target_of_a_nominal(pipeline):
     e = event_at(pipeline, "Hezbollah will attack Israel unless the bombardment of Gaza stops.", "attack")
     assert e.modality == "conditional"

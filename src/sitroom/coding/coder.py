@@ -52,6 +52,7 @@ _BODY_NOUNS = {
     "group": "REB", "movement": "REB", "faction": "REB", "organisation": "REB", "organization": "REB",
     "country": "", "state": "", "kingdom": "", "republic": "",
 }  # fmt: skip
+_HAPPEN_VERBS = frozenset("take occur happen resume begin continue start end collapse stall break erupt".split())
 _REASON_PREPS = frozenset("after over because despite following during before since until amid".split())
 _CAUSE_NOUNS = frozenset("retaliation response revenge reprisal return reply answer".split())
 _NOT_PLACES = frozenset("DATE TIME CARDINAL ORDINAL MONEY PERCENT QUANTITY NORP".split())
@@ -520,8 +521,14 @@ class Coder:
             refs.extend(self._resolve(c, mentions, on))
         if refs:
             return refs
-        # "talks between the Iranian and American delegations", "fighting between the army and the RSF"
+        # "talks between the Iranian and American delegations", "fighting between the army and the RSF";
+        # "no talks took place between ...": the parser may hang it from the verb
         refs = self._prep_objects(noun, ("between",), mentions, on)
+        if not refs and noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_.lower() in _HAPPEN_VERBS:
+            refs = self._prep_objects(noun.head, ("between",), mentions, on)
+            for c in noun.head.children:
+                if not refs and c.dep_ == "dobj" and c.lemma_.lower() == "place":  # "took place between"
+                    refs = self._prep_objects(c, ("between",), mentions, on)
         if refs:
             return refs
         if self._supported(noun):

@@ -117,5 +117,8 @@ class Framer:
         span = clause.doc[clause.left_edge.i : clause.right_edge.i + 1]
         subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         actor = tuple(resolve(subject)) if subject is not None else ()
+        if subject is not None and subject.pos_ == "NOUN":
+            # "unless the bombardment of Gaza stops": an event, not an actor, is the subject
+            actor = tuple(a for a in actor if subject.text in a.text.split() or not a.text)
         out.condition = Condition(span.text.rstrip(",;"), actor, None)
         out.condition_clause = clause
