@@ -16,7 +16,7 @@ from spacy.tokens import Token
 
 from .rules import FramingRules
 
-__all__ = ["Frame", "frame_of", "number_of"]
+__all__ = ["Frame", "condition_cue", "frame_of", "number_of"]
 
 # Dependencies through which a word's clause is governed by its head's.
 _UP = frozenset(
@@ -24,7 +24,6 @@ _UP = frozenset(
     "agent appos".split()
 )
 _MAX_CHAIN = 8
-_OTHER_CLAUSES = frozenset("ccomp advcl relcl acl parataxis xcomp csubj".split())
 
 
 @dataclass(slots=True, frozen=True)
@@ -34,36 +33,21 @@ class Frame:
     reporter: Token | None  # the verb of saying that reports the event
     protasis: Token | None  # the "if"/"unless" clause the trigger itself sits in
 
-    def governs(self, tok: Token) -> bool:
-        return any(t.i == tok.i for t in self.chain)
-
-    def local(self) -> list[Token]:
-        """The words of the event's own clause: the chain and its dependents,
-        not other clauses (complements, relative and adverbial clauses), nor
-        subjects other than the trigger's own phrase."""
-        in_chain = {t.i for t in self.chain}
-        out: list[Token] = []
-        seen: set[int] = set()
-        stack = list(self.chain)
-        while stack:
-            tok = stack.pop()
-            if tok.i in seen:
-                continue
-            seen.add(tok.i)
-            out.append(tok)
-            for c in tok.children:
-                if c.i in in_chain or c.i in seen:
-                    continue
-                if c.dep_ in _OTHER_CLAUSES or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")):
-                    continue
-                if c.dep_ in ("nsubj", "nsubjpass") and tok.i != self.trigger.i:
-                    continue
-                stack.append(c)
-        return sorted(out, key=lambda t: t.i)
-
 
 def _is_reporting(tok: Token, rules: FramingRules) -> bool:
     return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in rules.reporting_verbs
+
+
+def condition_cue(clause: Token, rules: FramingRules) -> Token | None:
+    """The word that makes an adverbial clause a condition: its "if"/"unless"
+    mark, or the auxiliary of an inverted "should Israel attack"."""
+    mark = next((m for m in clause.children if m.dep_ == "mark" and m.lower_ in rules.condition_marks), None)
+    if mark is not None:
+        return mark
+    first = clause.doc[clause.left_edge.i]
+    if first.lower_ in ("should", "were", "had") and first.dep_ in ("aux", "auxpass") and first.head.i == clause.i:
+        return first
+    return None
 
 
 def frame_of(trigger: Token, rules: FramingRules) -> Frame:
@@ -76,9 +60,7 @@ def frame_of(trigger: Token, rules: FramingRules) -> Frame:
             reporter = head
             break
         if dep == "advcl":
-            first = cur.doc[cur.left_edge.i]
-            inverted = first.lower_ in ("should", "were", "had") and first.dep_ in ("aux", "auxpass") and first.head.i == cur.i
-            if inverted or any(c.dep_ == "mark" and c.lower_ in rules.condition_marks for c in cur.children):
+            if condition_cue(cur, rules) is not None:
                 protasis = cur  # "if Washington joins in", "should Israel attack"
             break
         if dep == "conj":

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from .clause import Frame
+from .clause import Frame, condition_cue
 from .rules import FramingRules
 
 __all__ = ["condition_clause", "modality_of"]
@@ -23,18 +23,12 @@ def condition_clause(tok: Token, rules: FramingRules) -> tuple[Token, str] | Non
     """The condition clause hanging from ``tok`` and its cue word: "if ...",
     "unless ...", or an inverted "should Israel attack ..."."""
     for c in tok.children:
-        if c.dep_ != "advcl":
-            continue
-        mark = next((m for m in c.children if m.dep_ == "mark" and m.lower_ in rules.condition_marks), None)
-        if mark is not None:
-            return c, mark.lower_
-        first = c.doc[c.left_edge.i]
-        if first.lower_ in ("should", "were", "had") and first.dep_ in ("aux", "auxpass") and first.head.i == c.i:
-            return c, first.lower_
+        if c.dep_ == "advcl" and (cue := condition_cue(c, rules)) is not None:
+            return c, cue.lower_
     return None
 
 
-def _negated(tok: Token, rules: FramingRules) -> str | None:
+def _negated(tok: Token) -> str | None:
     for c in tok.children:
         if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ == "never"):
             return c.text
@@ -53,8 +47,8 @@ def modality_of(frame: Frame, rules: FramingRules, *, refusal_coded: bool = Fals
         if t.lemma_.lower() in rules.denial_verbs:
             return "denied", (t.text,)
     if frame.protasis is not None:
-        mark = next((m.text for m in frame.protasis.children if m.dep_ == "mark"), None)
-        return "conditional", (mark or frame.protasis.doc[frame.protasis.left_edge.i].text,)
+        cue = condition_cue(frame.protasis, rules)
+        return "conditional", (cue.text if cue is not None else "if",)
     for t in chain:
         found = condition_clause(t, rules)
         if found is not None:
@@ -72,12 +66,12 @@ def modality_of(frame: Frame, rules: FramingRules, *, refusal_coded: bool = Fals
                 return "conditional", (anyone.text, aux.text)
     if not refusal_coded:
         for t in chain:
-            cue = _negated(t, rules)
+            cue = _negated(t)
             if cue is not None:
                 return "negated", (cue,)
         # "held no talks", "fired no rockets": the act's own object says none took place
         for c in trigger.children:
-            if c.dep_ in ("dobj", "obj") and (cue := _negated(c, rules)) is not None:
+            if c.dep_ in ("dobj", "obj") and (cue := _negated(c)) is not None:
                 return "negated", (cue,)
         for t in chain[1:]:
             if t.lemma_.lower() in rules.refusal_heads and t.pos_ in ("VERB", "ADJ"):
