@@ -60,7 +60,7 @@ class Framer:
     @property
     def places(self) -> PlaceFinder:
         if self._places is None:
-            self._places = PlaceFinder(load_gazetteer(), self._country_name)
+            self._places = PlaceFinder(load_gazetteer(), self._country_name, self.rules)
         return self._places
 
     def frame(

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = ["ResolvedDate", "period_end", "resolve_date"]
+__all__ = ["WEEKDAYS", "ResolvedDate", "period_end", "resolve_date"]
 
-_WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
+WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 _MONTHS = {
     m: i + 1
     for i, m in enumerate(
@@ -142,7 +142,7 @@ def resolve_date(text: str, published: date | None, *, future: bool = False, anc
             return ResolvedDate(_add_months(pub.replace(day=1), shift), "month")
         return ResolvedDate(date(pub.year + shift, 1, 1), "year")
     # A weekday, past or future by tense.
-    for word, wd in _WEEKDAYS.items():
+    for word, wd in WEEKDAYS.items():
         if re.search(rf"\b{word}\b", t):
             if re.search(rf"\bnext {word}\b", t) or future:
                 delta = (wd - pub.weekday()) % 7 or 7

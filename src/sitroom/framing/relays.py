@@ -59,11 +59,9 @@ def _intermediary(tok: Token, resolve: Resolve, rules: FramingRules) -> list[Act
     return []
 
 
-_MESSAGE_NOUNS = frozenset("message reply response letter note proposal proposals offer warning request demand overture".split())
-_MEDIATED = frozenset("mediated brokered facilitated hosted sponsored".split())
 
 
-def _message_holders(holders: list[Token]) -> list[Token]:
+def _message_holders(holders: list[Token], rules: FramingRules) -> list[Token]:
     """Message nouns the event was sent in ("in a message passed through the
     Iraqi government", "in proposals carried to Beirut by a French envoy")
     and the relaying participles hanging from them."""
@@ -76,7 +74,7 @@ def _message_holders(holders: list[Token]) -> list[Token]:
             elif c.dep_ in ("dobj", "obj"):
                 nouns = [c]
             for n in nouns:
-                if n.lemma_.lower() in _MESSAGE_NOUNS or n.lower_ in _MESSAGE_NOUNS:
+                if n.lemma_.lower() in rules.message_nouns or n.lower_ in rules.message_nouns:
                     out.append(n)
                     out.extend(a for a in n.children if a.dep_ in ("acl", "relcl") and a.pos_ == "VERB")
     return out
@@ -92,11 +90,11 @@ def relay_of(frame: Frame, resolve: Resolve, rules: FramingRules) -> Relay | Non
         head = top.head
         if head.pos_ == "VERB" and head.lemma_.lower() in rules.relay_verbs:
             holders.append(head)
-        elif head.lemma_.lower() in _MESSAGE_NOUNS:
+        elif head.lemma_.lower() in rules.message_nouns:
             holders.append(head)
             if head.head.i != head.i:
                 holders.append(head.head if head.dep_ != "pobj" else head.head.head)
-    holders.extend(_message_holders(list(holders)))
+    holders.extend(_message_holders(list(holders), rules))
     for t in list(holders):
         holders.extend(c for c in t.children if c.dep_ in ("dobj", "obj"))
     seen: set[int] = set()
@@ -124,7 +122,7 @@ def relay_of(frame: Frame, resolve: Resolve, rules: FramingRules) -> Relay | Non
                 if p is not None:
                     via.extend(_intermediary(p, resolve, rules))
             # "Omani-mediated talks"
-            elif c.dep_ in ("amod", "compound") and c.lower_ in _MEDIATED:
+            elif c.dep_ in ("amod", "compound") and c.lower_ in rules.mediation_words:
                 for x in c.children:
                     if x.dep_ in ("npadvmod", "compound", "amod", "nmod"):
                         via.extend(resolve(x))
@@ -154,7 +152,7 @@ def relay_of(frame: Frame, resolve: Resolve, rules: FramingRules) -> Relay | Non
             elif source is None and behalf is None:
                 # "Switzerland delivered a U.S. message to Iran": the message's owner sent it
                 subject = next((x for x in t.children if x.dep_ == "nsubj"), None)
-                message = next((o for o in t.children if o.dep_ in ("dobj", "obj") and o.lemma_.lower() in _MESSAGE_NOUNS), None)
+                message = next((o for o in t.children if o.dep_ in ("dobj", "obj") and o.lemma_.lower() in rules.message_nouns), None)
                 owner = [r for c in (message.children if message is not None else ())
                          if c.dep_ in ("poss", "amod", "compound", "nmod") for r in resolve(c)]  # fmt: skip
                 if subject is not None and owner:

@@ -16,7 +16,8 @@ _WORD_LISTS = (
     "reporting_verbs", "denial_verbs", "plan_heads", "plan_modifiers", "future_aux", "hypothetical_aux",
     "hypothetical_words", "refusal_heads", "condition_marks", "condition_preps", "anonymous_nouns", "media_nouns",
     "relay_verbs", "relay_askers", "relay_preps", "relay_nouns", "killing_verbs", "wounding_verbs", "dead_nouns",
-    "injured_nouns", "count_units", "count_qualifiers",
+    "injured_nouns", "count_units", "count_qualifiers", "destination_verbs", "place_nouns", "territory_nouns",
+    "message_nouns", "mediation_words",
 )  # fmt: skip
 _CASED = ("media_names",)  # names keep their case
 
@@ -45,6 +46,11 @@ class FramingRules:
     injured_nouns: frozenset[str]
     count_units: frozenset[str]
     count_qualifiers: frozenset[str]
+    destination_verbs: frozenset[str]  # acts whose object or "to" phrase is their place ("visit Tehran")
+    place_nouns: frozenset[str]  # "the city of", "Hatay province"
+    territory_nouns: frozenset[str]  # "Syrian territory", "Jordanian airspace"
+    message_nouns: frozenset[str]  # what a go-between carries
+    mediation_words: frozenset[str]  # "Omani-mediated"
     media_names: frozenset[str]
 
 

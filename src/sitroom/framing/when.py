@@ -24,13 +24,13 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from .clause import Frame
-from .dates import ResolvedDate, resolve_date
+from .dates import WEEKDAYS, ResolvedDate, resolve_date
 from .rules import FramingRules
 
 __all__ = ["date_expression", "event_date"]
 
 _DAY_WORDS = frozenset("yesterday today tomorrow tonight".split())
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_WEEKDAY_NAMES = frozenset(WEEKDAYS)
 _TEMPORAL_PREPS = frozenset("on in at during since by until throughout within early late".split())
 _REASON_PREPS = frozenset("after amid over because despite following before since ahead".split())
 _CAUSE_NOUNS = frozenset("response retaliation reply revenge reprisal answer wake".split())
@@ -50,7 +50,7 @@ def _is_date(ent: Span) -> bool:
     if ent.label_ == "DATE":
         return True
     # "Saturday night", "early on Saturday": the NER calls them TIME
-    return ent.label_ == "TIME" and any(t.lower_ in _WEEKDAYS | _DAY_WORDS for t in ent)
+    return ent.label_ == "TIME" and any(t.lower_ in _WEEKDAY_NAMES | _DAY_WORDS for t in ent)
 
 
 def _holders(frame: Frame, rules: FramingRules) -> list[Token]:
@@ -125,11 +125,11 @@ def date_expression(frame: Frame, sent: Span, rules: FramingRules) -> list[Span]
     # Weekdays and "yesterday" the NER missed
     for t in holders:
         for c in t.children:
-            if c.lower_ in _DAY_WORDS | _WEEKDAYS and c.dep_ in ("npadvmod", "tmod", "advmod", "nmod"):
+            if c.lower_ in _DAY_WORDS | _WEEKDAY_NAMES and c.dep_ in ("npadvmod", "tmod", "advmod", "nmod"):
                 return [sent.doc[c.i : c.i + 1]]
             if c.dep_ == "prep" and c.lower_ == "on":
                 p = next((x for x in c.children if x.dep_ == "pobj"), None)
-                if p is not None and p.lower_ in _WEEKDAYS:
+                if p is not None and p.lower_ in _WEEKDAY_NAMES:
                     return [sent.doc[c.i : p.i + 1]]
     return []
 

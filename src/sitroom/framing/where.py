@@ -17,16 +17,12 @@ from ..actors import Mention
 from ..places import Gazetteer
 from ..records import Location
 from .clause import Frame
+from .rules import FramingRules
 
 __all__ = ["PlaceFinder"]
 
 _PLACE_PREPS = frozenset("in at near inside outside across around off from over within along throughout".split())
 _TARGET_PREPS = frozenset("on against into toward towards".split())  # a place only when named as one
-_PLACE_NOUNS = frozenset(
-    "city town village capital province region district area camp port enclave suburb outskirts base "
-    "governorate state county neighbourhood neighborhood border".split()
-)
-_TERRITORY = frozenset("territory soil airspace waters border coast".split())
 _NOT_PLACES = frozenset("DATE TIME CARDINAL ORDINAL MONEY PERCENT QUANTITY".split())
 
 
@@ -35,16 +31,15 @@ _DIRECTIONS = frozenset(
     "southwestern northeast northwest southeast southwest occupied".split()
 )
 _REASON_PREPS = frozenset("for after over because despite following during before since until amid about".split())
-_DESTINATION_VERBS = frozenset(
-    "visit tour travel reach enter arrive fly go return send dispatch deploy evacuate leave storm raid capture "
-    "seize besiege blockade occupy bomb shell strike hit attack target".split()
-)
 
 
 class PlaceFinder:
-    def __init__(self, gazetteer: Gazetteer, country_name) -> None:
+    def __init__(self, gazetteer: Gazetteer, country_name, rules: FramingRules) -> None:
         self.gazetteer = gazetteer
         self.country_name = country_name  # ISO3 -> name
+        self.place_nouns = rules.place_nouns
+        self.areas = rules.place_nouns | rules.territory_nouns
+        self.destination_verbs = rules.destination_verbs
 
     def place(self, tok: Token, mentions: dict[int, Mention], countries_ok: bool, cities_ok: bool = True) -> Location | None:
         """The place a noun phrase names, if any. ``countries_ok``: a country
@@ -52,7 +47,7 @@ class PlaceFinder:
         House"); ``cities_ok``: so does a city that also stands for its
         government ("Tehran")."""
         # "the northern city of Kirkuk", "the port of Hodeidah": the named place is the "of" complement
-        if tok.lemma_.lower() in _PLACE_NOUNS:
+        if tok.lemma_.lower() in self.place_nouns:
             for prep in tok.children:
                 if prep.dep_ == "prep" and prep.lower_ == "of":
                     inner = next((p for p in prep.children if p.dep_ == "pobj"), None)
@@ -85,9 +80,9 @@ class PlaceFinder:
             if m is None or m.entry is None or not m.entry.country:
                 continue
             covers_head = m.start <= tok.i < m.end
-            if m.kind == "country" and (covers_head or tok.lemma_.lower() in _TERRITORY | _PLACE_NOUNS):
+            if m.kind == "country" and (covers_head or tok.lemma_.lower() in self.areas):
                 return Location(t.doc[m.start : m.end].text, m.entry.country, None, None)  # "in Gaza" keeps its words
-            if m.kind == "adjective" and tok.lemma_.lower() in _TERRITORY | _PLACE_NOUNS:
+            if m.kind == "adjective" and tok.lemma_.lower() in self.areas:
                 return Location(self.country_name(m.entry.country), m.entry.country, None, None)  # "Syrian territory"
             if m.kind == "group" and covers_head and tok.pos_ == "PROPN":
                 return Location(t.doc[m.start : m.end].text, m.entry.country, None, None)  # "at the White House"
@@ -99,7 +94,7 @@ class PlaceFinder:
         """``place_bound``: a strike, raid or protest, whose target is its place.
         ``object_token``: the noun a light verb takes ("held talks")."""
         trigger = frame.trigger
-        destination = place_bound or trigger.lemma_.lower() in _DESTINATION_VERBS
+        destination = place_bound or trigger.lemma_.lower() in self.destination_verbs
         # 1. the place phrases of the trigger and the words governing it
         own = list(frame.chain) + ([object_token] if object_token is not None else [])
         for holder in own:
