@@ -52,6 +52,7 @@ _BODY_NOUNS = {
     "group": "REB", "movement": "REB", "faction": "REB", "organisation": "REB", "organization": "REB",
     "country": "", "state": "", "kingdom": "", "republic": "",
 }  # fmt: skip
+_IN_PLACE = frozenset(("in", "near", "at"))
 _HAPPEN_VERBS = frozenset("take occur happen resume begin continue start end collapse stall break erupt".split())
 _REASON_PREPS = frozenset("after over because despite following during before since until amid".split())
 _CAUSE_NOUNS = frozenset("retaliation response revenge reprisal return reply answer".split())
@@ -707,15 +708,8 @@ class Coder:
             return []
         # a named place: a city, a base, a crossing ("a drone attack on Tower 22",
         # "a strike on a guesthouse in Tehran")
-        found = self.framer.places.place(tok, mentions, countries_ok=False)
-        if found is None:
-            for prep in tok.children:
-                if prep.dep_ == "prep" and prep.lower_ in ("in", "near", "at"):
-                    inner = next((p for p in prep.children if p.dep_ == "pobj"), None)
-                    if inner is not None:
-                        found = self.framer.places.place(inner, mentions, countries_ok=True)
-                        if found is not None:
-                            break
+        places = self.framer.places
+        found = places.place(tok, mentions, countries_ok=False) or places.within(tok, mentions, _IN_PLACE)
         if found is None or not found.country:
             return []
         return [ActorRef(found.name, self.matcher.dictionary.country_name(found.country), found.country, "")]

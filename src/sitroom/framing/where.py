@@ -30,6 +30,7 @@ _DIRECTIONS = frozenset(
     "northern southern eastern western central north south east west northeastern northwestern southeastern "
     "southwestern northeast northwest southeast southwest occupied".split()
 )
+_WITHIN_PREPS = frozenset("in near of at across throughout outside inside".split())
 _REASON_PREPS = frozenset("for after over because despite following during before since until amid about".split())
 
 
@@ -86,6 +87,18 @@ class PlaceFinder:
                 return Location(self.country_name(m.entry.country), m.entry.country, None, None)  # "Syrian territory"
             if m.kind == "group" and covers_head and tok.pos_ == "PROPN":
                 return Location(t.doc[m.start : m.end].text, m.entry.country, None, None)  # "at the White House"
+        return None
+
+    def within(self, tok: Token, mentions: dict[int, Mention], preps: frozenset[str]) -> Location | None:
+        """The place a phrase's own prepositional complement names ("a base in
+        southern Turkey", "a guesthouse in Tehran")."""
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in preps:
+                pobj = next((p for p in prep.children if p.dep_ == "pobj"), None)
+                if pobj is not None:
+                    found = self.place(pobj, mentions, countries_ok=True)
+                    if found is not None:
+                        return found
         return None
 
     def location(
@@ -190,13 +203,9 @@ class PlaceFinder:
                 if cities_only:
                     continue
                 # "at the Incirlik air base in southern Turkey": the base's own place
-                for inner in pobj.children:
-                    if inner.dep_ == "prep" and inner.lower_ in ("in", "near", "of", "at", "across", "throughout", "outside", "inside"):
-                        p = next((x for x in inner.children if x.dep_ == "pobj"), None)
-                        if p is not None:
-                            found = self.place(p, mentions, countries_ok=True)
-                            if found is not None:
-                                return found
+                found = self.within(pobj, mentions, _WITHIN_PREPS)
+                if found is not None:
+                    return found
         return None
 
 
