@@ -170,6 +170,21 @@ def test_any_attack_would_is_conditional_on_the_noun_phrase(pipeline):
     assert e.condition.actor == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("In the event of an Israeli attack, Iran will strike back.", "In the event of"),
+        ("Iran will strike back in case of an Israeli attack.", "in case of"),
+    ],
+)
+def test_in_case_of_phrase_is_conditional(pipeline, text, cue):
+    for trigger in ("strike", "attack"):
+        e = event_at(pipeline, text, trigger)
+        assert e.modality == "conditional", trigger
+        assert e.modality_cues == (cue,)
+        assert e.condition.text.startswith(cue) and e.condition.text.endswith("Israeli attack")
+
+
 def test_a_threat_made_is_an_asserted_threaten(pipeline):
     e = event_at(pipeline, "Iran threatened to strike Israel.", "threatened")
     assert e.event_type == "THREATEN"

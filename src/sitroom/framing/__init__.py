@@ -23,7 +23,7 @@ from .attribution import attribution_of
 from .clause import Frame, frame_of
 from .dates import period_end
 from .magnitude import Magnitude, magnitude_of
-from .modality import condition_clause, modality_of
+from .modality import condition_clause, condition_phrase_cue, modality_of
 from .relays import Relay, relay_of
 from .rules import FramingRules, load_framing_rules
 from .when import event_date
@@ -108,6 +108,11 @@ class Framer:
                     clause = found[0]
                     break
         if clause is None:
+            # "in the event of an Israeli attack": the phrase is the condition
+            phrase = next((c for t in frame.chain for c in (t, *t.children) if condition_phrase_cue(c, self.rules)), None)
+            if phrase is not None:
+                out.condition = Condition(" ".join(x.text for x in phrase.subtree), (), None)
+                return
             # "any attack on Iranian soil would ...": the condition is the noun phrase
             trigger = frame.trigger
             if any(c.dep_ == "det" and c.lower_ == "any" for c in trigger.children):

@@ -16,7 +16,7 @@ from spacy.tokens import Token
 from .clause import Frame, condition_cue
 from .rules import FramingRules
 
-__all__ = ["condition_clause", "modality_of"]
+__all__ = ["condition_clause", "condition_phrase_cue", "modality_of"]
 
 
 def condition_clause(tok: Token, rules: FramingRules) -> tuple[Token, str] | None:
@@ -25,6 +25,19 @@ def condition_clause(tok: Token, rules: FramingRules) -> tuple[Token, str] | Non
     for c in tok.children:
         if c.dep_ == "advcl" and (cue := condition_cue(c, rules)) is not None:
             return c, cue.lower_
+    return None
+
+
+def condition_phrase_cue(tok: Token, rules: FramingRules) -> str | None:
+    """The cue of a prepositional phrase that states a condition ("in case of",
+    "in the event of"), as written; None for any other word."""
+    if tok.dep_ != "prep" or tok.lower_ != "in":
+        return None
+    words = [x.text for x in tok.subtree]
+    text = " ".join(words).lower()
+    for p in rules.condition_preps:
+        if text.startswith(p):
+            return " ".join(words[: len(p.split())])
     return None
 
 
@@ -53,11 +66,10 @@ def modality_of(frame: Frame, rules: FramingRules, *, refusal_coded: bool = Fals
         found = condition_clause(t, rules)
         if found is not None:
             return "conditional", (found[1],)
-        for prep in t.children:
-            if prep.dep_ == "prep" and prep.lower_ == "in":
-                words = " ".join(x.lower_ for x in prep.subtree)
-                if any(words.startswith(p[3:]) or f"in {words}".startswith(p) for p in rules.condition_preps):
-                    return "conditional", (" ".join(words.split()[:4]),)
+        # "in the event of an attack, Iran will ...", and the attack inside it
+        cue = next((found for c in (t, *t.children) if (found := condition_phrase_cue(c, rules))), None)
+        if cue is not None:
+            return "conditional", (cue,)
     anyone = next((c for c in trigger.children if c.dep_ == "det" and c.lower_ == "any"), None)
     if anyone is not None:
         for t in chain:
