@@ -80,6 +80,48 @@ def _message_holders(holders: list[Token], rules: FramingRules) -> list[Token]:
     return out
 
 
+def _relaying_verb(
+    verb: Token, resolve: Resolve, rules: FramingRules
+) -> tuple[list[ActorRef], list[ActorRef], list[ActorRef]] | None:
+    """(intermediaries, originator, addressee) of a relaying verb ("pass",
+    "carry", "deliver"), or None when it names no go-between."""
+    asker = verb.head if verb.dep_ in ("xcomp", "ccomp") and verb.head.lemma_.lower() in rules.relay_askers else None
+    if asker is not None:
+        # "asked Cairo to pass a warning to Hamas": Cairo relays for the asker
+        middle = next((o for o in asker.children if o.dep_ in ("dobj", "obj")), None)
+        if middle is None:
+            on = next((o for o in asker.children if o.dep_ == "prep" and o.lower_ == "on"), None)
+            middle = _pobj(on) if on is not None else None
+        if middle is None:
+            return None
+        subject = next((x for x in asker.children if x.dep_ in ("nsubj", "nsubjpass")), None)
+        return resolve(middle), resolve(subject) if subject is not None else [], _to_object(verb, resolve)
+    subject = next((x for x in verb.children if x.dep_ == "nsubj"), None)
+    if subject is None:
+        return None
+    source = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"), None)
+    behalf = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "on" and
+                   any(x.lower_ == "behalf" for x in c.subtree)), None)  # fmt: skip
+    if source is not None or behalf is not None:
+        # "Oman carried a message from Tehran to Washington", "... on behalf of Tehran"
+        origin = _pobj(source) if source is not None else next(
+            (p for p in behalf.subtree if p.dep_ == "pobj" and p.lower_ != "behalf"), None
+        )
+        if origin is None:
+            return None
+        return resolve(subject), resolve(origin), _to_object(verb, resolve)
+    # "Switzerland delivered a U.S. message to Iran": the message's owner sent it
+    message = next((o for o in verb.children if o.dep_ in ("dobj", "obj") and o.lemma_.lower() in rules.message_nouns), None)
+    owner = [r for c in (message.children if message is not None else ())
+             if c.dep_ in ("poss", "amod", "compound", "nmod") for r in resolve(c)]  # fmt: skip
+    if not owner:
+        return None
+    middle = resolve(subject)
+    if not middle or {r.country for r in middle} == {r.country for r in owner}:
+        return None
+    return middle, owner, _to_object(verb, resolve)
+
+
 def relay_of(frame: Frame, resolve: Resolve, rules: FramingRules) -> Relay | None:
     holders = list(frame.chain)
     if frame.reporter is not None:
@@ -129,48 +171,15 @@ def relay_of(frame: Frame, resolve: Resolve, rules: FramingRules) -> Relay | Non
         # "Tehran had used the Swiss channel to warn Washington"
         if t.lemma_.lower() == "use" and t.pos_ == "VERB" and t is not frame.trigger:
             obj = next((o for o in t.children if o.dep_ in ("dobj", "obj")), None)
-            if obj is not None and (obj.lemma_.lower() in rules.relay_nouns or obj.lower_ in rules.relay_nouns or obj.lemma_.lower() in ("embassy", "mediator", "envoy", "diplomat")):
+            if obj is not None and (obj.lemma_.lower() in rules.relay_nouns or obj.lower_ in rules.relay_nouns):
                 via.extend(_intermediary(obj, resolve, rules))
-        lemma = t.lemma_.lower()
-        if lemma in rules.relay_verbs and t.pos_ == "VERB":
-            source = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "from"), None)
-            behalf = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "on" and
-                           any(x.lower_ == "behalf" for x in c.subtree)), None)  # fmt: skip
-            asker = t.head if t.dep_ in ("xcomp", "ccomp") and t.head.lemma_.lower() in rules.relay_askers else None
-            if asker is not None:
-                # "asked Cairo to pass a warning to Hamas": Cairo relays for the asker
-                middle = next((o for o in asker.children if o.dep_ in ("dobj", "obj")), None)
-                if middle is None:
-                    on = next((o for o in asker.children if o.dep_ == "prep" and o.lower_ == "on"), None)
-                    middle = _pobj(on) if on is not None else None
-                subject = next((s for s in asker.children if s.dep_ in ("nsubj", "nsubjpass")), None)
-                if middle is not None:
-                    via.extend(resolve(middle))
-                    if subject is not None:
-                        originator = resolve(subject)
-                    addressee = _to_object(t, resolve) or addressee
-            elif source is None and behalf is None:
-                # "Switzerland delivered a U.S. message to Iran": the message's owner sent it
-                subject = next((x for x in t.children if x.dep_ == "nsubj"), None)
-                message = next((o for o in t.children if o.dep_ in ("dobj", "obj") and o.lemma_.lower() in rules.message_nouns), None)
-                owner = [r for c in (message.children if message is not None else ())
-                         if c.dep_ in ("poss", "amod", "compound", "nmod") for r in resolve(c)]  # fmt: skip
-                if subject is not None and owner:
-                    middle = resolve(subject)
-                    if middle and {r.country for r in middle} != {r.country for r in owner}:
-                        via.extend(middle)
-                        originator = owner
-                        addressee = _to_object(t, resolve) or addressee
-            if source is not None or behalf is not None:
-                # "Oman carried a message from Tehran to Washington"
-                subject = next((s for s in t.children if s.dep_ == "nsubj"), None)
-                origin = _pobj(source) if source is not None else next(
-                    (p for p in behalf.subtree if p.dep_ == "pobj" and p.lower_ != "behalf"), None
-                )
-                if subject is not None and origin is not None:
-                    via.extend(resolve(subject))
-                    originator = resolve(origin)
-                    addressee = _to_object(t, resolve) or addressee
+        if t.lemma_.lower() in rules.relay_verbs and t.pos_ == "VERB":
+            found = _relaying_verb(t, resolve, rules)
+            if found is not None:
+                middle, origin, final = found
+                via.extend(middle)
+                originator = origin or originator
+                addressee = final or addressee
     # an asking trigger with a relaying complement: "Iran asked Oman to convey ..."
     trigger = frame.trigger
     if trigger.lemma_.lower() in rules.relay_askers:
