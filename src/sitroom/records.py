@@ -197,6 +197,9 @@ class Event:
     dead: int | None = None
     injured: int | None = None
     counts: tuple[Count, ...] = ()
+    # --- links (sitroom.stories) ---
+    cause_event: str | None = None  # event_id of the act this one answers ("in retaliation for ...")
+    cause_text: str = ""  # the words naming that act ("the Oct. 1 barrage"), even when it is not coded
 
 
 @dataclass(slots=True, frozen=True)

@@ -22,7 +22,7 @@ import pyarrow as pa
 from .errors import StoreError
 from .records import Article, Event, IngestProblem, Sentence
 
-__all__ = ["DEFAULT_DB", "PUBLIC_EVENT_COLUMNS", "SCHEMA_VERSION", "Store", "default_db_path"]
+__all__ = ["DEFAULT_DB", "PUBLIC_EVENT_COLUMNS", "SCHEMA_VERSION", "STORY_ARROW_TYPES", "Store", "default_db_path"]
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,9 @@ DEFAULT_DB = "sitroom.duckdb"
 
 _ACTOR_FIELDS = "text VARCHAR, name VARCHAR, country VARCHAR, sector VARCHAR"
 _ACTOR_STRUCT = f"STRUCT({_ACTOR_FIELDS})[]"
+_LOCATION_SQL = "STRUCT(name VARCHAR, country VARCHAR, latitude DOUBLE, longitude DOUBLE)"
+_CONDITION_SQL = f"STRUCT(text VARCHAR, actor {_ACTOR_STRUCT}, event_type VARCHAR)"
+_CONSEQUENCE_SQL = f"STRUCT(event_type VARCHAR, cameo_code VARCHAR, trigger VARCHAR, recipient {_ACTOR_STRUCT})"
 _MIGRATIONS: list[tuple[int, list[str]]] = [
     (
         1,
@@ -67,14 +70,14 @@ _MIGRATIONS: list[tuple[int, list[str]]] = [
                 ("modality", "VARCHAR"),
                 ("modality_cues", "VARCHAR[]"),
                 ("historical", "BOOLEAN"),
-                ("condition", f"STRUCT(text VARCHAR, actor {_ACTOR_STRUCT}, event_type VARCHAR)"),
-                ("consequence", f"STRUCT(event_type VARCHAR, cameo_code VARCHAR, trigger VARCHAR, recipient {_ACTOR_STRUCT})"),
+                ("condition", _CONDITION_SQL),
+                ("consequence", _CONSEQUENCE_SQL),
                 ("via", _ACTOR_STRUCT),
                 ("attribution", "STRUCT(text VARCHAR, country VARCHAR, sector VARCHAR, anonymous BOOLEAN, count INTEGER, medium VARCHAR)"),
                 ("event_date", "DATE"),
                 ("date_precision", "VARCHAR"),
                 ("date_text", "VARCHAR"),
-                ("location", "STRUCT(name VARCHAR, country VARCHAR, latitude DOUBLE, longitude DOUBLE)"),
+                ("location", _LOCATION_SQL),
                 ("dead", "INTEGER"),
                 ("injured", "INTEGER"),
                 ("counts", "STRUCT(n BIGINT, unit VARCHAR, qualifier VARCHAR)[]"),
@@ -82,6 +85,29 @@ _MIGRATIONS: list[tuple[int, list[str]]] = [
         ],
     ),
 ]
+_MIGRATIONS.append(
+    (
+        # One event, many reports: wire copies, story events, links between them.
+        3,
+        [
+            "ALTER TABLE events ADD COLUMN cause_event VARCHAR",
+            "ALTER TABLE events ADD COLUMN cause_text VARCHAR",
+            """CREATE TABLE article_copies (
+                article_id VARCHAR PRIMARY KEY, copy_of VARCHAR, similarity DOUBLE, signature UINTEGER[])""",
+            f"""CREATE TABLE stories (
+                story_id VARCHAR PRIMARY KEY, seq INTEGER, event_type VARCHAR, grp VARCHAR, cameo_code VARCHAR,
+                quad_class TINYINT, intensity DOUBLE, actor {_ACTOR_STRUCT}, recipient {_ACTOR_STRUCT},
+                modality VARCHAR, historical BOOLEAN, event_date DATE, date_precision VARCHAR,
+                date_lo DATE, date_hi DATE, location {_LOCATION_SQL}, dead INTEGER, injured INTEGER,
+                n_mentions INTEGER, n_articles INTEGER, n_outlets INTEGER, n_independent INTEGER, weight DOUBLE,
+                first_reported DATE, last_reported DATE, disagreements VARCHAR[], responds_to VARCHAR,
+                condition {_CONDITION_SQL}, consequence {_CONSEQUENCE_SQL},
+                actor_countries VARCHAR[], recipient_countries VARCHAR[], location_country VARCHAR)""",
+            "CREATE TABLE story_mentions (event_id VARCHAR PRIMARY KEY, story_id VARCHAR, reference BOOLEAN)",
+            "CREATE INDEX story_mentions_story ON story_mentions (story_id)",
+        ],
+    )
+)
 SCHEMA_VERSION = _MIGRATIONS[-1][0]
 
 PUBLIC_EVENT_COLUMNS = (
@@ -118,6 +144,9 @@ _ATTRIBUTION_TYPE = pa.struct(
 _LOCATION_TYPE = pa.struct(
     [("name", pa.string()), ("country", pa.string()), ("latitude", pa.float64()), ("longitude", pa.float64())]
 )
+STORY_ARROW_TYPES = {
+    "actor": _ACTOR_TYPE, "location": _LOCATION_TYPE, "condition": _CONDITION_TYPE, "consequence": _CONSEQUENCE_TYPE,
+}  # fmt: skip
 _COUNTS_TYPE = pa.list_(pa.struct([("n", pa.int64()), ("unit", pa.string()), ("qualifier", pa.string())]))
 
 
@@ -315,6 +344,111 @@ class Store:
         self.con.execute(f"COPY ({_PUBLIC_EVENTS_SQL}) TO '{escaped}' (FORMAT parquet)")
         return self.scalar("SELECT count(*) FROM events")
 
+    # --- story events (sitroom.stories) --------------------------------------------------------
+
+    def articles_without_signature(self) -> list[tuple[str, str]]:
+        """(article_id, text) of articles not yet checked for copies, oldest first."""
+        return self.query(
+            """SELECT a.article_id, a.text FROM articles a
+               LEFT JOIN article_copies c USING (article_id)
+               WHERE c.article_id IS NULL
+               ORDER BY a.published NULLS LAST, a.article_id"""
+        )
+
+    def copy_signatures(self) -> list[tuple[str, list[int], str | None]]:
+        """(article_id, signature, copy_of) of every article checked for copies."""
+        return self.query("SELECT article_id, signature, copy_of FROM article_copies ORDER BY article_id")
+
+    def unassigned_mentions(self) -> list[dict]:
+        """Events not yet in a story, with their article's outlet, date and copy
+        group, oldest article first; ``reference`` is true when another event
+        names this one as the act it answers."""
+        return self.rows(
+            f"""SELECT e.*, a.outlet, a.published, c.copy_of,
+                   EXISTS (SELECT 1 FROM events x WHERE x.cause_event = e.event_id) AS reference
+               FROM events e JOIN articles a USING (article_id)
+               LEFT JOIN article_copies c USING (article_id)
+               LEFT JOIN story_mentions m USING (event_id)
+               WHERE m.event_id IS NULL
+               ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index, e.span_start"""
+        )
+
+    def story_mentions_of(self, story_ids: Sequence[str]) -> list[dict]:
+        """The mentions of the given stories (as ``unassigned_mentions`` rows, plus story_id)."""
+        if not story_ids:
+            return []
+        self.con.register("_sids", pa.table({"story_id": pa.array(list(story_ids), pa.string())}))
+        try:
+            return self.rows(
+                """SELECT m.story_id, m.reference, e.*, a.outlet, a.published, c.copy_of
+                   FROM story_mentions m JOIN _sids USING (story_id)
+                   JOIN events e USING (event_id) JOIN articles a ON a.article_id = e.article_id
+                   LEFT JOIN article_copies c ON c.article_id = e.article_id
+                   ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index, e.span_start"""
+            )
+        finally:
+            self.con.unregister("_sids")
+
+    def story_states(self) -> list[dict]:
+        """What the merger needs to know of every stored story."""
+        return self.rows(
+            """SELECT story_id, event_type, grp, actor_countries, recipient_countries, date_lo, date_hi,
+                      location_country, n_mentions FROM stories ORDER BY seq"""
+        )
+
+    def next_story_seq(self) -> int:
+        return int(self.scalar("SELECT coalesce(max(seq), 0) + 1 FROM stories"))
+
+    def story_ids_of_events(self, event_ids: Sequence[str]) -> dict[str, str]:
+        if not event_ids:
+            return {}
+        self.con.register("_eids", pa.table({"event_id": pa.array(list(event_ids), pa.string())}))
+        try:
+            return dict(self.query("SELECT m.event_id, m.story_id FROM story_mentions m JOIN _eids USING (event_id)"))
+        finally:
+            self.con.unregister("_eids")
+
+    def write_stories(self, copies: pa.Table, assignments: pa.Table, stories: pa.Table) -> None:
+        """Store copy checks, new story assignments and the (re)built stories, all or nothing."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if stories.num_rows:
+                self.con.register("_batch_story_ids", stories.select(["story_id"]))
+                try:
+                    self.con.execute("DELETE FROM stories WHERE story_id IN (SELECT story_id FROM _batch_story_ids)")
+                finally:
+                    self.con.unregister("_batch_story_ids")
+            for name, table in (("article_copies", copies), ("story_mentions", assignments), ("stories", stories)):
+                if table.num_rows == 0:
+                    continue
+                view = f"_batch_{name}"
+                self.con.register(view, table)
+                try:
+                    self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
+                finally:
+                    self.con.unregister(view)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def reset_stories(self) -> None:
+        """Forget every story and copy check (``sitroom stories --rebuild``)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in ("stories", "story_mentions", "article_copies"):
+                self.con.execute(f"DELETE FROM {table}")
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def rows(self, sql: str, params: Sequence[object] = ()) -> list[dict]:
+        """All rows of a query as dicts."""
+        result = self.con.execute(sql, list(params))
+        names = [d[0] for d in result.description]
+        return [dict(zip(names, row)) for row in result.fetchall()]
+
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         """All rows of a query. Results are always drained: DuckDB refuses new
         work on a connection while a result is half read."""
@@ -356,6 +490,8 @@ def _events_table(events: Sequence[Event]) -> pa.Table:
             "dead": pa.array([e.dead for e in events], pa.int32()),
             "injured": pa.array([e.injured for e in events], pa.int32()),
             "counts": pa.array([[c.as_dict() for c in e.counts] for e in events], _COUNTS_TYPE),
+            "cause_event": pa.array([e.cause_event for e in events], pa.string()),
+            "cause_text": pa.array([e.cause_text or None for e in events], pa.string()),
         }
     )
 

@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..actors import ActorDictionary, ActorMatcher, Mention
 from ..framing import Framer, Framing
+from ..framing.cause import cause_phrase
 from ..nlp import sentences
 from ..records import ActorRef, Consequence, Event
 from .intent import load_intent_rules
@@ -251,6 +252,17 @@ class Coder:
             if not (c.event.event_type == "THREATEN" and c.act.event_type != "THREATEN"
                     and c.token.dep_ in ("xcomp", "ccomp") and c.token.head.i in threats)
         ]  # fmt: skip
+        # "fired missiles in retaliation for the killing of Nasrallah": the killing
+        # is the act this event answers
+        for c in coded:
+            phrase = cause_phrase(c.token)
+            if phrase is None:
+                continue
+            lo, hi = phrase.left_edge.i, phrase.right_edge.i
+            inside = [o for o in coded if o is not c and lo <= o.token.i <= hi]
+            cause = min(inside, key=lambda o: (abs(o.token.i - phrase.i), o.token.i)) if inside else None
+            text = phrase.doc[lo : hi + 1].text[:200]
+            c.event = replace(c.event, cause_event=cause.event.event_id if cause else None, cause_text=text)
 
     def _reciprocal(self, event: Event, entry: LexEntry) -> Event | None:
         """The reverse event of a reciprocal entry ("A visited B": B hosted A)."""

@@ -1,0 +1,171 @@
+"""What the reports of one story event agree on, and where they disagree.
+
+Each field's consensus is the value given by the most independent sources:
+wire copies of one story (a copy group) cast one vote between them, so forty
+reprints of one agency report do not outvote two outlets with their own
+reporters. Ties go to the larger figure for casualties (tolls are revised
+upwards as bodies are found) and to the earlier day for dates.
+
+A field is flagged as disputed when independent reports give different
+values: ``date`` (different days stated), ``location`` (different places),
+``dead``/``injured`` (different figures), ``modality`` (some say it happened,
+some deny it).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ..records import ActorRef, Condition, Consequence, Location
+from .model import Mention
+
+__all__ = ["StorySummary", "evidence_weight", "summarise"]
+
+
+def evidence_weight(independent: int) -> float:
+    """How much a story counts in timelines and networks: 0.5 for one source,
+    0.75 for two independent ones, approaching 1; copies add nothing."""
+    return round(1.0 - 0.5 ** max(independent, 1), 6)
+
+
+@dataclass(slots=True, frozen=True)
+class StorySummary:
+    story_id: str
+    event_type: str
+    cameo_code: str
+    quad_class: int
+    intensity: float
+    actor: tuple[ActorRef, ...]
+    recipient: tuple[ActorRef, ...]
+    modality: str
+    historical: bool
+    event_date: date | None
+    date_precision: str
+    location: Location | None
+    dead: int | None
+    injured: int | None
+    n_mentions: int
+    n_articles: int
+    n_outlets: int
+    n_independent: int
+    weight: float
+    first_reported: date | None
+    last_reported: date | None
+    disagreements: tuple[str, ...]
+    responds_to: str | None
+    condition: Condition | None
+    consequence: Consequence | None
+
+
+def _votes(mentions: Iterable[Mention], value: Callable[[Mention], Hashable]) -> Counter:
+    """Votes per value, one per copy group."""
+    seen = {(m.copy_group, v) for m in mentions if (v := value(m)) is not None}
+    return Counter(v for _, v in seen)
+
+
+def _top(votes: Counter, prefer: Callable[[object], object] = lambda v: 0) -> object | None:
+    if not votes:
+        return None
+    return max(votes.items(), key=lambda kv: (kv[1], prefer(kv[0])))[0]
+
+
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "publication": 4, "": 5}
+
+
+def _sides(mentions: Sequence[Mention], role: str) -> tuple[ActorRef, ...]:
+    """The consensus country set of one side, each country with its most
+    often given name and sector."""
+    get = (lambda m: m.actors) if role == "actor" else (lambda m: m.recipients)
+    countries = _top(_votes(mentions, lambda m: tuple(sorted(get(m))) or None))
+    if countries is None:
+        return ()
+    refs: list[ActorRef] = []
+    for country in countries:
+        pool = Counter(
+            (a.name, a.sector) for m in mentions for a in (m.actor if role == "actor" else m.recipient) if a.country == country
+        )
+        (name, sector), _ = max(pool.items(), key=lambda kv: (kv[1], kv[0][1] == "", kv[0]))
+        text = next(a.text for m in mentions for a in (m.actor if role == "actor" else m.recipient) if a.country == country)
+        refs.append(ActorRef(text, name, country, sector))
+    return tuple(refs)
+
+
+def summarise(
+    story_id: str,
+    mentions: Sequence[Mention],
+    story_of: Mapping[str, str] | None = None,
+    *,
+    window: tuple[date | None, date | None] = (None, None),
+) -> StorySummary:
+    """The story event built from its ``mentions``. ``story_of`` maps event ids to
+    story ids (for ``responds_to``); ``window`` is the merger's date window."""
+    first = mentions[0]
+    cameo = _top(_votes(mentions, lambda m: m.cameo_code or None)) or first.cameo_code
+    by_cameo = next((m for m in mentions if m.cameo_code == cameo), first)
+    independent = len({m.copy_group for m in mentions})
+
+    days = _votes(mentions, lambda m: m.event_date if m.date_precision == "day" else None)
+    if days:
+        event_date, precision = _top(days, prefer=lambda d: -d.toordinal()), "day"
+    else:
+        dated = sorted(
+            (m for m in mentions if m.event_date is not None),
+            key=lambda m: (_PRECISION_RANK.get(m.date_precision, 5), m.event_date),
+        )
+        event_date = dated[0].event_date if dated else window[0]
+        precision = dated[0].date_precision if dated else ""
+
+    places = _votes(mentions, lambda m: m.location)
+    location = _top(places, prefer=lambda loc: loc.latitude is not None)
+    dead_votes = _votes(mentions, lambda m: m.dead)
+    injured_votes = _votes(mentions, lambda m: m.injured)
+    modalities = _votes(mentions, lambda m: m.modality)
+    disputed = []
+    if len(days) > 1:
+        disputed.append("date")
+    if len({(p.name, p.country) for p in places}) > 1:
+        disputed.append("location")
+    if len(dead_votes) > 1:
+        disputed.append("dead")
+    if len(injured_votes) > 1:
+        disputed.append("injured")
+    if len(modalities) > 1:
+        disputed.append("modality")
+
+    answers: Counter = Counter()
+    if story_of:
+        for m in mentions:
+            target = story_of.get(m.cause_event) if m.cause_event else None
+            if target and target != story_id:
+                answers[target] += 1
+    published = [m.published for m in mentions if m.published is not None]
+    return StorySummary(
+        story_id=story_id,
+        event_type=first.event_type,
+        cameo_code=cameo,
+        quad_class=by_cameo.quad_class,
+        intensity=by_cameo.intensity,
+        actor=_sides(mentions, "actor"),
+        recipient=_sides(mentions, "recipient"),
+        modality=_top(modalities, prefer=lambda v: v == "asserted") or "asserted",
+        historical=all(m.historical for m in mentions),
+        event_date=event_date,
+        date_precision=precision,
+        location=location,
+        dead=_top(dead_votes, prefer=lambda n: n),
+        injured=_top(injured_votes, prefer=lambda n: n),
+        n_mentions=len(mentions),
+        n_articles=len({m.article_id for m in mentions}),
+        n_outlets=len({m.outlet for m in mentions if m.outlet}),
+        n_independent=independent,
+        weight=evidence_weight(independent),
+        first_reported=min(published) if published else None,
+        last_reported=max(published) if published else None,
+        disagreements=tuple(disputed),
+        responds_to=_top(answers),
+        condition=next((m.condition for m in mentions if m.condition is not None), None),
+        consequence=next((m.consequence for m in mentions if m.consequence is not None), None),
+    )

@@ -1,0 +1,95 @@
+"""Wire copies and re-posts: near-identical article bodies, found with
+MinHash signatures and locality-sensitive hashing (datasketch).
+
+An article's body (the cleaned text, without its headline) is cut into
+overlapping five-word shingles; its MinHash signature (128 permutations) is
+stored, so later runs compare new articles with every stored one without
+re-reading them. The LSH index proposes candidates; a candidate whose
+estimated Jaccard similarity reaches ``threshold`` (0.7: a reprint with a new
+headline and a paragraph dropped or added still passes, two reports of one
+event in different words do not) makes the new article a copy. A copy
+belongs to the copy group of the article it matches best; the group is
+named by its first article, and its events count as one source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+__all__ = ["CopyFinder", "CopyMatch", "NUM_PERM", "SHINGLE_WORDS", "THRESHOLD", "signature"]
+
+NUM_PERM = 128
+SHINGLE_WORDS = 5
+THRESHOLD = 0.7
+_SEED = 20240401
+_SCHEME = "affine32"
+_WORD = re.compile(r"\w+", re.UNICODE)
+_MAX_CHARS = 200_000  # enough to tell copies apart; bounds the work on huge texts
+
+
+@dataclass(slots=True, frozen=True)
+class CopyMatch:
+    article_id: str
+    copy_of: str | None  # the first article of its copy group, None when it is an original
+    similarity: float | None  # estimated Jaccard similarity with the closest earlier article
+
+
+def _shingles(text: str) -> set[bytes]:
+    words = _WORD.findall(text[:_MAX_CHARS].lower())
+    if len(words) < SHINGLE_WORDS:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def signature(text: str) -> np.ndarray:
+    """The MinHash signature of an article body (uint32, ``NUM_PERM`` values)."""
+    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
+    mh.update_batch(sorted(_shingles(text)))
+    return mh.hashvalues.astype(np.uint32)
+
+
+def _lean(values: Iterable[int]) -> LeanMinHash:
+    return LeanMinHash(seed=_SEED, hashvalues=np.asarray(list(values), dtype=np.uint64), scheme=_SCHEME)
+
+
+class CopyFinder:
+    """Knows every stored signature; tells whether a new article copies one."""
+
+    def __init__(self, threshold: float = THRESHOLD) -> None:
+        self.threshold = threshold
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._sigs: dict[str, LeanMinHash] = {}
+        self._group: dict[str, str] = {}  # article -> first article of its copy group
+
+    def __len__(self) -> int:
+        return len(self._sigs)
+
+    def load(self, article_id: str, values: Iterable[int], copy_of: str | None) -> None:
+        """An article already stored, with its signature and copy group."""
+        self._insert(article_id, _lean(values), copy_of)
+
+    def _insert(self, article_id: str, sig: LeanMinHash, copy_of: str | None) -> None:
+        if article_id in self._sigs:
+            return
+        self._sigs[article_id] = sig
+        self._group[article_id] = copy_of or article_id
+        self._lsh.insert(article_id, sig)
+
+    def add(self, article_id: str, values: np.ndarray) -> CopyMatch:
+        """Register a new article (in publication order) and say what it copies."""
+        sig = _lean(values)
+        best, best_sim = None, 0.0
+        for other in self._lsh.query(sig):
+            if other == article_id:
+                continue
+            sim = sig.jaccard(self._sigs[other])
+            if sim >= self.threshold and (sim > best_sim or (sim == best_sim and other < best)):
+                best, best_sim = other, sim
+        copy_of = self._group[best] if best is not None else None
+        self._insert(article_id, sig, copy_of)
+        return CopyMatch(article_id, copy_of, round(best_sim, 4) if best is not None else None)

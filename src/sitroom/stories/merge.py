@@ -1,0 +1,197 @@
+"""Merging event mentions into story events, in time linear in the mentions.
+
+Two mentions report the same act when they have the same event type and
+modality group, share an actor or a recipient country without contradicting
+the other side (a side named by only one of them is no contradiction), their
+date windows meet (within ``tolerance_days``), and their places, when both are
+known, are in the same country (or the other place is in one of the
+parties' countries).
+
+Stories are found through an index keyed by (role, event type, modality
+group, country, week), so each mention is compared only with the stories of
+its own actor or recipient in the weeks its date window covers: the cost per
+mention does not grow with the corpus. A mention named as the act another
+event answers ("in retaliation for the killing of Nasrallah") and carrying no
+date of its own is a *reference*: it joins the most recent earlier story that
+fits, up to ``lookback_days`` back.
+
+The merger is incremental: built from the stories already stored, it extends
+them and numbers new ones after them, so story ids never change.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+
+from .model import Mention, Story
+
+__all__ = ["Merger", "story_id"]
+
+_NO_ACTOR = ""
+
+
+def story_id(seq: int) -> str:
+    return f"S{seq:06d}"
+
+
+def _weeks(lo: date, hi: date) -> Iterator[int]:
+    return iter(range(lo.toordinal() // 7, hi.toordinal() // 7 + 1))
+
+
+class Merger:
+    def __init__(
+        self,
+        stories: Iterable[Story] = (),
+        *,
+        next_seq: int = 1,
+        tolerance_days: int = 1,
+        lookback_days: int = 400,
+    ) -> None:
+        self.stories: dict[str, Story] = {}
+        self._index: dict[tuple, list[str]] = defaultdict(list)
+        self._indexed: dict[str, set[tuple]] = defaultdict(set)
+        self.next_seq = next_seq
+        self.tolerance = timedelta(days=tolerance_days)
+        self.lookback = timedelta(days=lookback_days)
+        for story in stories:
+            self.stories[story.story_id] = story
+            self._index_story(story)
+
+    # --- the index ---------------------------------------------------------------------------------
+
+    def _keys(self, story: Story) -> Iterator[tuple]:
+        if story.lo is None or story.hi is None:
+            return
+        base = (story.event_type, story.group)
+        for week in _weeks(story.lo, story.hi):
+            for country in story.actors or (_NO_ACTOR,):
+                yield ("a", *base, country, week)
+            for country in story.recipients:
+                yield ("r", *base, country, week)
+
+    def _index_story(self, story: Story) -> None:
+        seen = self._indexed[story.story_id]
+        for key in self._keys(story):
+            if key not in seen:
+                seen.add(key)
+                self._index[key].append(story.story_id)
+
+    def _candidates(self, mention: Mention, lo: date, hi: date) -> set[str]:
+        base = (mention.event_type, mention.group)
+        found: set[str] = set()
+        for week in _weeks(lo, hi):
+            if mention.actors:
+                for country in mention.actors:
+                    found.update(self._index.get(("a", *base, country, week), ()))
+                found.update(self._index.get(("a", *base, _NO_ACTOR, week), ()))
+            else:
+                for country in mention.recipients:
+                    found.update(self._index.get(("r", *base, country, week), ()))
+        return found
+
+    # --- compatibility ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _overlap(story: Story, mention: Mention) -> int:
+        """How many sides (actor, recipient) agree; -1 when one contradicts."""
+        agree = 0
+        for mine, theirs in ((story.actors, mention.actors), (story.recipients, mention.recipients)):
+            if mine and theirs:
+                if not mine & theirs:
+                    return -1
+                agree += 1
+        return agree
+
+    @staticmethod
+    def _same_place(story: Story, mention: Mention) -> bool:
+        """Places in different countries are different acts, unless the other
+        country is one of the parties (a missile launched from Iran that hit
+        Israel is placed in either)."""
+        country = mention.location.country if mention.location else None
+        if not (story.location_country and country) or story.location_country == country:
+            return True
+        return country in story.actors or country in story.recipients
+
+    def _best(self, mention: Mention, lo: date, hi: date) -> Story | None:
+        best, best_score = None, None
+        for sid in self._candidates(mention, lo - self.tolerance, hi + self.tolerance):
+            story = self.stories[sid]
+            if story.hi < lo - self.tolerance or story.lo > hi + self.tolerance:
+                continue
+            agree = self._overlap(story, mention)
+            if agree <= 0 or not self._same_place(story, mention):
+                continue
+            gap = abs((story.lo - lo).days) + abs((story.hi - hi).days)
+            score = (agree, -gap, story.n_mentions, sid)
+            if best_score is None or score > best_score:
+                best, best_score = story, score
+        return best
+
+    def _referenced(self, mention: Mention) -> Story | None:
+        """The most recent earlier story a reference mention can stand for."""
+        day = mention.published or mention.event_date
+        if day is None:
+            return None
+        best, best_score = None, None
+        for sid in self._candidates(mention, day - self.lookback, day):
+            story = self.stories[sid]
+            if story.lo > day:
+                continue
+            agree = self._overlap(story, mention)
+            if agree <= 0:
+                continue
+            score = (agree, story.hi, story.n_mentions, sid)
+            if best_score is None or score > best_score:
+                best, best_score = story, score
+        return best
+
+    # --- assignment --------------------------------------------------------------------------------
+
+    def assign(self, mention: Mention) -> tuple[str, bool]:
+        """The story id for ``mention`` and whether the story is new."""
+        window = mention.window()
+        story = None
+        if window is not None and (mention.actors or mention.recipients):
+            if mention.reference and mention.date_precision in ("", "publication"):
+                story = self._referenced(mention)
+                if story is not None:
+                    story.n_mentions += 1
+                    self._widen(story, mention)
+                    return story.story_id, False
+            story = self._best(mention, *window)
+        if story is None:
+            story = Story(story_id(self.next_seq), mention.event_type, mention.group)
+            self.next_seq += 1
+            self.stories[story.story_id] = story
+            created = True
+        else:
+            created = False
+        story.n_mentions += 1
+        self._narrow(story, window)
+        self._widen(story, mention)
+        return story.story_id, created
+
+    @staticmethod
+    def _narrow(story: Story, window: tuple[date, date] | None) -> None:
+        """The story's window becomes the tightest the reports allow."""
+        if window is None:
+            return
+        lo, hi = window
+        if story.lo is None:
+            story.lo, story.hi = lo, hi
+            return
+        new_lo, new_hi = max(story.lo, lo), min(story.hi, hi)
+        if new_lo <= new_hi:
+            story.lo, story.hi = new_lo, new_hi
+        elif (hi - lo) < (story.hi - story.lo):
+            story.lo, story.hi = lo, hi  # reports a day apart: keep the more precise one
+
+    def _widen(self, story: Story, mention: Mention) -> None:
+        """Sides and place a report adds to what is known of the story."""
+        story.actors |= mention.actors
+        story.recipients |= mention.recipients
+        if story.location_country is None and mention.location and mention.location.country:
+            story.location_country = mention.location.country
+        self._index_story(story)
