@@ -25,11 +25,13 @@ __all__ = [
     "RawItem",
     "Removal",
     "Sentence",
+    "Situation",
     "SitroomError",
     "Store",
     "StoreError",
     "__version__",
     "default_db_path",
+    "open",
 ]
 
 
@@ -39,4 +41,9 @@ def __getattr__(name: str):
         from . import pipeline
 
         return getattr(pipeline, name)
+    if name in ("open", "Situation"):
+        # pandas and the story views are loaded only when asked for
+        from . import api
+
+        return api.open_store if name == "open" else api.Situation
     raise AttributeError(f"module 'sitroom' has no attribute {name!r}")

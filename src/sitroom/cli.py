@@ -131,6 +131,9 @@ def ingest(
 
             report = pipeline.ingest(paths, store, options, progress=on_progress)
             bar.update(task, completed=total, articles=report.articles)
+        from .stories import update_stories
+
+        stories = update_stories(store)
     for problem in report.problems[:50]:
         style = "red" if problem.failure else "dim"
         err.print(f"[{style}]{'error' if problem.failure else 'skipped'}:[/{style}] {escape(str(problem))}")
@@ -144,6 +147,11 @@ def ingest(
         f"{report.unchanged} already stored; {report.failed} failed"
         + (f" ({reasons})" if reasons else "")
         + f" -> {escape(store.path)}"
+    )
+    err.print(
+        f"stories: {stories.mentions} new mentions -> {stories.new_stories} new story events, "
+        f"{stories.extended_stories} extended; {stories.copies} of {stories.articles_checked} new articles are wire copies; "
+        f"{stories.links} response links"
     )
     raise typer.Exit(1 if report.failed else 0)
 
@@ -252,6 +260,212 @@ def summary(db: DbOption = None) -> None:
                 f"{escape(', '.join(h['recipient']))}"
             )
             out.print(f"      [dim]{escape(sentence)}[/dim]")
+
+
+def _read_store(db: Path | None) -> Store:
+    try:
+        return Store(_db(db), read_only=True)
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
+    if value not in choices:
+        raise typer.BadParameter(f"unknown value {value!r}; choose from {', '.join(choices)}", param_hint=option)
+    return value
+
+
+def _countries_cell(refs) -> str:
+    return "; ".join(f"{r['name'] or r['text']} [{r['country']}{' ' + r['sector'] if r['sector'] else ''}]" for r in refs or ()) or "-"
+
+
+@app.command()
+def stories(
+    db: DbOption = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl or csv.")] = "table",
+    min_reports: Annotated[int, typer.Option("--min-reports", help="Only story events with at least this many mentions.", min=1)] = 1,
+    limit: Annotated[Optional[int], typer.Option(help="At most this many story events.", min=0)] = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Forget every story and copy group and build them again (new story ids).")
+    ] = False,
+) -> None:
+    """Story events: every report of one real-world act merged into one, with consensus and disagreements."""
+    _choice(format, ("table", "jsonl", "csv"), "--format")
+    if rebuild:
+        from .stories import update_stories
+
+        try:
+            store = Store(_db(db))
+        except SitroomError as exc:
+            raise _fail(str(exc)) from None
+        with store:
+            store.reset_stories()
+            report = update_stories(store)
+        err.print(f"rebuilt: {report.new_stories} story events from {report.mentions} mentions, {report.copies} wire copies")
+    with _read_store(db) as store:
+        rows = store.public_stories(min_reports)
+    if limit is not None:
+        rows = rows[:limit]
+    if format == "jsonl":
+        write_jsonl(rows, sys.stdout)
+        return
+    if format == "csv":
+        from .store import PUBLIC_STORY_COLUMNS
+
+        write_csv(rows, sys.stdout, columns=PUBLIC_STORY_COLUMNS)
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("story", "when", "actor", "event", "recipient", "reports", "outlets", "indep.", "disputed", "answers"):
+        table.add_column(column)
+    for r in rows[: limit if limit is not None else 50]:
+        table.add_row(
+            r["story_id"], str(r["event_date"] or "-"), escape(_countries_cell(r["actor"])), r["event_type"],
+            escape(_countries_cell(r["recipient"])), str(r["n_mentions"]), str(r["n_outlets"]),
+            str(r["n_independent"]), ", ".join(r["disagreements"]) or "-", r["responds_to"] or "-",
+        )  # fmt: skip
+    out.print(table)
+    if limit is None and len(rows) > 50:
+        err.print(f"... {len(rows) - 50} more (use --limit or --format jsonl)")
+
+
+@app.command()
+def threats(
+    db: DbOption = None,
+    status: Annotated[
+        Optional[list[str]], typer.Option(help="Only entries with this status (open, 'carried out', withdrawn, lapsed); repeatable.")
+    ] = None,
+    actor: Annotated[Optional[str], typer.Option(help="Only entries with this country code as declarant or addressee.")] = None,
+    window_days: Annotated[int, typer.Option("--window-days", help="Days a threat has to be carried out before it lapses.", min=0)] = 30,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Judge statuses on this day (YYYY-MM-DD) [default: newest article].")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl or csv.")] = "table",
+) -> None:
+    """The threat ledger: every threat and conditional statement, and whether it was carried out."""
+    from .stories import ledger
+
+    _choice(format, ("table", "jsonl", "csv"), "--format")
+    day = _parse_day(as_of)
+    with _read_store(db) as store:
+        try:
+            entries = ledger.select(
+                ledger.threat_ledger(store, window_days=window_days, as_of=day), status=status, actor=actor
+            )
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--status") from None
+    rows = [ledger.entry_row(e) for e in entries]
+    if format == "jsonl":
+        write_jsonl(rows, sys.stdout)
+        return
+    if format == "csv":
+        columns = tuple(ledger.entry_row(ledger.ThreatEntry("", "", [], [], [], [], None, None, None)))
+        write_csv(rows, sys.stdout, columns=columns)
+        return
+    if not rows:
+        err.print("no ledger entries")
+        return
+    colours = {"open": "yellow", "carried out": "red", "withdrawn": "green", "lapsed": "dim"}
+    table = Table(box=None, pad_edge=False)
+    for column in ("story", "date", "declarant", "addressee", "threatened", "condition", "status", "by", "sources"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            r["story_id"], str(r["date"] or "-"), escape(", ".join(r["declarant_names"]) or "-"),
+            escape(", ".join(r["addressee_names"]) or "-"), r["consequence"] or "-", escape((r["condition"] or "-")[:40]),
+            f"[{colours[r['status']]}]{r['status']}[/]", r["carried_out_by"] or "-", str(len(r["sources"])),
+        )  # fmt: skip
+    out.print(table)
+
+
+def _frame_out(frame, format: str) -> None:
+    if format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif format == "json":
+        sys.stdout.write(frame.to_json(orient="records", date_format="iso", indent=1) + "\n")
+    else:
+        table = Table(box=None, pad_edge=False)
+        for column in frame.columns:
+            table.add_column(str(column), justify="right" if frame[column].dtype.kind in "if" else "left")
+        for row in frame.itertuples(index=False):
+            table.add_row(*(escape(", ".join(v) if isinstance(v, list) else str(v)) for v in row))
+        out.print(table)
+
+
+@app.command()
+def timeline(
+    dyad: Annotated[str, typer.Option(help="Directed pair: IRN-ISR (countries) or ISRMIL-IRN (country and sector).")],
+    db: DbOption = None,
+    freq: Annotated[str, typer.Option(help="day or week.")] = "day",
+    since: Annotated[Optional[str], typer.Option(help="From this day (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Up to this day (YYYY-MM-DD).")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+) -> None:
+    """Escalation timeline of one directed pair: story events per day or week by QuadClass, threats, intensity."""
+    from .stories.timeline import parse_dyad, timeline as build
+
+    _choice(format, ("table", "csv", "json"), "--format")
+    _choice(freq, ("day", "week"), "--freq")
+    try:
+        pair = parse_dyad(dyad)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--dyad") from None
+    with _read_store(db) as store:
+        frame = build(store, pair, freq=freq, since=_parse_day(since), until=_parse_day(until))
+    if frame.empty and format == "table":
+        err.print(f"no story events for {pair}")
+        return
+    _frame_out(frame, format)
+
+
+@app.command()
+def alerts(
+    db: DbOption = None,
+    dyad: Annotated[Optional[str], typer.Option(help="Only this directed pair (IRN-ISR).")] = None,
+    freq: Annotated[str, typer.Option(help="day or week.")] = "day",
+    baseline: Annotated[int, typer.Option(help="Periods in the trailing baseline.", min=1)] = 14,
+    z: Annotated[float, typer.Option("--z", help="Alert at this z-score or above.")] = 3.0,
+    min_conflict: Annotated[float, typer.Option("--min-conflict", help="Least weighted conflict intensity for an alert.")] = 5.0,
+    since: Annotated[Optional[str], typer.Option(help="Only alerts from this day (YYYY-MM-DD).")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+) -> None:
+    """Pairs whose conflict departs from their own baseline (rolling z-score, see docs/stories.md)."""
+    from .stories.timeline import alerts as find
+
+    _choice(format, ("table", "csv", "json"), "--format")
+    _choice(freq, ("day", "week"), "--freq")
+    with _read_store(db) as store:
+        try:
+            frame = find(store, freq=freq, baseline=baseline, z_threshold=z, min_conflict=min_conflict, dyad=dyad,
+                         since=_parse_day(since))  # fmt: skip
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    if frame.empty and format == "table":
+        err.print("no alerts")
+        return
+    _frame_out(frame, format)
+
+
+@app.command()
+def network(
+    db: DbOption = None,
+    since: Annotated[Optional[str], typer.Option(help="Only story events from this day (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only story events up to this day (YYYY-MM-DD).")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or graphml.")] = "table",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """The actor network: weighted directed edges between countries by QuadClass, on story events."""
+    from .stories.network import NETWORK_FORMATS, network as build, write_network
+
+    _choice(format, NETWORK_FORMATS, "--format")
+    with _read_store(db) as store:
+        edges = build(store, since=_parse_day(since), until=_parse_day(until))
+    if format == "table":
+        _frame_out(edges, "table")
+        return
+    if output is None:
+        write_network(edges, sys.stdout, format)
+    else:
+        with output.open("w", encoding="utf-8", newline="") as fh:
+            write_network(edges, fh, format)
+        err.print(f"{len(edges)} edges -> {escape(str(output))}")
 
 
 @app.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import TextIO
 
@@ -45,13 +45,13 @@ def write_jsonl(rows: Iterable[dict], out: TextIO, limit: int | None = None) -> 
     return n
 
 
-def write_csv(rows: Iterable[dict], out: TextIO, limit: int | None = None) -> int:
+def write_csv(rows: Iterable[dict], out: TextIO, limit: int | None = None, columns: Sequence[str] = PUBLIC_EVENT_COLUMNS) -> int:
     """CSV with one column per public field; lists and actor lists as JSON text."""
     writer = csv.writer(out)
-    writer.writerow(PUBLIC_EVENT_COLUMNS)
+    writer.writerow(columns)
     n = 0
     for row in _limited(rows, limit):
-        writer.writerow([_cell(row[c]) for c in PUBLIC_EVENT_COLUMNS])
+        writer.writerow([_cell(row[c]) for c in columns])
         n += 1
     return n
 
@@ -60,7 +60,7 @@ def _cell(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False, default=_default)
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -109,6 +109,8 @@ def coded_rows(coded: CodedArticle) -> list[dict]:
             "dead": e.dead,
             "injured": e.injured,
             "counts": [c.as_dict() for c in e.counts],
+            "story_id": None,  # stories are made when events are stored
+            "responds_to": None,
         }
         rows.append(row)
     return rows

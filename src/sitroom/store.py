@@ -22,7 +22,7 @@ import pyarrow as pa
 from .errors import StoreError
 from .records import Article, Event, IngestProblem, Sentence
 
-__all__ = ["DEFAULT_DB", "PUBLIC_EVENT_COLUMNS", "SCHEMA_VERSION", "STORY_ARROW_TYPES", "Store", "default_db_path"]
+__all__ = ["DEFAULT_DB", "PUBLIC_EVENT_COLUMNS", "PUBLIC_STORY_COLUMNS", "SCHEMA_VERSION", "STORY_ARROW_TYPES", "Store", "default_db_path"]
 
 log = logging.getLogger(__name__)
 
@@ -114,18 +114,48 @@ PUBLIC_EVENT_COLUMNS = (
     "event_id", "article_id", "outlet", "url", "published", "sentence_index", "sentence", "trigger", "span",
     "event_type", "mode", "contexts", "cameo_code", "quad_class", "intensity", "actor", "recipient",
     "modality", "modality_cues", "historical", "condition", "consequence", "via", "attribution",
-    "event_date", "date_precision", "date_text", "location", "dead", "injured", "counts",
+    "event_date", "date_precision", "date_text", "location", "dead", "injured", "counts", "story_id", "responds_to",
 )  # fmt: skip
 _PUBLIC_EVENTS_SQL = """
     SELECT e.event_id, e.article_id, a.outlet, a.url, a.published, e.sentence_index, s.text AS sentence,
            e.trigger, [e.span_start, e.span_end] AS span, e.event_type, e.mode, e.contexts, e.cameo_code,
            e.quad_class, e.intensity, e.actor, e.recipient,
            e.modality, e.modality_cues, e.historical, e.condition, e.consequence, e.via, e.attribution,
-           e.event_date, e.date_precision, e.date_text, e.location, e.dead, e.injured, e.counts
+           e.event_date, e.date_precision, e.date_text, e.location, e.dead, e.injured, e.counts,
+           m.story_id, st.responds_to
     FROM events e
     JOIN articles a USING (article_id)
     LEFT JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
+    LEFT JOIN story_mentions m ON m.event_id = e.event_id
+    LEFT JOIN stories st ON st.story_id = m.story_id
     ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index, e.span_start
+"""
+PUBLIC_STORY_COLUMNS = (
+    "story_id", "event_type", "cameo_code", "quad_class", "intensity", "actor", "recipient", "modality",
+    "historical", "event_date", "date_precision", "location", "dead", "injured", "n_mentions", "n_articles",
+    "n_outlets", "n_independent", "weight", "first_reported", "last_reported", "disagreements", "responds_to",
+    "condition", "consequence", "mentions",
+)  # fmt: skip
+_PUBLIC_STORIES_SQL = """
+    SELECT st.story_id, st.event_type, st.cameo_code, st.quad_class, st.intensity, st.actor, st.recipient,
+           st.modality, st.historical, st.event_date, st.date_precision, st.location, st.dead, st.injured,
+           st.n_mentions, st.n_articles, st.n_outlets, st.n_independent, st.weight, st.first_reported,
+           st.last_reported, st.disagreements, st.responds_to, st.condition, st.consequence,
+           list({'event_id': e.event_id, 'article_id': e.article_id, 'outlet': a.outlet, 'url': a.url,
+                 'published': a.published, 'copy_of': c.copy_of, 'sentence_index': e.sentence_index,
+                 'sentence': s.text, 'trigger': e.trigger, 'attribution': e.attribution.text,
+                 'modality': e.modality, 'event_date': e.event_date, 'location': e.location.name,
+                 'dead': e.dead, 'injured': e.injured, 'reference': m.reference}
+                ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index) AS mentions
+    FROM stories st
+    JOIN story_mentions m USING (story_id)
+    JOIN events e ON e.event_id = m.event_id
+    JOIN articles a ON a.article_id = e.article_id
+    LEFT JOIN article_copies c ON c.article_id = e.article_id
+    LEFT JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
+    WHERE st.n_mentions >= ?
+    GROUP BY ALL
+    ORDER BY st.event_date NULLS LAST, st.story_id
 """
 
 _ACTOR_TYPE = pa.list_(
@@ -335,6 +365,10 @@ class Store:
         reader_fn = getattr(relation, "to_arrow_reader", None) or relation.record_batch
         for batch in reader_fn(batch_rows):
             yield from batch.to_pylist()
+
+    def public_stories(self, min_mentions: int = 1) -> list[dict]:
+        """Story events in the public schema (docs/schema.md), each with its mentions."""
+        return self.rows(_PUBLIC_STORIES_SQL, [min_mentions])
 
     def copy_public_events(self, path: str, fmt: str) -> int:
         """Write the public event table to a Parquet file with DuckDB's own writer."""

@@ -1,0 +1,183 @@
+"""The threat ledger: every threat and conditional statement, and whether it
+was carried out.
+
+An entry is a story event that is either a THREATEN (however many outlets
+reported it, one entry) or a conditional statement whose own act is the
+consequence ("Iran would strike Israel if ..."), unless that sentence already
+holds a THREATEN (the threat is the entry). Events that are themselves a
+condition ("if Israel attacked") are not entries.
+
+Status, judged as of ``as_of`` (default: the newest publication in the store):
+
+- ``carried out``: a later asserted story by the declarant against the
+  addressee whose type matches the threatened act (the same PLOVER type, or
+  both material conflict), dated after the threat's day and within the
+  window (a strike on the day of a threat is more often its reason than its
+  fulfilment); ``carried_out_by`` names it;
+- ``withdrawn``: a later negated story by the declarant of the threatened act
+  ("Iran will not retaliate");
+- ``lapsed``: neither, and ``window_days`` have passed since the threat;
+- ``open``: otherwise.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ..store import Store
+
+__all__ = ["DEFAULT_WINDOW_DAYS", "STATUSES", "ThreatEntry", "entry_row", "select", "threat_ledger"]
+
+DEFAULT_WINDOW_DAYS = 30
+STATUSES = ("open", "carried out", "withdrawn", "lapsed")
+_MATERIAL_CONFLICT = 4
+
+
+@dataclass(slots=True)
+class ThreatEntry:
+    story_id: str
+    kind: str  # "threat" or "conditional"
+    declarant: list[str]  # countries
+    addressee: list[str]
+    declarant_names: list[str]
+    addressee_names: list[str]
+    date: date | None
+    condition: str | None
+    consequence: str | None  # PLOVER type of the threatened act, when known
+    status: str = "open"
+    carried_out_by: str | None = None
+    status_date: date | None = None  # when it was carried out, withdrawn or lapsed
+    sources: list[dict] = field(default_factory=list)  # outlet, article, published, sentence, attribution
+
+
+def _countries(refs: list[dict] | None) -> list[str]:
+    return sorted({r["country"] for r in refs or () if r.get("country")})
+
+
+def _names(refs: list[dict] | None) -> list[str]:
+    return [r["name"] or r["text"] for r in refs or ()]
+
+
+def _matches(consequence: str | None, event_type: str, quad_class: int, threatened_quad: int | None) -> bool:
+    if consequence is None:
+        return quad_class == _MATERIAL_CONFLICT
+    if consequence == event_type:
+        return True
+    return threatened_quad == _MATERIAL_CONFLICT and quad_class == _MATERIAL_CONFLICT
+
+
+def threat_ledger(
+    store: Store,
+    *,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    as_of: date | None = None,
+) -> list[ThreatEntry]:
+    """Every ledger entry with its status, oldest first."""
+    if window_days < 0:
+        raise ValueError("window_days must be zero or more")
+    as_of = as_of or store.scalar("SELECT max(published) FROM articles")
+    quad_of = dict(store.query("SELECT DISTINCT event_type, max(quad_class) FROM events GROUP BY event_type"))
+    rows = store.rows(
+        """SELECT s.story_id, s.event_type, s.actor, s.recipient, s.event_date, s.condition, s.consequence,
+                  s.modality, s.grp
+           FROM stories s
+           WHERE s.event_type = 'THREATEN' AND s.modality NOT IN ('negated', 'denied')
+              OR s.modality = 'conditional' AND EXISTS (
+                   SELECT 1 FROM story_mentions m JOIN events e USING (event_id)
+                   WHERE m.story_id = s.story_id
+                     AND NOT contains(lower(coalesce(e.condition.text, '')), lower(split_part(e.trigger, ' ', 1)))
+                     AND NOT EXISTS (SELECT 1 FROM events t WHERE t.article_id = e.article_id
+                                     AND t.sentence_index = e.sentence_index AND t.event_type = 'THREATEN'))
+           ORDER BY s.event_date NULLS LAST, s.seq"""
+    )
+    if not rows:
+        return []
+    sources = defaultdict(list)
+    for r in store.rows(
+        """SELECT m.story_id, a.outlet, e.article_id, a.published, se.text AS sentence, e.trigger,
+                  e.attribution.text AS attribution
+           FROM story_mentions m JOIN events e USING (event_id) JOIN articles a ON a.article_id = e.article_id
+           LEFT JOIN sentences se ON se.article_id = e.article_id AND se.sentence_index = e.sentence_index
+           WHERE m.story_id IN (SELECT story_id FROM stories WHERE event_type = 'THREATEN' OR modality = 'conditional')
+           ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index"""
+    ):
+        sources[r.pop("story_id")].append(r)
+    # the acts that can carry a threat out, or withdraw it, by (actor, recipient)
+    acts = defaultdict(list)
+    for r in store.rows(
+        """SELECT story_id, event_type, quad_class, modality, event_date, actor_countries, recipient_countries
+           FROM stories WHERE event_type <> 'THREATEN' AND modality IN ('asserted', 'negated')
+             AND event_date IS NOT NULL ORDER BY event_date, seq"""
+    ):
+        for a in r["actor_countries"] or ():
+            for b in r["recipient_countries"] or ("",):
+                acts[(a, b)].append(r)
+    ledger = []
+    for r in rows:
+        conditional = r["event_type"] != "THREATEN"
+        consequence = r["event_type"] if conditional else (r["consequence"] or {}).get("event_type")
+        addressee_refs = r["recipient"] or ((r["consequence"] or {}).get("recipient") or [])
+        entry = ThreatEntry(
+            story_id=r["story_id"],
+            kind="conditional" if conditional else "threat",
+            declarant=_countries(r["actor"]),
+            addressee=_countries(addressee_refs),
+            declarant_names=_names(r["actor"]),
+            addressee_names=_names(addressee_refs),
+            date=r["event_date"],
+            condition=(r["condition"] or {}).get("text"),
+            consequence=consequence,
+            sources=sources.get(r["story_id"], []),
+        )
+        _judge(entry, acts, quad_of.get(consequence) if consequence else None, window_days, as_of)
+        ledger.append(entry)
+    return ledger
+
+
+def _judge(entry: ThreatEntry, acts: dict, threatened_quad: int | None, window_days: int, as_of: date | None) -> None:
+    if entry.date is None:
+        return
+    end = entry.date + timedelta(days=window_days)
+    pool = [
+        act
+        for a in entry.declarant
+        for b in (entry.addressee or [""])
+        for act in acts.get((a, b), ())
+        if entry.date < act["event_date"] <= end and act["story_id"] != entry.story_id
+    ]
+    for act in sorted(pool, key=lambda x: x["event_date"]):
+        if act["modality"] == "asserted" and _matches(entry.consequence, act["event_type"], act["quad_class"], threatened_quad):
+            entry.status, entry.carried_out_by, entry.status_date = "carried out", act["story_id"], act["event_date"]
+            return
+        if act["modality"] == "negated" and (
+            entry.consequence is None or act["event_type"] == entry.consequence
+        ):
+            entry.status, entry.status_date = "withdrawn", act["event_date"]
+            return
+    if as_of is not None and as_of > end:
+        entry.status, entry.status_date = "lapsed", end
+
+
+def select(entries: list[ThreatEntry], *, status: list[str] | None = None, actor: str | None = None) -> list[ThreatEntry]:
+    """Entries with one of ``status`` and, when ``actor`` is a country code,
+    that country as declarant or addressee."""
+    for s in status or ():
+        if s not in STATUSES:
+            raise ValueError(f"unknown status {s!r}; choose from {', '.join(STATUSES)}")
+    code = actor.strip().upper() if actor else None
+    return [
+        e for e in entries
+        if (not status or e.status in status) and (code is None or code in e.declarant or code in e.addressee)
+    ]  # fmt: skip
+
+
+def entry_row(entry: ThreatEntry) -> dict:
+    """A ledger entry as a flat public row (docs/schema.md)."""
+    return {
+        "story_id": entry.story_id, "kind": entry.kind, "declarant": entry.declarant, "addressee": entry.addressee,
+        "declarant_names": entry.declarant_names, "addressee_names": entry.addressee_names, "date": entry.date,
+        "condition": entry.condition, "consequence": entry.consequence, "status": entry.status,
+        "carried_out_by": entry.carried_out_by, "status_date": entry.status_date, "sources": entry.sources,
+    }  # fmt: skip

@@ -1,0 +1,214 @@
+"""Escalation timelines per directed pair of actors, and alerts when a pair
+departs from its own baseline.
+
+Counted on story events, so forty copies of one strike count once: each story
+adds its evidence weight (0.5 for one source, 0.75 for two independent
+sources, ... see ``evidence_weight``) to the period of its consensus date.
+Per pair and period (day or week, weeks starting on Monday):
+
+- ``stories``: story events of the pair (asserted acts and threats);
+- ``quad1`` .. ``quad4``: weighted counts of asserted acts by QuadClass
+  (1 verbal cooperation, 2 material cooperation, 3 verbal conflict,
+  4 material conflict), threats excluded;
+- ``threats``: weighted count of threats (THREATEN stories not negated);
+- ``intensity``: weighted sum of the acts' intensity (-10 .. +10);
+- ``conflict``: weighted sum of the acts' conflict intensity (minus the
+  negative intensities; threats included), the series the alerts watch.
+
+Alerts (``alerts``): for each pair, the conflict series (every period from
+``baseline`` periods before its first story to its last, empty periods as 0)
+is compared with the mean and standard deviation of the ``baseline``
+preceding periods: z = (x - mean) / max(sd, 1). A period is an alert when
+z >= ``z_threshold`` (3) and its conflict is at least ``min_conflict`` (5, one
+strike from one source). A first strike between two quiet parties is
+therefore an alert; a pair already fighting daily needs a much larger day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from ..store import Store
+
+__all__ = ["Dyad", "alerts", "parse_dyad", "story_frame", "timeline"]
+
+FREQS = {"day": "D", "week": "W-SUN"}  # weeks ending Sunday, so each starts on a Monday
+_SIDE = re.compile(r"^([A-Z]{3})([A-Z]{3})?$")
+QUAD_COLUMNS = ["quad1", "quad2", "quad3", "quad4"]
+
+
+@dataclass(slots=True, frozen=True)
+class Dyad:
+    source: str  # country code
+    target: str
+    source_sector: str | None = None
+    target_sector: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.source}{self.source_sector or ''}-{self.target}{self.target_sector or ''}"
+
+
+def parse_dyad(text: str) -> Dyad:
+    """``IRN-ISR`` (countries) or ``ISRMIL-IRN`` (country and sector, CAMEO style)."""
+    parts = text.strip().upper().split("-")
+    if len(parts) != 2:
+        raise ValueError(f"dyad {text!r} is not SOURCE-TARGET, e.g. IRN-ISR or ISRMIL-IRN")
+    sides = []
+    for part in parts:
+        m = _SIDE.match(part)
+        if not m:
+            raise ValueError(f"dyad side {part!r} is not a 3-letter country code, optionally followed by a 3-letter sector")
+        sides.append(m.groups())
+    (a, a_sec), (b, b_sec) = sides
+    return Dyad(a, b, a_sec, b_sec)
+
+
+def story_frame(store: Store, since: date | None = None, until: date | None = None) -> pd.DataFrame:
+    """One row per (story, actor, recipient) of asserted acts and threats."""
+    rows = store.rows(
+        """SELECT story_id, event_type, quad_class, intensity, modality, event_date, weight, n_independent,
+                  actor, recipient
+           FROM stories
+           WHERE event_date IS NOT NULL AND (modality = 'asserted' OR event_type = 'THREATEN' AND modality <> 'negated')
+             AND (? IS NULL OR event_date >= ?) AND (? IS NULL OR event_date <= ?)""",
+        [since, since, until, until],
+    )
+    out = []
+    for r in rows:
+        for a in r["actor"] or ():
+            for b in r["recipient"] or ():
+                if not a["country"] or not b["country"] or a["country"] == b["country"]:
+                    continue
+                out.append(
+                    {
+                        "story_id": r["story_id"], "event_type": r["event_type"], "quad_class": r["quad_class"],
+                        "intensity": r["intensity"], "date": r["event_date"], "weight": r["weight"],
+                        "source": a["country"], "source_sector": a["sector"] or "",
+                        "target": b["country"], "target_sector": b["sector"] or "",
+                        "threat": r["event_type"] == "THREATEN",
+                    }
+                )  # fmt: skip
+    columns = ["story_id", "event_type", "quad_class", "intensity", "date", "weight", "source", "source_sector",
+               "target", "target_sector", "threat"]  # fmt: skip
+    frame = pd.DataFrame(out, columns=columns)
+    # a story with two recipients in one country counts once for that pair
+    return frame.drop_duplicates(["story_id", "source", "source_sector", "target", "target_sector"])
+
+
+def _select(frame: pd.DataFrame, dyad: Dyad) -> pd.DataFrame:
+    keep = (frame["source"] == dyad.source) & (frame["target"] == dyad.target)
+    if dyad.source_sector:
+        keep &= frame["source_sector"] == dyad.source_sector
+    if dyad.target_sector:
+        keep &= frame["target_sector"] == dyad.target_sector
+    picked = frame[keep].drop_duplicates(["story_id"])
+    return picked.assign(source=dyad.source + (dyad.source_sector or ""), target=dyad.target + (dyad.target_sector or ""))
+
+
+def _measures(frame: pd.DataFrame) -> pd.DataFrame:
+    acts = ~frame["threat"]
+    w = frame["weight"]
+    measures = pd.DataFrame(
+        {
+            "stories": 1,
+            **{f"quad{q}": w.where(acts & (frame["quad_class"] == q), 0.0) for q in range(1, 5)},
+            "threats": w.where(frame["threat"], 0.0),
+            "intensity": (w * frame["intensity"]).where(acts, 0.0),
+            "conflict": w * (-frame["intensity"]).clip(lower=0.0),
+        },
+        index=frame.index,
+    )
+    return pd.concat([frame[["source", "target", "date"]], measures], axis=1)
+
+
+def timeline(
+    store: Store,
+    dyad: str | Dyad | None = None,
+    *,
+    freq: str = "day",
+    since: date | None = None,
+    until: date | None = None,
+    fill: bool = True,
+) -> pd.DataFrame:
+    """Per pair and period: stories, weighted QuadClass counts, threats, intensity and conflict.
+    With a ``dyad``, every period from its first to its last story is listed (``fill``)."""
+    if freq not in FREQS:
+        raise ValueError(f"freq must be one of {', '.join(FREQS)}, not {freq!r}")
+    frame = story_frame(store, since, until)
+    if dyad is not None:
+        frame = _select(frame, parse_dyad(dyad) if isinstance(dyad, str) else dyad)
+    else:
+        frame = frame.drop_duplicates(["story_id", "source", "target"])
+    columns = ["period", "source", "target", "stories", *QUAD_COLUMNS, "threats", "intensity", "conflict"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    data = _measures(frame)
+    data["period"] = pd.to_datetime(data["date"]).dt.to_period(FREQS[freq]).dt.start_time
+    grouped = data.groupby(["source", "target", "period"], as_index=False)[columns[3:]].sum()
+    if dyad is not None and fill:
+        full = pd.date_range(grouped["period"].min(), grouped["period"].max(), freq="D" if freq == "day" else "7D")
+        src, tgt = grouped["source"].iloc[0], grouped["target"].iloc[0]
+        grouped = (
+            grouped.set_index("period").reindex(full).rename_axis("period").reset_index()
+            .assign(source=src, target=tgt)
+        )  # fmt: skip
+        grouped[columns[3:]] = grouped[columns[3:]].fillna(0)
+    grouped["stories"] = grouped["stories"].astype(int)
+    grouped["period"] = grouped["period"].dt.date
+    for c in [*QUAD_COLUMNS, "threats", "intensity", "conflict"]:
+        grouped[c] = grouped[c].astype(float).round(4)
+    return grouped[columns].sort_values(["source", "target", "period"]).reset_index(drop=True)
+
+
+def alerts(
+    store: Store,
+    *,
+    freq: str = "day",
+    baseline: int = 14,
+    z_threshold: float = 3.0,
+    min_conflict: float = 5.0,
+    dyad: str | None = None,
+    since: date | None = None,
+) -> pd.DataFrame:
+    """Periods in which a pair's conflict departs from its trailing baseline (module docstring)."""
+    if baseline < 1:
+        raise ValueError("baseline must be at least 1 period")
+    columns = ["period", "source", "target", "conflict", "baseline_mean", "baseline_sd", "z", "stories", "story_ids"]
+    frame = story_frame(store)
+    if dyad is not None:
+        frame = _select(frame, parse_dyad(dyad))
+    frame = frame.drop_duplicates(["story_id", "source", "target"])
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    step = "D" if freq == "day" else "7D"
+    data = _measures(frame)
+    data["period"] = pd.to_datetime(data["date"]).dt.to_period(FREQS[freq]).dt.start_time
+    data["story_id"] = frame["story_id"]
+    found = []
+    for (src, tgt), pair in data.groupby(["source", "target"]):
+        per = pair.groupby("period").agg(conflict=("conflict", "sum"), stories=("stories", "sum"),
+                                         story_ids=("story_id", lambda s: sorted(set(s))))  # fmt: skip
+        start = per.index.min() - pd.Timedelta(days=baseline * (1 if freq == "day" else 7))
+        full = pd.date_range(start, per.index.max(), freq=step)
+        series = per["conflict"].reindex(full, fill_value=0.0)
+        past = series.shift(1).rolling(baseline, min_periods=baseline)
+        mean, sd = past.mean(), past.std(ddof=0)
+        z = (series - mean) / sd.clip(lower=1.0)
+        hits = series[(z >= z_threshold) & (series >= min_conflict)]
+        for period in hits.index:
+            if since is not None and period.date() < since:
+                continue
+            found.append(
+                {
+                    "period": period.date(), "source": src, "target": tgt, "conflict": round(float(series[period]), 4),
+                    "baseline_mean": round(float(mean[period]), 4), "baseline_sd": round(float(sd[period]), 4),
+                    "z": round(float(z[period]), 3), "stories": int(per.loc[period, "stories"]),
+                    "story_ids": per.loc[period, "story_ids"],
+                }
+            )  # fmt: skip
+    out = pd.DataFrame(found, columns=columns)
+    return out.sort_values(["period", "z"], ascending=[True, False]).reset_index(drop=True)
