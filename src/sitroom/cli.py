@@ -583,6 +583,41 @@ def eval_modality(
             out.print(f"  {escape(kind)}: {escape(' '.join(ids))}")
 
 
+@eval_app.command("stories")
+def eval_stories(
+    path: Annotated[Path, typer.Argument(help="Annotated corpus folder with articles.jsonl and gold.json (eval/stories).", exists=True, file_okay=False)],
+    actors: ActorsOption = None,
+    json_out: JsonOption = False,
+    show_errors: Annotated[bool, typer.Option("--errors", help="List every split, wrong merge, missed link and wrong ledger status.")] = False,
+) -> None:
+    """Story merging (pairwise P/R), wire copies, response links and threat-ledger statuses on an annotated corpus."""
+    import json
+
+    from .evaluation import run_stories
+
+    try:
+        scores = run_stories(path, actor_files=actors or ())
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+    d = scores.as_dict()
+    if json_out:
+        out.print_json(json.dumps({**d, "errors": scores.errors} if show_errors else d))
+        return
+    out.print(f"[bold]Annotated corpus[/bold] {escape(str(path))}: {d['reports']} gold reports, {d['coverage']:.3f} coded")
+    table = Table("measure", "score", "over", box=None)
+    pairs = d["merge_pairs"]
+    table.add_row("story merge precision", f"{d['merge_precision']:.3f}", f"{pairs['system']} pairs merged by Sitroom")
+    table.add_row("story merge recall", f"{d['merge_recall']:.3f}", f"{pairs['gold']} gold pairs")
+    table.add_row("wire copy precision", f"{d['copy_precision']:.3f}", "article pairs")
+    table.add_row("wire copy recall", f"{d['copy_recall']:.3f}", "article pairs")
+    table.add_row("response links found", f"{d['link_recall']:.3f}", f"{d['links']} gold links")
+    table.add_row("ledger status accuracy", f"{d['ledger_accuracy']:.3f}", f"{d['threats']} gold threats ({d['threats_found']} in the ledger)")
+    out.print(table)
+    if show_errors:
+        for e in scores.errors:
+            out.print("  " + escape(json.dumps(e, ensure_ascii=False)))
+
+
 @eval_app.command("petrarch")
 def eval_petrarch(
     path: Annotated[Path, typer.Argument(help="PETRARCH unit-test records (PETR.UnitTest.records.xml).", exists=True, dir_okay=False)],

@@ -85,6 +85,8 @@ class _Memory:
     """Actors named as clause subjects so far in the article, newest last."""
 
     items: list[tuple[tuple[ActorRef, ...], bool]] = field(default_factory=list)
+    # the sides of the article's first act of each type, for "the attack" later on
+    acts: dict[str, tuple[tuple[ActorRef, ...], tuple[ActorRef, ...]]] = field(default_factory=dict)
 
     def add(self, refs: list[ActorRef], personal: bool) -> None:
         self.items.append((tuple(refs), personal))
@@ -214,6 +216,10 @@ class Coder:
             self._link(coded)
             for item in coded:
                 events.append(item.event)
+                e = item.event
+                if e.modality == "asserted" and e.actor and e.recipient and not e.historical:
+                    # the article's own news: its first act of each type with both sides
+                    memory.acts.setdefault(e.event_type, (e.actor, e.recipient))
                 reverse = self._reciprocal(item.event, item.act)
                 if reverse is not None:
                     events.append(reverse)
@@ -350,6 +356,9 @@ class Coder:
             # country. Inferred, not quoted: the recipient's text stays empty.
             countries = dict.fromkeys(a.country for a in actor if a.country and a.sector != "IGO")
             recipient = [ActorRef("", self.matcher.dictionary.country_name(c), c, "") for c in countries]
+        if not actor and not recipient and entry.pos == "NOUN" and entry is act and _definite(tok):
+            # "the attack", "those strikes": the act of that type the article leads with
+            actor, recipient = (list(x) for x in memory.acts.get(entry.event_type, ((), ())))
         if not actor and not recipient:
             return None
         words = [tok.text]
@@ -763,6 +772,16 @@ class Coder:
                         return refs
                 queue.append(c)
         return []
+
+
+_DEFINITE = frozenset("the this that these those".split())
+
+
+def _definite(noun: Token) -> bool:
+    """ "the attack", "those strikes": a noun pointing back at an act already told."""
+    return any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in noun.children) and not any(
+        c.dep_ in ("poss", "compound", "amod") and c.pos_ in ("PROPN", "ADJ") for c in noun.children
+    )
 
 
 def _is_passive(verb: Token) -> bool:

@@ -11,8 +11,9 @@ from ..coding.petrarch_verbs import import_petrarch_verbs
 from .modality import ModalityScores, evaluate_modality, load_modality_gold
 from .petrarch import PetrarchScores, evaluate_petrarch, load_petrarch_records
 from .plover import PloverScores, evaluate_plover, load_plover_gold
+from .stories import StoryScores, evaluate_stories
 
-__all__ = ["run_modality", "run_petrarch", "run_plover"]
+__all__ = ["run_modality", "run_petrarch", "run_plover", "run_stories"]
 
 
 def run_plover(path: str | Path, actor_files=()) -> PloverScores:
@@ -25,6 +26,12 @@ def run_modality(path: str | Path, actor_files=()) -> ModalityScores:
     from ..pipeline import Pipeline
 
     return evaluate_modality(Pipeline(actor_files=actor_files), load_modality_gold(path))
+
+
+def run_stories(path: str | Path, actor_files=()) -> StoryScores:
+    from ..pipeline import Pipeline
+
+    return evaluate_stories(path, Pipeline(actor_files=actor_files))
 
 
 def run_petrarch(

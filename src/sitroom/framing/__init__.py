@@ -51,6 +51,20 @@ class Framing:
     magnitude: Magnitude | None = None
 
 
+_INHERITED = frozenset(("planned", "conditional", "hypothetical", "negated"))
+_DEFINITE = frozenset("the this that these those".split())
+
+
+def _known_act(trigger: Token) -> bool:
+    """A noun naming an act already known: definite or possessive, inside a
+    prepositional phrase ("for the attack", "to Iran's barrage")."""
+    if trigger.pos_ != "NOUN" or trigger.dep_ != "pobj":
+        return False
+    return any(
+        (c.dep_ == "det" and c.lower_ in _DEFINITE) or c.dep_ == "poss" for c in trigger.children
+    )
+
+
 class Framer:
     def __init__(self, country_name: Callable[[str], str], rules: FramingRules | None = None) -> None:
         self.rules = rules or load_framing_rules()
@@ -82,6 +96,10 @@ class Framer:
         out.modality, out.cues = modality_of(frame, rules, refusal_coded=refusal_coded)
         if out.modality == "asserted" and announced:
             out.modality, out.cues = "planned", (frame.trigger.head.text,) if frame.trigger.dep_ == "xcomp" else ()
+        elif out.modality in _INHERITED and _known_act(trigger):
+            # "bitter consequences for the strikes", "a response to Iran's Oct. 1 attack":
+            # the act is named as a fact; the plan or negation is the governing clause's
+            out.modality, out.cues = "asserted", ()
         self._condition(frame, out, resolve)
         out.relay = relay_of(frame, resolve, rules)
         out.attribution = attribution_of(frame, sent, resolve, rules)

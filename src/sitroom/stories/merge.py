@@ -13,7 +13,10 @@ its own actor or recipient in the weeks its date window covers: the cost per
 mention does not grow with the corpus. A mention named as the act another
 event answers ("in retaliation for the killing of Nasrallah") and carrying no
 date of its own is a *reference*: it joins the most recent earlier story that
-fits, up to ``lookback_days`` back.
+fits, up to ``lookback_days`` back. An undated asserted act that fits no
+story of its last days joins the latest earlier story of the same actor and
+recipient up to ``background_days`` back ("a week after Israel bombed
+Iranian military sites" is background, not news).
 
 The merger is incremental: built from the stories already stored, it extends
 them and numbers new ones after them, so story ids never change.
@@ -48,6 +51,7 @@ class Merger:
         next_seq: int = 1,
         tolerance_days: int = 1,
         lookback_days: int = 400,
+        background_days: int = 30,
     ) -> None:
         self.stories: dict[str, Story] = {}
         self._index: dict[tuple, list[str]] = defaultdict(list)
@@ -55,6 +59,7 @@ class Merger:
         self.next_seq = next_seq
         self.tolerance = timedelta(days=tolerance_days)
         self.lookback = timedelta(days=lookback_days)
+        self.background = timedelta(days=background_days)
         for story in stories:
             self.stories[story.story_id] = story
             self._index_story(story)
@@ -129,13 +134,13 @@ class Merger:
                 best, best_score = story, score
         return best
 
-    def _referenced(self, mention: Mention) -> Story | None:
+    def _referenced(self, mention: Mention, lookback: timedelta | None = None) -> Story | None:
         """The most recent earlier story a reference mention can stand for."""
         day = mention.published or mention.event_date
         if day is None:
             return None
         best, best_score = None, None
-        for sid in self._candidates(mention, day - self.lookback, day):
+        for sid in self._candidates(mention, day - (lookback or self.lookback), day):
             story = self.stories[sid]
             if story.lo > day:
                 continue
@@ -161,6 +166,12 @@ class Merger:
                     self._widen(story, mention)
                     return story.story_id, False
             story = self._best(mention, *window)
+            if story is None and mention.date_precision in ("", "publication") and mention.group == "asserted":
+                # an undated act that matches nothing of the last days: most often
+                # background ("a week after Israel bombed Iranian military sites")
+                earlier = self._referenced(mention, lookback=self.background)
+                if earlier is not None and self._overlap(earlier, mention) == 2:
+                    story = earlier
         if story is None:
             story = Story(story_id(self.next_seq), mention.event_type, mention.group)
             self.next_seq += 1
