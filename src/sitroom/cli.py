@@ -606,8 +606,10 @@ def eval_stories(
     out.print(f"[bold]Annotated corpus[/bold] {escape(str(path))}: {d['reports']} gold reports, {d['coverage']:.3f} coded")
     table = Table("measure", "score", "over", box=None)
     pairs = d["merge_pairs"]
-    table.add_row("story merge precision", f"{d['merge_precision']:.3f}", f"{pairs['system']} pairs merged by Sitroom")
-    table.add_row("story merge recall", f"{d['merge_recall']:.3f}", f"{pairs['gold']} gold pairs")
+    table.add_row("story merge precision", f"{d['typed_merge_precision']:.3f}", f"pairs of the {d['typed']:.3f} of reports coded with the gold type")
+    table.add_row("story merge recall", f"{d['typed_merge_recall']:.3f}", "same pairs")
+    table.add_row("end-to-end merge precision", f"{d['merge_precision']:.3f}", f"{pairs['system']} pairs of all coded reports merged by Sitroom")
+    table.add_row("end-to-end merge recall", f"{d['merge_recall']:.3f}", f"{pairs['gold']} gold pairs among all coded reports")
     table.add_row("wire copy precision", f"{d['copy_precision']:.3f}", "article pairs")
     table.add_row("wire copy recall", f"{d['copy_recall']:.3f}", "article pairs")
     table.add_row("response links found", f"{d['link_recall']:.3f}", f"{d['links']} gold links")

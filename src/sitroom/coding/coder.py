@@ -86,7 +86,7 @@ class _Memory:
 
     items: list[tuple[tuple[ActorRef, ...], bool]] = field(default_factory=list)
     # the sides of the article's first act of each type, for "the attack" later on
-    acts: dict[str, tuple[tuple[ActorRef, ...], tuple[ActorRef, ...]]] = field(default_factory=dict)
+    acts: dict[str, Event] = field(default_factory=dict)
 
     def add(self, refs: list[ActorRef], personal: bool) -> None:
         self.items.append((tuple(refs), personal))
@@ -219,7 +219,7 @@ class Coder:
                 e = item.event
                 if e.modality == "asserted" and e.actor and e.recipient and not e.historical:
                     # the article's own news: its first act of each type with both sides
-                    memory.acts.setdefault(e.event_type, (e.actor, e.recipient))
+                    memory.acts.setdefault(e.event_type, e)
                 reverse = self._reciprocal(item.event, item.act)
                 if reverse is not None:
                     events.append(reverse)
@@ -356,9 +356,12 @@ class Coder:
             # country. Inferred, not quoted: the recipient's text stays empty.
             countries = dict.fromkeys(a.country for a in actor if a.country and a.sector != "IGO")
             recipient = [ActorRef("", self.matcher.dictionary.country_name(c), c, "") for c in countries]
+        antecedent = None
         if not actor and not recipient and entry.pos == "NOUN" and entry is act and _definite(tok):
             # "the attack", "those strikes": the act of that type the article leads with
-            actor, recipient = (list(x) for x in memory.acts.get(entry.event_type, ((), ())))
+            antecedent = memory.acts.get(entry.event_type)
+            if antecedent is not None:
+                actor, recipient = list(antecedent.actor), list(antecedent.recipient)
         if not actor and not recipient:
             return None
         words = [tok.text]
@@ -403,6 +406,10 @@ class Coder:
             injured=magnitude.injured if magnitude else None,
             counts=magnitude.counts if magnitude else (),
         )
+        if antecedent is not None and framing.modality == "asserted":
+            # the act pointed back at happened when the article said it did
+            event = replace(event, event_date=antecedent.event_date, date_precision=antecedent.date_precision,
+                            date_text=antecedent.date_text, historical=antecedent.historical)  # fmt: skip
         return _Coded(event, tok, act, framing)
 
     # --- verbs ---------------------------------------------------------------------------------

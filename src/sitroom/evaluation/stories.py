@@ -13,7 +13,10 @@ fresh in-memory store, as ``sitroom ingest`` would, and then:
   system put in one story that the gold has in one story, over pairs the
   system put together; recall = the same over pairs the gold has together.
   Reports the coder did not find are outside the pairs and counted as
-  ``coverage``;
+  ``coverage``. ``merge_*`` scores every aligned report (coder and merger
+  together); ``typed_merge_*`` only reports the coder gave the gold event type,
+  which scores the merger on its own: reports of different types are never
+  merged, by design;
 - copies: pairwise precision and recall over article pairs in one copy group;
 - links: a gold link is found when the story holding most of the answering
   story's reports ``responds_to`` the story holding most of the answered one's;
@@ -35,6 +38,9 @@ from ..store import Store
 
 __all__ = ["StoryScores", "evaluate_stories", "load_story_gold"]
 
+# PLOVER's SANCTION and the older COERCE coding of sanctions are one act here
+_TYPE_ALIASES = {"SANCTION": "COERCE"}
+
 
 @dataclass(slots=True)
 class StoryScores:
@@ -43,6 +49,10 @@ class StoryScores:
     pairs_system: int = 0
     pairs_gold: int = 0
     pairs_both: int = 0
+    typed: int = 0  # aligned reports the coder gave the gold event type
+    typed_pairs_system: int = 0
+    typed_pairs_gold: int = 0
+    typed_pairs_both: int = 0
     copy_pairs_system: int = 0
     copy_pairs_gold: int = 0
     copy_pairs_both: int = 0
@@ -65,6 +75,9 @@ class StoryScores:
             "merge_precision": r(self.pairs_both, self.pairs_system),
             "merge_recall": r(self.pairs_both, self.pairs_gold),
             "merge_pairs": {"system": self.pairs_system, "gold": self.pairs_gold, "both": self.pairs_both},
+            "typed": r(self.typed, self.reports),
+            "typed_merge_precision": r(self.typed_pairs_both, self.typed_pairs_system),
+            "typed_merge_recall": r(self.typed_pairs_both, self.typed_pairs_gold),
             "copy_precision": r(self.copy_pairs_both, self.copy_pairs_system),
             "copy_recall": r(self.copy_pairs_both, self.copy_pairs_gold),
             "links": self.links,
@@ -177,11 +190,18 @@ def evaluate_stories(folder: str | Path, pipeline=None, *, keep_errors: bool = T
                 scores.errors.append({"kind": "not coded", "story": sid, "article": r["article"], "quote": r["quote"]})
         gold_of = {n: reports[n][0] for n in aligned}
         system_of = {n: aligned[n]["story_id"] for n in aligned}
+        gold_type = {st["id"]: _TYPE_ALIASES.get(st["event_type"], st["event_type"]) for st in gold["stories"]}
+        typed = {n for n in aligned if _TYPE_ALIASES.get(aligned[n]["event_type"], aligned[n]["event_type"]) == gold_type[gold_of[n]]}
+        scores.typed = len(typed)
         for a, b in combinations(sorted(aligned), 2):
             same_gold, same_system = gold_of[a] == gold_of[b], system_of[a] == system_of[b]
             scores.pairs_gold += same_gold
             scores.pairs_system += same_system
             scores.pairs_both += same_gold and same_system
+            if a in typed and b in typed:
+                scores.typed_pairs_gold += same_gold
+                scores.typed_pairs_system += same_system
+                scores.typed_pairs_both += same_gold and same_system
         if keep_errors:
             # one line per gold story spread over several system stories, and per
             # system story holding several gold stories

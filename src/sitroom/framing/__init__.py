@@ -56,13 +56,15 @@ _DEFINITE = frozenset("the this that these those".split())
 
 
 def _known_act(trigger: Token) -> bool:
-    """A noun naming an act already known: definite or possessive, inside a
-    prepositional phrase ("for the attack", "to Iran's barrage")."""
-    if trigger.pos_ != "NOUN" or trigger.dep_ != "pobj":
+    """A noun naming an act already known: definite or possessive inside a
+    prepositional phrase ("for the attack", "to Iran's barrage"), or possessive
+    as a verb's object ("condemn Iran's attack")."""
+    if trigger.pos_ != "NOUN":
         return False
-    return any(
-        (c.dep_ == "det" and c.lower_ in _DEFINITE) or c.dep_ == "poss" for c in trigger.children
-    )
+    if trigger.dep_ == "pobj":
+        return any((c.dep_ == "det" and c.lower_ in _DEFINITE) or c.dep_ == "poss" for c in trigger.children)
+    # "failed to condemn Iran's attack": a possessive act as the object of another verb
+    return trigger.dep_ == "dobj" and any(c.dep_ == "poss" for c in trigger.children)
 
 
 class Framer:

@@ -13,10 +13,10 @@ its own actor or recipient in the weeks its date window covers: the cost per
 mention does not grow with the corpus. A mention named as the act another
 event answers ("in retaliation for the killing of Nasrallah") and carrying no
 date of its own is a *reference*: it joins the most recent earlier story that
-fits, up to ``lookback_days`` back. An undated asserted act that fits no
-story of its last days joins the latest earlier story of the same actor and
-recipient up to ``background_days`` back ("a week after Israel bombed
-Iranian military sites" is background, not news).
+fits, up to ``lookback_days`` back. An undated asserted act after an
+article's first two sentences that fits no story of its last days joins the most widely reported earlier story that
+agrees on every side it names, up to ``background_days`` back ("a week after
+Israel bombed Iranian military sites" is background, not news).
 
 The merger is incremental: built from the stories already stored, it extends
 them and numbers new ones after them, so story ids never change.
@@ -33,6 +33,7 @@ from .model import Mention, Story
 __all__ = ["Merger", "story_id"]
 
 _NO_ACTOR = ""
+NEWS_SENTENCES = 2  # an article's first sentences carry its news, not background
 
 
 def story_id(seq: int) -> str:
@@ -51,7 +52,7 @@ class Merger:
         next_seq: int = 1,
         tolerance_days: int = 1,
         lookback_days: int = 400,
-        background_days: int = 30,
+        background_days: int = 90,
     ) -> None:
         self.stories: dict[str, Story] = {}
         self._index: dict[tuple, list[str]] = defaultdict(list)
@@ -134,8 +135,9 @@ class Merger:
                 best, best_score = story, score
         return best
 
-    def _referenced(self, mention: Mention, lookback: timedelta | None = None) -> Story | None:
-        """The most recent earlier story a reference mention can stand for."""
+    def _referenced(self, mention: Mention, lookback: timedelta | None = None, widely_reported: bool = False) -> Story | None:
+        """The most recent earlier story a reference mention can stand for (or,
+        for background, the most widely reported one: retellings name big events)."""
         day = mention.published or mention.event_date
         if day is None:
             return None
@@ -147,7 +149,7 @@ class Merger:
             agree = self._overlap(story, mention)
             if agree <= 0:
                 continue
-            score = (agree, story.hi, story.n_mentions, sid)
+            score = (agree, story.n_mentions, story.hi, sid) if widely_reported else (agree, story.hi, story.n_mentions, sid)
             if best_score is None or score > best_score:
                 best, best_score = story, score
         return best
@@ -166,11 +168,13 @@ class Merger:
                     self._widen(story, mention)
                     return story.story_id, False
             story = self._best(mention, *window)
-            if story is None and mention.date_precision in ("", "publication") and mention.group == "asserted":
+            if (story is None and mention.date_precision in ("", "publication") and mention.group == "asserted"
+                    and mention.sentence_index >= NEWS_SENTENCES):  # fmt: skip
                 # an undated act that matches nothing of the last days: most often
                 # background ("a week after Israel bombed Iranian military sites")
-                earlier = self._referenced(mention, lookback=self.background)
-                if earlier is not None and self._overlap(earlier, mention) == 2:
+                earlier = self._referenced(mention, lookback=self.background, widely_reported=True)
+                sides = bool(mention.actors) + bool(mention.recipients)
+                if earlier is not None and self._overlap(earlier, mention) == sides:
                     story = earlier
         if story is None:
             story = Story(story_id(self.next_seq), mention.event_type, mention.group)
