@@ -73,8 +73,9 @@ def cause_phrase(trigger: Token) -> Token | None:
         found = _from(word)
         if found is not None or word.pos_ in ("VERB", "AUX"):
             return found
-        # "launched a wave of strikes ... in retaliation for": up to the light verb
-        if word.dep_ not in ("dobj", "obj", "pobj", "prep", "nsubjpass") or word.head is word:
+        # "launched a wave of strikes ... in retaliation for": up to the light verb;
+        # "the attack was in retaliation for", "those strikes came in response to"
+        if word.dep_ not in ("dobj", "obj", "pobj", "prep", "nsubj", "nsubjpass") or word.head is word:
             return None
         word = word.head
     return None

@@ -10,12 +10,14 @@ condition ("if Israel attacked") are not entries.
 Status, judged as of ``as_of`` (default: the newest publication in the store):
 
 - ``carried out``: a later asserted story by the declarant against the
-  addressee whose type matches the threatened act (the same PLOVER type, or
-  both material conflict), dated after the threat's day and within the
+  addressee (any target when the addressee is unknown) whose type matches the
+  threatened act (the same PLOVER type, or both material conflict; for a
+  THREATEN, whose harm is always material, any material conflict), dated after the threat's day and within the
   window (a strike on the day of a threat is more often its reason than its
   fulfilment); ``carried_out_by`` names it;
-- ``withdrawn``: a later negated story by the declarant of the threatened act
-  ("Iran will not retaliate");
+- ``withdrawn``: a later negated story of the threatened act by the
+  declarant, or against the addressee by an unnamed actor ("Iran will not
+  retaliate", "no intention of targeting Saudi Arabia");
 - ``lapsed``: neither, and ``window_days`` have passed since the threat;
 - ``open``: otherwise.
 """
@@ -81,7 +83,7 @@ def threat_ledger(
     quad_of = dict(store.query("SELECT DISTINCT event_type, max(quad_class) FROM events GROUP BY event_type"))
     rows = store.rows(
         """SELECT s.story_id, s.event_type, s.actor, s.recipient, s.event_date, s.condition, s.consequence,
-                  s.modality, s.grp
+                  s.modality, s.grp, s.date_lo, s.date_hi
            FROM stories s
            WHERE s.event_type = 'THREATEN' AND s.modality NOT IN ('negated', 'denied')
               OR s.modality = 'conditional' AND EXISTS (
@@ -111,18 +113,23 @@ def threat_ledger(
            FROM stories WHERE event_type <> 'THREATEN' AND modality IN ('asserted', 'negated')
              AND event_date IS NOT NULL ORDER BY event_date, seq"""
     ):
-        for a in r["actor_countries"] or ():
+        for a in r["actor_countries"] or ("",):
             for b in r["recipient_countries"] or ("",):
                 acts[(a, b)].append(r)
+                acts[(a, "*")].append(r)
     ledger = []
     for r in rows:
         conditional = r["event_type"] != "THREATEN"
         consequence = r["event_type"] if conditional else (r["consequence"] or {}).get("event_type")
-        addressee_refs = r["recipient"] or ((r["consequence"] or {}).get("recipient") or [])
+        declarant = _countries(r["actor"])
+        addressee_refs = [
+            ref for ref in r["recipient"] or ((r["consequence"] or {}).get("recipient") or [])
+            if ref.get("country") not in declarant
+        ]  # a declarant is not its own addressee ("Israel's strike will be lethal")
         entry = ThreatEntry(
             story_id=r["story_id"],
             kind="conditional" if conditional else "threat",
-            declarant=_countries(r["actor"]),
+            declarant=declarant,
             addressee=_countries(addressee_refs),
             declarant_names=_names(r["actor"]),
             addressee_names=_names(addressee_refs),
@@ -131,29 +138,51 @@ def threat_ledger(
             consequence=consequence,
             sources=sources.get(r["story_id"], []),
         )
-        _judge(entry, acts, quad_of.get(consequence) if consequence else None, window_days, as_of)
+        span = (r["date_lo"] or r["event_date"], r["date_hi"] or r["event_date"])
+        _judge(entry, acts, quad_of.get(consequence) if consequence else None, window_days, as_of, span)
         ledger.append(entry)
     return ledger
 
 
-def _judge(entry: ThreatEntry, acts: dict, threatened_quad: int | None, window_days: int, as_of: date | None) -> None:
-    if entry.date is None:
+def _judge(
+    entry: ThreatEntry,
+    acts: dict,
+    threatened_quad: int | None,
+    window_days: int,
+    as_of: date | None,
+    span: tuple[date | None, date | None],
+) -> None:
+    """Judge one entry. ``span`` is the earliest and latest day the threat can
+    have been made on (a threat retold as "earlier this month" is not pinned
+    to one day): acts after its start can carry it out, and it lapses only
+    when the window after its end has passed."""
+    start, last = span
+    if start is None or last is None:
         return
-    end = entry.date + timedelta(days=window_days)
-    pool = [
-        act
-        for a in entry.declarant
-        for b in (entry.addressee or [""])
-        for act in acts.get((a, b), ())
-        if entry.date < act["event_date"] <= end and act["story_id"] != entry.story_id
-    ]
-    for act in sorted(pool, key=lambda x: x["event_date"]):
-        if act["modality"] == "asserted" and _matches(entry.consequence, act["event_type"], act["quad_class"], threatened_quad):
-            entry.status, entry.carried_out_by, entry.status_date = "carried out", act["story_id"], act["event_date"]
-            return
-        if act["modality"] == "negated" and (
-            entry.consequence is None or act["event_type"] == entry.consequence
+    end = last + timedelta(days=window_days)
+    keys = [(a, b) for a in entry.declarant for b in (entry.addressee or ["*"])]
+    keys += [(a, "") for a in entry.declarant] + [("", b) for b in entry.addressee]
+    pool = {
+        act["story_id"]: act
+        for key in keys
+        for act in acts.get(key, ())
+        if start < act["event_date"] <= end and act["story_id"] != entry.story_id
+    }
+    for act in sorted(pool.values(), key=lambda x: (x["event_date"], x["story_id"])):
+        by_declarant = bool(set(act["actor_countries"] or ()) & set(entry.declarant))
+        if act["modality"] == "asserted" and by_declarant and (
+            not entry.addressee or set(act["recipient_countries"] or ()) & set(entry.addressee)
         ):
+            threat_made_good = entry.kind == "threat" and act["quad_class"] == _MATERIAL_CONFLICT
+            if threat_made_good or _matches(entry.consequence, act["event_type"], act["quad_class"], threatened_quad):
+                entry.status, entry.carried_out_by, entry.status_date = "carried out", act["story_id"], act["event_date"]
+                return
+        to_addressee = bool(set(act["recipient_countries"] or ()) & set(entry.addressee))
+        if act["modality"] == "negated" and (
+            act["event_type"] == entry.consequence
+            or (entry.consequence is None and act["quad_class"] == _MATERIAL_CONFLICT and to_addressee)
+        ) and (by_declarant or (not act["actor_countries"] and to_addressee)):
+            # "Iran had no intention of targeting Saudi Arabia"
             entry.status, entry.status_date = "withdrawn", act["event_date"]
             return
     if as_of is not None and as_of > end:

@@ -13,8 +13,8 @@ its own actor or recipient in the weeks its date window covers: the cost per
 mention does not grow with the corpus. A mention named as the act another
 event answers ("in retaliation for the killing of Nasrallah") and carrying no
 date of its own is a *reference*: it joins the most recent earlier story that
-fits, up to ``lookback_days`` back. An undated asserted act after an
-article's first two sentences that fits no story of its last days joins the most widely reported earlier story that
+fits, up to ``lookback_days`` back. An undated asserted material act
+(QuadClass 2 or 4) after an article's first two sentences that fits no story of its last days joins the most widely reported earlier story that
 agrees on every side it names, up to ``background_days`` back ("a week after
 Israel bombed Iranian military sites" is background, not news).
 
@@ -34,6 +34,7 @@ __all__ = ["Merger", "story_id"]
 
 _NO_ACTOR = ""
 NEWS_SENTENCES = 2  # an article's first sentences carry its news, not background
+MATERIAL = (2, 4)  # QuadClasses of acts (not statements), the ones retold as background
 
 
 def story_id(seq: int) -> str:
@@ -169,7 +170,7 @@ class Merger:
                     return story.story_id, False
             story = self._best(mention, *window)
             if (story is None and mention.date_precision in ("", "publication") and mention.group == "asserted"
-                    and mention.sentence_index >= NEWS_SENTENCES):  # fmt: skip
+                    and mention.sentence_index >= NEWS_SENTENCES and mention.quad_class in MATERIAL):  # fmt: skip
                 # an undated act that matches nothing of the last days: most often
                 # background ("a week after Israel bombed Iranian military sites")
                 earlier = self._referenced(mention, lookback=self.background, widely_reported=True)
