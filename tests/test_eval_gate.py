@@ -101,3 +101,33 @@ def test_development_set_meets_the_issue_targets():
     assert spec["modality_accuracy"] >= 0.85 and spec["date_accuracy"] >= 0.85
     assert spec["location_country_accuracy"] >= 0.85
     assert spec["via_f1"] >= 0.75 and spec["claimant_f1"] >= 0.75
+
+
+# --- story events, wire copies, links and the threat ledger, on Sitroom's own corpus -----------
+
+_STORY_FLOORS = ("typed_merge_precision", "typed_merge_recall", "merge_precision", "merge_recall", "copy_precision",
+                 "copy_recall", "link_recall", "ledger_accuracy", "coverage")  # fmt: skip
+
+
+def test_story_corpus_is_unchanged():
+    for path, digest in BASELINE["stories"]["sha256"].items():
+        assert hashlib.sha256((ROOT / path).read_bytes()).hexdigest() == digest, f"{path} changed: re-measure and re-pin"
+
+
+@pytest.fixture(scope="module")
+def story_scores():
+    from sitroom.evaluation import run_stories
+
+    return run_stories(ROOT / BASELINE["stories"]["path"]).as_dict()
+
+
+def test_story_scores_hold_their_floors(story_scores):
+    floor = BASELINE["stories"]
+    low = {k: (story_scores[k], floor[k]) for k in _STORY_FLOORS if story_scores[k] < floor[k] - TOL}
+    assert not low, f"below floor (score, floor): {low}"
+
+
+def test_story_scores_meet_the_targets(story_scores):
+    """The targets the product promises: merging and ledger statuses at 0.85 or better."""
+    for key in ("merge_precision", "merge_recall", "ledger_accuracy"):
+        assert story_scores[key] >= 0.85, (key, story_scores[key])
