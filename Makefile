@@ -19,14 +19,19 @@ demo: install
 	rm -f $(DEMO_DB)
 	$(BIN)/sitroom ingest examples/corpus --db $(DEMO_DB)
 	$(BIN)/sitroom summary --db $(DEMO_DB)
+	$(BIN)/sitroom threats --db $(DEMO_DB)
+	$(BIN)/sitroom alerts --db $(DEMO_DB)
 	@echo
 	@echo "Explore: $(BIN)/sitroom events --db $(DEMO_DB)   (or --format jsonl)"
+	@echo "         $(BIN)/sitroom stories --db $(DEMO_DB) --min-reports 3"
+	@echo "         $(BIN)/sitroom timeline --db $(DEMO_DB) --dyad IRN-ISR --freq week"
 
 test: install
 	$(BIN)/python -m pytest -q
 
 bench: install
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench_merge.py
 
 # Accuracy on the public gold data in eval/ (the tests pin these scores).
 eval: install
@@ -35,6 +40,7 @@ eval: install
 	$(BIN)/sitroom eval petrarch eval/petrarch2/PETR.UnitTest.records.xml --own-lexicon
 	$(BIN)/sitroom eval modality eval/modality
 	$(BIN)/sitroom eval modality eval/modality/heldout
+	$(BIN)/sitroom eval stories eval/stories
 
 # Re-pin dependencies after editing requirements/*.in (needs pip-tools).
 lock:
