@@ -4,8 +4,8 @@ import sitroom
 
 EXPECTED = [
     "CODES", "ActorRef", "Article", "DataFileError", "Event", "IngestOptions", "IngestProblem", "IngestReport",
-    "Pipeline", "RawItem", "Removal", "Sentence", "SitroomError", "Store", "StoreError", "__version__",
-    "default_db_path",
+    "Pipeline", "RawItem", "Removal", "Sentence", "Situation", "SitroomError", "Store", "StoreError", "__version__",
+    "default_db_path", "open",
 ]  # fmt: skip
 
 
