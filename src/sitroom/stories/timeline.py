@@ -68,7 +68,8 @@ def parse_dyad(text: str) -> Dyad:
 
 
 def story_frame(store: Store, since: date | None = None, until: date | None = None) -> pd.DataFrame:
-    """One row per (story, actor, recipient) of asserted acts and threats."""
+    """One row per (story, actor, recipient) of asserted acts and threats.
+    Stories with a country on both sides are left out."""
     rows = store.rows(
         """SELECT story_id, event_type, quad_class, intensity, modality, event_date, weight, n_independent,
                   actor, recipient
@@ -79,6 +80,9 @@ def story_frame(store: Store, since: date | None = None, until: date | None = No
     )
     out = []
     for r in rows:
+        sides = {a["country"] for a in r["actor"] or ()}
+        if sides & {b["country"] for b in r["recipient"] or ()}:
+            continue  # a party on both sides ("intercepted by the US, Britain and Israel") is a coding error, not a dyad
         for a in r["actor"] or ():
             for b in r["recipient"] or ():
                 if not a["country"] or not b["country"] or a["country"] == b["country"]:
