@@ -253,12 +253,13 @@ def summary(db: DbOption = None) -> None:
     else:
         out.print("  none")
     if s.highlights:
-        out.print("[bold]Strongest events[/bold]")
+        out.print("[bold]Strongest story events[/bold] (most independent reports first)")
         for h in s.highlights:
-            sentence = h["sentence"] if len(h["sentence"]) <= 110 else h["sentence"][:107] + "..."
+            sentence = h["sentence"] or ""
+            sentence = sentence if len(sentence) <= 110 else sentence[:107] + "..."
             out.print(
-                f"  {h['published'] or '????-??-??'}  {h['event_type']:<8} {escape(', '.join(h['actor']))} -> "
-                f"{escape(', '.join(h['recipient']))}"
+                f"  {h['published'] or '????-??-??'}  {h['story_id']}  {h['event_type']:<8} {escape(', '.join(h['actor']))} -> "
+                f"{escape(', '.join(h['recipient']))}  ({h['reports']} reports, {h['outlets']} outlets)"
             )
             out.print(f"      [dim]{escape(sentence)}[/dim]")
 

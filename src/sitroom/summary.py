@@ -60,15 +60,23 @@ def summarise(store: Store, top: int = 8) -> StoreSummary:
         ),
         highlights=[
             {
-                "published": row[0], "outlet": row[1], "sentence": row[2], "event_type": row[3],
+                "published": row[0], "story_id": row[1], "sentence": row[2], "event_type": row[3],
                 "actor": [a["name"] for a in row[4]], "recipient": [r["name"] for r in row[5]],
+                "reports": row[6], "outlets": row[7],
             }  # fmt: skip
             for row in q(
-                """SELECT a.published, a.outlet, s.text, e.event_type, e.actor, e.recipient
-                   FROM events e JOIN articles a USING (article_id)
-                   JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
-                   WHERE len(e.actor) > 0 AND len(e.recipient) > 0
-                   ORDER BY e.quad_class DESC, abs(e.intensity) DESC, a.published, e.event_id LIMIT ?""",
+                """SELECT st.event_date, st.story_id,
+                          (SELECT s.text FROM story_mentions m JOIN events e USING (event_id)
+                           JOIN articles a ON a.article_id = e.article_id
+                           JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
+                           WHERE m.story_id = st.story_id
+                           ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index LIMIT 1),
+                          st.event_type, st.actor, st.recipient, st.n_mentions, st.n_outlets
+                   FROM stories st
+                   WHERE len(st.actor) > 0 AND len(st.recipient) > 0 AND st.modality = 'asserted'
+                     AND NOT list_has_any(st.actor_countries, st.recipient_countries)
+                   ORDER BY st.quad_class DESC, st.n_independent DESC, abs(st.intensity) DESC, st.event_date, st.story_id
+                   LIMIT ?""",
                 [top],
             )
         ],
