@@ -296,6 +296,8 @@ def stories(
     if rebuild:
         from .stories import update_stories
 
+        if not Path(_db(db)).exists():
+            raise _fail(f"no store at {_db(db)} (run 'sitroom ingest' first, or pass --db)")
         try:
             store = Store(_db(db))
         except SitroomError as exc:

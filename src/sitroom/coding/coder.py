@@ -244,7 +244,7 @@ class Coder:
                 for o in coded:
                     if o is c or not any(a.i == c.token.i for a in o.token.ancestors):
                         continue
-                    if o.token.dep_ in ("xcomp", "ccomp") or o.token.head.dep_ in ("xcomp", "ccomp", "advcl"):
+                    if _complement(o.token) or o.token.head.dep_ in ("xcomp", "ccomp", "advcl"):
                         recipient = o.event.recipient or event.recipient
                         consequence = Consequence(o.act.event_type, o.act.cameo, o.event.trigger, recipient)
                         break
@@ -255,8 +255,8 @@ class Coder:
         threats = {c.token.i for c in coded if c.act.event_type == "THREATEN"}
         coded[:] = [
             c for c in coded
-            if not (c.event.event_type == "THREATEN" and c.act.event_type != "THREATEN"
-                    and c.token.dep_ in ("xcomp", "ccomp") and c.token.head.i in threats)
+            if not (c.act.event_type != "THREATEN" and _complement(c.token) and c.token.head.i in threats
+                    and (c.event.event_type == "THREATEN" or c.token.dep_ == "advcl"))
         ]  # fmt: skip
         # "fired missiles in retaliation for the killing of Nasrallah": the killing
         # is the act this event answers
@@ -782,6 +782,15 @@ class Coder:
 
 
 _DEFINITE = frozenset("the this that these those".split())
+
+
+def _complement(verb: Token) -> bool:
+    """A clause completing its head verb: "threatened to strike", "warned that it
+    would strike", and "threatened on Sunday to strike", which spaCy may attach
+    as an adverbial clause."""
+    if verb.dep_ in ("xcomp", "ccomp"):
+        return True
+    return verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def _definite(noun: Token) -> bool:

@@ -84,11 +84,13 @@ def _sides(mentions: Sequence[Mention], role: str) -> tuple[ActorRef, ...]:
         return ()
     refs: list[ActorRef] = []
     for country in countries:
-        pool = Counter(
-            (a.name, a.sector) for m in mentions for a in (m.actor if role == "actor" else m.recipient) if a.country == country
-        )
-        (name, sector), _ = max(pool.items(), key=lambda kv: (kv[1], kv[0][1] == "", kv[0]))
-        text = next(a.text for m in mentions for a in (m.actor if role == "actor" else m.recipient) if a.country == country)
+        given = [
+            (m.copy_group, a) for m in mentions for a in (m.actor if role == "actor" else m.recipient) if a.country == country
+        ]
+        # one vote per copy group
+        votes = Counter((name, sector) for _, name, sector in {(group, a.name, a.sector) for group, a in given})
+        (name, sector), _ = max(votes.items(), key=lambda kv: (kv[1], kv[0][1] == "", kv[0]))
+        text = next(a.text for _, a in given if a.name == name and a.sector == sector)
         refs.append(ActorRef(text, name, country, sector))
     return tuple(refs)
 
