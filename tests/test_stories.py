@@ -285,6 +285,30 @@ def test_different_death_tolls_are_flagged_as_disputed():
     assert (summary.n_independent, summary.weight) == (2, 0.75)
 
 
+
+@pytest.mark.parametrize("seed", ["1", "2", "3"])
+def test_consensus_ties_are_broken_the_same_way_on_every_run(seed):
+    """A tie between independent reports goes to the first one given, whatever the
+    interpreter's hash seed: the same store never gets different stories."""
+    import subprocess
+    import sys
+
+    code = (
+        "from datetime import date\n"
+        "from sitroom.records import ActorRef\n"
+        "from sitroom.stories.consensus import summarise\n"
+        "from sitroom.stories.model import Mention\n"
+        "d = date(2024, 4, 18)\n"
+        "def m(i, actors, cameo):\n"
+        "    return Mention(i, 'a' + i, 0, 'o' + i, d, 'SANCTION', cameo, 4, -8.0,\n"
+        "                   tuple(ActorRef(c, c, c, '') for c in actors), (ActorRef('Iran', 'Iran', 'IRN', ''),),\n"
+        "                   event_date=d, date_precision='day')\n"
+        "s = summarise('S1', [m('1', ['GBR'], '163'), m('2', ['GBR', 'USA'], '162')])\n"
+        "print([a.country for a in s.actor], s.cameo_code)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"PYTHONHASHSEED": seed}, check=True)
+    assert out.stdout.strip() == "['GBR'] 163"
+
 def test_agreeing_reports_are_not_disputed():
     """Reports that give the same toll, day and place carry no disagreement flag."""
     where = Location("Tehran", "IRN")

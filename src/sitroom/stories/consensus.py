@@ -61,12 +61,20 @@ class StorySummary:
 
 
 def _votes(mentions: Iterable[Mention], value: Callable[[Mention], Hashable]) -> Counter:
-    """Votes per value, one per copy group."""
-    seen = {(m.copy_group, v) for m in mentions if (v := value(m)) is not None}
-    return Counter(v for _, v in seen)
+    """Votes per value, one per copy group, in the order the values were first
+    given (so that ties are broken the same way on every run)."""
+    votes: Counter = Counter()
+    seen: set = set()
+    for m in mentions:
+        v = value(m)
+        if v is not None and (m.copy_group, v) not in seen:
+            seen.add((m.copy_group, v))
+            votes[v] += 1
+    return votes
 
 
 def _top(votes: Counter, prefer: Callable[[object], object] = lambda v: 0) -> object | None:
+    """The value with most votes, then the preferred one, then the first given."""
     if not votes:
         return None
     return max(votes.items(), key=lambda kv: (kv[1], prefer(kv[0])))[0]
@@ -78,19 +86,19 @@ _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "publication": 4,
 def _sides(mentions: Sequence[Mention], role: str) -> tuple[ActorRef, ...]:
     """The consensus country set of one side, each country with its most
     often given name and sector."""
-    get = (lambda m: m.actors) if role == "actor" else (lambda m: m.recipients)
-    countries = _top(_votes(mentions, lambda m: tuple(sorted(get(m))) or None))
+    def side(m: Mention) -> tuple[ActorRef, ...]:
+        return m.actor if role == "actor" else m.recipient
+
+    countries = _top(_votes(mentions, lambda m: tuple(sorted({a.country for a in side(m) if a.country})) or None))
     if countries is None:
         return ()
     refs: list[ActorRef] = []
     for country in countries:
-        given = [
-            (m.copy_group, a) for m in mentions for a in (m.actor if role == "actor" else m.recipient) if a.country == country
-        ]
-        # one vote per copy group
-        votes = Counter((name, sector) for _, name, sector in {(group, a.name, a.sector) for group, a in given})
-        (name, sector), _ = max(votes.items(), key=lambda kv: (kv[1], kv[0][1] == "", kv[0]))
-        text = next(a.text for _, a in given if a.name == name and a.sector == sector)
+        def named(m: Mention, country: str = country) -> tuple[str, str] | None:
+            return next(((a.name, a.sector) for a in side(m) if a.country == country), None)
+
+        name, sector = _top(_votes(mentions, named), prefer=lambda ns: (ns[1] == "", ns))
+        text = next(a.text for m in mentions for a in side(m) if (a.country, a.name, a.sector) == (country, name, sector))
         refs.append(ActorRef(text, name, country, sector))
     return tuple(refs)
 
