@@ -71,8 +71,7 @@ class Situation:
             ledger.threat_ledger(self.store, window_days=window_days, as_of=as_of), status=status, actor=actor
         )
         rows = [ledger.entry_row(e) for e in entries]
-        columns = list(ledger.entry_row(ledger.ThreatEntry("", "", [], [], [], [], None, None, None)))
-        return _out(pd.DataFrame(rows, columns=columns), arrow)
+        return _out(pd.DataFrame(rows, columns=list(ledger.ENTRY_COLUMNS)), arrow)
 
     def timeline(
         self,

@@ -360,8 +360,7 @@ def threats(
         write_jsonl(rows, sys.stdout)
         return
     if format == "csv":
-        columns = tuple(ledger.entry_row(ledger.ThreatEntry("", "", [], [], [], [], None, None, None)))
-        write_csv(rows, sys.stdout, columns=columns)
+        write_csv(rows, sys.stdout, columns=ledger.ENTRY_COLUMNS)
         return
     if not rows:
         err.print("no ledger entries")

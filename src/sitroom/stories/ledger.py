@@ -25,12 +25,13 @@ Status, judged as of ``as_of`` (default: the newest publication in the store):
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
+from ..coding.lexicon import quad_class
 from ..store import Store
 
-__all__ = ["DEFAULT_WINDOW_DAYS", "STATUSES", "ThreatEntry", "entry_row", "select", "threat_ledger"]
+__all__ = ["DEFAULT_WINDOW_DAYS", "ENTRY_COLUMNS", "STATUSES", "ThreatEntry", "entry_row", "select", "threat_ledger"]
 
 DEFAULT_WINDOW_DAYS = 30
 STATUSES = ("open", "carried out", "withdrawn", "lapsed")
@@ -80,10 +81,9 @@ def threat_ledger(
     if window_days < 0:
         raise ValueError("window_days must be zero or more")
     as_of = as_of or store.scalar("SELECT max(published) FROM articles")
-    quad_of = dict(store.query("SELECT DISTINCT event_type, max(quad_class) FROM events GROUP BY event_type"))
     rows = store.rows(
-        """SELECT s.story_id, s.event_type, s.actor, s.recipient, s.event_date, s.condition, s.consequence,
-                  s.modality, s.grp, s.date_lo, s.date_hi
+        """SELECT s.story_id, s.event_type, s.quad_class, s.actor, s.recipient, s.event_date, s.condition,
+                  s.consequence, s.modality, s.grp, s.date_lo, s.date_hi
            FROM stories s
            WHERE s.event_type = 'THREATEN' AND s.modality NOT IN ('negated', 'denied')
               OR s.modality = 'conditional' AND EXISTS (
@@ -139,7 +139,9 @@ def threat_ledger(
             sources=sources.get(r["story_id"], []),
         )
         span = (r["date_lo"] or r["event_date"], r["date_hi"] or r["event_date"])
-        _judge(entry, acts, quad_of.get(consequence) if consequence else None, window_days, as_of, span)
+        cameo = (r["consequence"] or {}).get("cameo_code")
+        threatened_quad = r["quad_class"] if conditional else (quad_class(cameo) if cameo else None)
+        _judge(entry, acts, threatened_quad, window_days, as_of, span)
         ledger.append(entry)
     return ledger
 
@@ -202,11 +204,10 @@ def select(entries: list[ThreatEntry], *, status: list[str] | None = None, actor
     ]  # fmt: skip
 
 
+# the public row: every field of an entry, in order (docs/schema.md)
+ENTRY_COLUMNS = tuple(f.name for f in fields(ThreatEntry))
+
+
 def entry_row(entry: ThreatEntry) -> dict:
-    """A ledger entry as a flat public row (docs/schema.md)."""
-    return {
-        "story_id": entry.story_id, "kind": entry.kind, "declarant": entry.declarant, "addressee": entry.addressee,
-        "declarant_names": entry.declarant_names, "addressee_names": entry.addressee_names, "date": entry.date,
-        "condition": entry.condition, "consequence": entry.consequence, "status": entry.status,
-        "carried_out_by": entry.carried_out_by, "status_date": entry.status_date, "sources": entry.sources,
-    }  # fmt: skip
+    """A ledger entry as a flat public row."""
+    return {c: getattr(entry, c) for c in ENTRY_COLUMNS}
