@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pandas as pd
 
 from ..store import Store
-from .timeline import story_frame
+from .timeline import pair_frame
 
 __all__ = ["NETWORK_FORMATS", "network", "write_network"]
 
@@ -23,7 +23,7 @@ def network(store: Store, *, since: date | None = None, until: date | None = Non
     """One row per (source country, target country, QuadClass): number of story
     events, summed evidence weight and weighted intensity. Threats are
     QuadClass 3 edges like any other verbal conflict."""
-    frame = story_frame(store, since, until).drop_duplicates(["story_id", "source", "target"])
+    frame = pair_frame(store, since=since, until=until)
     if frame.empty:
         return pd.DataFrame(columns=_COLUMNS)
     frame = frame.assign(weighted=frame["weight"] * frame["intensity"])

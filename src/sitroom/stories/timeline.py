@@ -34,9 +34,10 @@ import pandas as pd
 
 from ..store import Store
 
-__all__ = ["Dyad", "alerts", "parse_dyad", "story_frame", "timeline"]
+__all__ = ["Dyad", "alerts", "pair_frame", "parse_dyad", "story_frame", "timeline"]
 
 FREQS = {"day": "D", "week": "W-SUN"}  # weeks ending Sunday, so each starts on a Monday
+_STEP = {"day": "D", "week": "7D"}
 _SIDE = re.compile(r"^([A-Z]{3})([A-Z]{3})?$")
 QUAD_COLUMNS = ["quad1", "quad2", "quad3", "quad4"]
 
@@ -113,7 +114,18 @@ def _select(frame: pd.DataFrame, dyad: Dyad) -> pd.DataFrame:
     return picked.assign(source=dyad.source + (dyad.source_sector or ""), target=dyad.target + (dyad.target_sector or ""))
 
 
-def _measures(frame: pd.DataFrame) -> pd.DataFrame:
+def pair_frame(store: Store, dyad: str | Dyad | None = None, since: date | None = None, until: date | None = None) -> pd.DataFrame:
+    """One row per (story, country pair), or per story of one ``dyad`` (its sectors honoured)."""
+    frame = story_frame(store, since, until)
+    if dyad is None:
+        return frame.drop_duplicates(["story_id", "source", "target"])
+    return _select(frame, parse_dyad(dyad) if isinstance(dyad, str) else dyad)
+
+
+def _measures(frame: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """Each row's contribution to its pair's period (module docstring)."""
+    if freq not in FREQS:
+        raise ValueError(f"freq must be one of {', '.join(FREQS)}, not {freq!r}")
     acts = ~frame["threat"]
     w = frame["weight"]
     measures = pd.DataFrame(
@@ -126,7 +138,9 @@ def _measures(frame: pd.DataFrame) -> pd.DataFrame:
         },
         index=frame.index,
     )
-    return pd.concat([frame[["source", "target", "date"]], measures], axis=1)
+    data = pd.concat([frame[["story_id", "source", "target"]], measures], axis=1)
+    data["period"] = pd.to_datetime(frame["date"]).dt.to_period(FREQS[freq]).dt.start_time
+    return data
 
 
 def timeline(
@@ -140,21 +154,14 @@ def timeline(
 ) -> pd.DataFrame:
     """Per pair and period: stories, weighted QuadClass counts, threats, intensity and conflict.
     With a ``dyad``, every period from its first to its last story is listed (``fill``)."""
-    if freq not in FREQS:
-        raise ValueError(f"freq must be one of {', '.join(FREQS)}, not {freq!r}")
-    frame = story_frame(store, since, until)
-    if dyad is not None:
-        frame = _select(frame, parse_dyad(dyad) if isinstance(dyad, str) else dyad)
-    else:
-        frame = frame.drop_duplicates(["story_id", "source", "target"])
+    frame = pair_frame(store, dyad, since, until)
     columns = ["period", "source", "target", "stories", *QUAD_COLUMNS, "threats", "intensity", "conflict"]
+    data = _measures(frame, freq)
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    data = _measures(frame)
-    data["period"] = pd.to_datetime(data["date"]).dt.to_period(FREQS[freq]).dt.start_time
     grouped = data.groupby(["source", "target", "period"], as_index=False)[columns[3:]].sum()
     if dyad is not None and fill:
-        full = pd.date_range(grouped["period"].min(), grouped["period"].max(), freq="D" if freq == "day" else "7D")
+        full = pd.date_range(grouped["period"].min(), grouped["period"].max(), freq=_STEP[freq])
         src, tgt = grouped["source"].iloc[0], grouped["target"].iloc[0]
         grouped = (
             grouped.set_index("period").reindex(full).rename_axis("period").reset_index()
@@ -182,22 +189,16 @@ def alerts(
     if baseline < 1:
         raise ValueError("baseline must be at least 1 period")
     columns = ["period", "source", "target", "conflict", "baseline_mean", "baseline_sd", "z", "stories", "story_ids"]
-    frame = story_frame(store)
-    if dyad is not None:
-        frame = _select(frame, parse_dyad(dyad))
-    frame = frame.drop_duplicates(["story_id", "source", "target"])
+    frame = pair_frame(store, dyad)
+    data = _measures(frame, freq)
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    step = "D" if freq == "day" else "7D"
-    data = _measures(frame)
-    data["period"] = pd.to_datetime(data["date"]).dt.to_period(FREQS[freq]).dt.start_time
-    data["story_id"] = frame["story_id"]
     found = []
     for (src, tgt), pair in data.groupby(["source", "target"]):
         per = pair.groupby("period").agg(conflict=("conflict", "sum"), stories=("stories", "sum"),
                                          story_ids=("story_id", lambda s: sorted(set(s))))  # fmt: skip
         start = per.index.min() - pd.Timedelta(days=baseline * (1 if freq == "day" else 7))
-        full = pd.date_range(start, per.index.max(), freq=step)
+        full = pd.date_range(start, per.index.max(), freq=_STEP[freq])
         series = per["conflict"].reindex(full, fill_value=0.0)
         past = series.shift(1).rolling(baseline, min_periods=baseline)
         mean, sd = past.mean(), past.std(ddof=0)
