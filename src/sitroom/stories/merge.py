@@ -58,6 +58,7 @@ class Merger:
         self.stories: dict[str, Story] = {}
         self._index: dict[tuple, list[str]] = defaultdict(list)
         self._indexed: dict[str, set[tuple]] = defaultdict(set)
+        self._types: set[tuple[str, str]] = set()  # (event type, modality group) pairs indexed
         self.next_seq = next_seq
         self.tolerance = timedelta(days=tolerance_days)
         self.lookback = timedelta(days=lookback_days)
@@ -79,6 +80,7 @@ class Merger:
                 yield ("r", *base, country, week)
 
     def _index_story(self, story: Story) -> None:
+        self._types.add((story.event_type, story.group))
         seen = self._indexed[story.story_id]
         for key in self._keys(story):
             if key not in seen:
@@ -97,6 +99,18 @@ class Merger:
                 for country in mention.recipients:
                     found.update(self._index.get(("r", *base, country, week), ()))
         return found
+
+    def acts_by(self, countries: Iterable[str], lo: date, hi: date, group: str = "asserted") -> Iterator[Story]:
+        """Stories of any type with one of ``countries`` as actor, indexed in the
+        weeks from ``lo`` to ``hi`` (a superset: callers check the dates)."""
+        found: set[str] = set()
+        for event_type, g in self._types:
+            if g != group:
+                continue
+            for week in _weeks(lo, hi):
+                for country in countries:
+                    found.update(self._index.get(("a", event_type, g, country, week), ()))
+        return (self.stories[sid] for sid in sorted(found))
 
     # --- compatibility ----------------------------------------------------------------------------
 

@@ -162,8 +162,8 @@ def _answered(summary: StorySummary, mentions: list[Mention], merger: Merger) ->
             break
     earliest = summary.event_date - timedelta(days=RESPONSE_LOOKBACK_DAYS)
     best, best_score = None, None
-    for story in merger.stories.values():
-        if story.story_id == summary.story_id or story.group != "asserted" or story.lo is None:
+    for story in merger.acts_by(recipients, earliest, summary.event_date):
+        if story.story_id == summary.story_id:
             continue
         if not (story.actors & recipients and story.recipients & actors):
             continue
