@@ -110,52 +110,85 @@ def load_story_gold(folder: str | Path) -> tuple[Path, dict]:
     return corpus, gold
 
 
-def _locate(store: Store) -> tuple[dict, dict]:
-    """Per article: its text and its sentences; per sentence: its events."""
-    texts = dict(store.query("SELECT article_id, text FROM articles"))
-    sentences: dict[str, list[tuple[int, int, int, str]]] = {}
-    for article_id, index, start, end, text in store.query(
-        "SELECT article_id, sentence_index, start_char, end_char, text FROM sentences ORDER BY article_id, sentence_index"
-    ):
-        sentences.setdefault(article_id, []).append((index, start, end, text))
-    return texts, sentences
+@dataclass(slots=True)
+class _Coded:
+    """The ingested corpus as alignment needs it, read once."""
+
+    texts: dict[str, str]
+    sentences: dict[str, list[tuple[int, int, int, str]]]  # article -> (index, start, end, text)
+    events: dict[tuple[str, int], list[dict]]  # (article, sentence) -> events with their story_id
+
+    @classmethod
+    def read(cls, store: Store) -> _Coded:
+        sentences: dict[str, list[tuple[int, int, int, str]]] = {}
+        for article_id, index, start, end, text in store.query(
+            "SELECT article_id, sentence_index, start_char, end_char, text FROM sentences ORDER BY article_id, sentence_index"
+        ):
+            sentences.setdefault(article_id, []).append((index, start, end, text))
+        events: dict[tuple[str, int], list[dict]] = {}
+        for row in store.rows(
+            """SELECT e.event_id, e.article_id, e.sentence_index, e.trigger, e.span_start, e.event_type, e.modality,
+                      m.story_id
+               FROM events e LEFT JOIN story_mentions m USING (event_id)"""
+        ):
+            events.setdefault((row["article_id"], row["sentence_index"]), []).append(row)
+        return cls(dict(store.query("SELECT article_id, text FROM articles")), sentences, events)
+
+    def quote(self, report: dict) -> tuple[int, int, int] | None:
+        """(sentence index, start, end) of a report's quote in its article's cleaned text."""
+        article, quote = report["article"], report["quote"]
+        text = self.texts.get(article)
+        if text is None:
+            return None
+        start = text.find(quote)
+        if start < 0:  # cleaning changed the spacing: match on the sentence text
+            hits = [s for s in self.sentences.get(article, []) if quote in s[3]]
+            if not hits:
+                return None
+            index, start = hits[0][0], hits[0][1] + hits[0][3].find(quote)
+        else:
+            index = next((s[0] for s in self.sentences.get(article, []) if s[1] <= start < s[2]), None)
+            if index is None:
+                return None
+        return index, start, start + len(quote)
 
 
-def _align(store: Store, reports: list[tuple[str, dict]]) -> dict[int, dict]:
+def _align(coded: _Coded, reports: list[tuple[str, dict]]) -> dict[int, dict]:
     """Report number -> the coded event (a row with story_id) it stands for."""
-    texts, sentences = _locate(store)
-    events: dict[tuple[str, int], list[dict]] = {}
-    for row in store.rows(
-        """SELECT e.event_id, e.article_id, e.sentence_index, e.trigger, e.span_start, e.span_end, e.event_type,
-                  m.story_id
-           FROM events e LEFT JOIN story_mentions m USING (event_id)"""
-    ):
-        events.setdefault((row["article_id"], row["sentence_index"]), []).append(row)
     taken: set[str] = set()
     out: dict[int, dict] = {}
     for n, (_, report) in enumerate(reports):
-        article, quote, trigger = report["article"], report["quote"], report["trigger"].lower()
-        text = texts.get(article)
-        if text is None:
+        found = coded.quote(report)
+        if found is None:
             continue
-        start = text.find(quote)
-        if start < 0:  # cleaning changed the spacing: match on the sentence text
-            hits = [s for s in sentences.get(article, []) if quote in s[3]]
-            if not hits:
-                continue
-            index, start = hits[0][0], hits[0][1] + hits[0][3].find(quote)
-        else:
-            index = next((s[0] for s in sentences.get(article, []) if s[1] <= start < s[2]), None)
-            if index is None:
-                continue
-        end = start + len(quote)
-        candidates = [e for e in events.get((article, index), []) if e["event_id"] not in taken]
+        index, start, end = found
+        trigger = report["trigger"].lower()
+        candidates = [e for e in coded.events.get((report["article"], index), []) if e["event_id"] not in taken]
         by_trigger = [e for e in candidates if e["trigger"].split()[0].lower() == trigger and start <= e["span_start"] < end]
         inside = [e for e in candidates if start <= e["span_start"] < end]
         pick = (by_trigger or inside or [None])[0]
         if pick is not None:
             taken.add(pick["event_id"])
             out[n] = pick
+    return out
+
+
+def _align_threats(coded: _Coded, reports: list[tuple[str, dict]]) -> dict[int, str]:
+    """Report number -> story id of the ledger-eligible event in the quoted sentence
+    (a THREATEN, else a conditional event; the gold trigger's first)."""
+    out = {}
+    for n, (_, report) in enumerate(reports):
+        found = coded.quote(report)
+        if found is None:
+            continue
+        trigger = report["trigger"].lower()
+        eligible = [
+            e for e in coded.events.get((report["article"], found[0]), [])
+            if e["story_id"] and (e["event_type"] == "THREATEN" or e["modality"] == "conditional")
+        ]  # fmt: skip
+        eligible.sort(key=lambda e: (e["event_type"] != "THREATEN", e["trigger"].split()[0].lower() != trigger))
+        if eligible:
+            out[n] = eligible[0]["story_id"]
     return out
 
 
@@ -183,7 +216,8 @@ def evaluate_stories(folder: str | Path, pipeline=None, *, keep_errors: bool = T
         scores.copy_pairs_both = len(sys_copy & gold_copy)
         # --- stories
         reports = [(s["id"], r) for s in gold["stories"] for r in s["reports"]]
-        aligned = _align(store, reports)
+        coded = _Coded.read(store)
+        aligned = _align(coded, reports)
         scores.reports, scores.aligned = len(reports), len(aligned)
         for n, (sid, r) in enumerate(reports):
             if n not in aligned and keep_errors:
@@ -230,7 +264,7 @@ def evaluate_stories(folder: str | Path, pipeline=None, *, keep_errors: bool = T
             for e in threat_ledger(store, window_days=int(gold["window_days"]), as_of=date.fromisoformat(gold["as_of"]))
         }
         threat_reports = [(t["id"], r) for t in gold["threats"] for r in t["reports"]]
-        threat_aligned = _align_threats(store, threat_reports)
+        threat_aligned = _align_threats(coded, threat_reports)
         for t in gold["threats"]:
             scores.threats += 1
             stories = Counter(
@@ -246,27 +280,3 @@ def evaluate_stories(folder: str | Path, pipeline=None, *, keep_errors: bool = T
                      "system": entry.status if entry else None, "entry": entry.story_id if entry else None}
                 )  # fmt: skip
     return scores
-
-
-def _align_threats(store: Store, reports: list[tuple[str, dict]]) -> dict[int, str]:
-    """Report number -> story id of the ledger-eligible event in the quoted sentence
-    (a THREATEN, else a conditional event)."""
-    texts, sentences = _locate(store)
-    events: dict[tuple[str, int], list[dict]] = {}
-    for row in store.rows(
-        """SELECT e.article_id, e.sentence_index, e.event_type, e.modality, e.trigger, m.story_id
-           FROM events e JOIN story_mentions m USING (event_id)
-           WHERE e.event_type = 'THREATEN' OR e.modality = 'conditional'"""
-    ):
-        events.setdefault((row["article_id"], row["sentence_index"]), []).append(row)
-    out = {}
-    for n, (_, report) in enumerate(reports):
-        article, quote = report["article"], report["quote"]
-        hits = [s for s in sentences.get(article, []) if quote in s[3]]
-        if not hits:
-            continue
-        found = events.get((article, hits[0][0]), [])
-        found.sort(key=lambda e: (e["event_type"] != "THREATEN", e["trigger"].split()[0].lower() != report["trigger"].lower()))
-        if found:
-            out[n] = found[0]["story_id"]
-    return out
