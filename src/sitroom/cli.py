@@ -306,10 +306,10 @@ def stories(
             store.reset_stories()
             report = update_stories(store)
         err.print(f"rebuilt: {report.new_stories} story events from {report.mentions} mentions, {report.copies} wire copies")
+    shown = limit if limit is not None or format != "table" else 50
     with _read_store(db) as store:
-        rows = store.public_stories(min_reports)
-    if limit is not None:
-        rows = rows[:limit]
+        rows = store.public_stories(min_reports, shown)
+        total = store.count_stories(min_reports) if limit is None and format == "table" else len(rows)
     if format == "jsonl":
         write_jsonl(rows, sys.stdout)
         return
@@ -321,15 +321,15 @@ def stories(
     table = Table(box=None, pad_edge=False)
     for column in ("story", "when", "actor", "event", "recipient", "reports", "outlets", "indep.", "disputed", "answers"):
         table.add_column(column)
-    for r in rows[: limit if limit is not None else 50]:
+    for r in rows:
         table.add_row(
             r["story_id"], str(r["event_date"] or "-"), escape(_countries_cell(r["actor"])), r["event_type"],
             escape(_countries_cell(r["recipient"])), str(r["n_mentions"]), str(r["n_outlets"]),
             str(r["n_independent"]), ", ".join(r["disagreements"]) or "-", r["responds_to"] or "-",
         )  # fmt: skip
     out.print(table)
-    if limit is None and len(rows) > 50:
-        err.print(f"... {len(rows) - 50} more (use --limit or --format jsonl)")
+    if total > len(rows):
+        err.print(f"... {total - len(rows)} more (use --limit or --format jsonl)")
 
 
 @app.command()

@@ -137,6 +137,9 @@ PUBLIC_STORY_COLUMNS = (
     "condition", "consequence", "mentions",
 )  # fmt: skip
 _PUBLIC_STORIES_SQL = """
+    WITH st AS (
+        SELECT * FROM stories WHERE n_mentions >= ? ORDER BY event_date NULLS LAST, story_id LIMIT ?
+    )
     SELECT st.story_id, st.event_type, st.cameo_code, st.quad_class, st.intensity, st.actor, st.recipient,
            st.modality, st.historical, st.event_date, st.date_precision, st.location, st.dead, st.injured,
            st.n_mentions, st.n_articles, st.n_outlets, st.n_independent, st.weight, st.first_reported,
@@ -147,13 +150,12 @@ _PUBLIC_STORIES_SQL = """
                  'modality': e.modality, 'event_date': e.event_date, 'location': e.location.name,
                  'dead': e.dead, 'injured': e.injured, 'reference': m.reference}
                 ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index) AS mentions
-    FROM stories st
+    FROM st
     JOIN story_mentions m USING (story_id)
     JOIN events e ON e.event_id = m.event_id
     JOIN articles a ON a.article_id = e.article_id
     LEFT JOIN article_copies c ON c.article_id = e.article_id
     LEFT JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
-    WHERE st.n_mentions >= ?
     GROUP BY ALL
     ORDER BY st.event_date NULLS LAST, st.story_id
 """
@@ -366,9 +368,13 @@ class Store:
         for batch in reader_fn(batch_rows):
             yield from batch.to_pylist()
 
-    def public_stories(self, min_mentions: int = 1) -> list[dict]:
-        """Story events in the public schema (docs/schema.md), each with its mentions."""
-        return self.rows(_PUBLIC_STORIES_SQL, [min_mentions])
+    def public_stories(self, min_mentions: int = 1, limit: int | None = None) -> list[dict]:
+        """Story events in the public schema (docs/schema.md), each with its
+        mentions, oldest first; at most ``limit`` of them."""
+        return self.rows(_PUBLIC_STORIES_SQL, [min_mentions, limit])
+
+    def count_stories(self, min_mentions: int = 1) -> int:
+        return int(self.scalar("SELECT count(*) FROM stories WHERE n_mentions >= ?", [min_mentions]))
 
     def copy_public_events(self, path: str, fmt: str) -> int:
         """Write the public event table to a Parquet file with DuckDB's own writer."""
@@ -398,7 +404,7 @@ class Store:
         group, oldest article first; ``reference`` is true when another event
         names this one as the act it answers."""
         return self.rows(
-            f"""SELECT e.*, a.outlet, a.published, c.copy_of,
+            """SELECT e.*, a.outlet, a.published, c.copy_of,
                    EXISTS (SELECT 1 FROM events x WHERE x.cause_event = e.event_id) AS reference
                FROM events e JOIN articles a USING (article_id)
                LEFT JOIN article_copies c USING (article_id)

@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Span, Token
 from ..actors import ActorDictionary, ActorMatcher, Mention
 from ..framing import Framer, Framing
 from ..framing.cause import cause_phrase
+from ..framing.clause import DEFINITE
 from ..nlp import sentences
 from ..records import ActorRef, Consequence, Event
 from .intent import load_intent_rules
@@ -781,9 +782,6 @@ class Coder:
         return []
 
 
-_DEFINITE = frozenset("the this that these those".split())
-
-
 def _complement(verb: Token) -> bool:
     """A clause completing its head verb: "threatened to strike", "warned that it
     would strike", and "threatened on Sunday to strike", which spaCy may attach
@@ -795,7 +793,7 @@ def _complement(verb: Token) -> bool:
 
 def _definite(noun: Token) -> bool:
     """ "the attack", "those strikes": a noun pointing back at an act already told."""
-    return any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in noun.children) and not any(
+    return any(c.dep_ == "det" and c.lower_ in DEFINITE for c in noun.children) and not any(
         c.dep_ in ("poss", "compound", "amod") and c.pos_ in ("PROPN", "ADJ") for c in noun.children
     )
 

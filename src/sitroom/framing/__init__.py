@@ -20,7 +20,7 @@ from ..actors import Mention
 from ..places import load_gazetteer
 from ..records import ActorRef, Attribution, Condition, Location
 from .attribution import attribution_of
-from .clause import Frame, frame_of
+from .clause import DEFINITE, Frame, frame_of
 from .dates import period_end
 from .magnitude import Magnitude, magnitude_of
 from .modality import condition_clause, condition_phrase_cue, modality_of
@@ -52,7 +52,6 @@ class Framing:
 
 
 _INHERITED = frozenset(("planned", "conditional", "hypothetical", "negated"))
-_DEFINITE = frozenset("the this that these those".split())
 
 
 def _known_act(trigger: Token) -> bool:
@@ -62,7 +61,7 @@ def _known_act(trigger: Token) -> bool:
     if trigger.pos_ != "NOUN":
         return False
     if trigger.dep_ == "pobj":
-        return any((c.dep_ == "det" and c.lower_ in _DEFINITE) or c.dep_ == "poss" for c in trigger.children)
+        return any((c.dep_ == "det" and c.lower_ in DEFINITE) or c.dep_ == "poss" for c in trigger.children)
     # "failed to condemn Iran's attack": a possessive act as the object of another verb
     return trigger.dep_ == "dobj" and any(c.dep_ == "poss" for c in trigger.children)
 

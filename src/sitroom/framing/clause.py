@@ -16,7 +16,7 @@ from spacy.tokens import Token
 
 from .rules import FramingRules
 
-__all__ = ["Frame", "condition_cue", "frame_of", "number_of"]
+__all__ = ["DEFINITE", "Frame", "condition_cue", "frame_of", "number_of"]
 
 # Dependencies through which a word's clause is governed by its head's.
 _UP = frozenset(
@@ -24,6 +24,8 @@ _UP = frozenset(
     "agent appos".split()
 )
 _MAX_CHAIN = 8
+# determiners of a noun that points back at something already told ("the attack", "those strikes")
+DEFINITE = frozenset("the this that these those".split())
 
 
 @dataclass(slots=True, frozen=True)
