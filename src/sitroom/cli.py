@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
@@ -134,7 +135,13 @@ def ingest(
             bar.update(task, completed=total, articles=report.articles)
         from .stories import update_stories
 
-        stories = update_stories(store)
+        with err.status("stories: finding wire copies and merging reports", spinner="dots") if show else nullcontext() as status:
+
+            def on_stories(stage: str, done: int, of: int) -> None:
+                if status is not None:
+                    status.update(f"stories: {stage} {done:,} of {of:,}")
+
+            stories = update_stories(store, progress=on_stories)
     for problem in report.problems[:50]:
         style = "red" if problem.failure else "dim"
         err.print(f"[{style}]{'error' if problem.failure else 'skipped'}:[/{style}] {escape(str(problem))}")

@@ -199,7 +199,7 @@ def update_stories(store: Store, *, progress: ProgressFn | None = None) -> Story
     report.extended_stories = len(touched & existing)
     # the earlier mentions of extended stories, for their consensus
     for row in store.story_mentions_of(sorted(touched & existing)):
-        by_story[row["story_id"]].insert(0, mention_from_row(row))
+        by_story[row["story_id"]].append(mention_from_row(row))  # sorted below
     story_of = {event_id: sid for event_id, sid, _ in assigned}
     causes = {m.cause_event for ms in by_story.values() for m in ms if m.cause_event and m.cause_event not in story_of}
     story_of.update(store.story_ids_of_events(sorted(causes)))
