@@ -216,4 +216,4 @@ def alerts(
                 }
             )  # fmt: skip
     out = pd.DataFrame(found, columns=columns)
-    return out.sort_values(["period", "z"], ascending=[True, False]).reset_index(drop=True)
+    return out.sort_values(["period", "z", "source", "target"], ascending=[True, False, True, True]).reset_index(drop=True)
