@@ -165,6 +165,94 @@ def ingest(
 
 
 @app.command()
+def watch(
+    sources: Annotated[
+        list[str],
+        typer.Argument(help="RSS/Atom feed URLs (http:// or https://), files or folders (searched recursively).", show_default=False),
+    ],
+    db: DbOption = None,
+    every: Annotated[str, typer.Option(help="How often each source is polled: 90s, 15m, 1h or seconds (at least 1s).")] = "15m",
+    cycles: Annotated[int, typer.Option(help="Stop after this many rounds; 0 runs until Ctrl-C.", min=0)] = 0,
+    outlet: Annotated[Optional[str], typer.Option(help="Outlet for articles whose source names none.")] = None,
+    actors: ActorsOption = None,
+    lexicon: LexiconOption = None,
+    max_bytes: Annotated[int, typer.Option(help="Largest feed response, file (or JSONL/CSV record) read, in bytes.", min=1)] = DEFAULT_MAX_BYTES,
+) -> None:
+    """Poll feeds and folders; code and store only the new articles, again and again.
+
+    One line per source and round on stderr. A source that fails is recorded
+    (see 'sitroom errors') and retried after a growing wait. Exit code 0.
+    """
+    from datetime import datetime
+
+    from .pipeline import IngestOptions
+    from .watch import SourceError, Watcher, check_source, format_duration, parse_duration
+
+    try:
+        interval = parse_duration(every)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--every") from None
+    try:
+        for source in sources:
+            check_source(source)
+    except SourceError as exc:
+        raise _fail(str(exc), 2) from None
+    pipeline = _pipeline(actors, lexicon)
+    try:
+        store = Store(_db(db))
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+
+    def plural(count: int, word: str) -> str:
+        return f"{count} {word}" + ("" if count == 1 else "s")
+
+    def on_cycle(report) -> None:
+        for s in report.sources:
+            stamp = f"{s.at:%H:%M:%S}"
+            if s.error:
+                err.print(
+                    f"{stamp} {escape(s.source)}: [red]failed:[/red] {escape(s.error)}; "
+                    f"retry at {s.next_at:%H:%M:%S} (back-off {format_duration(s.wait)})"
+                )
+                continue
+            parts = []
+            if s.articles or s.events:
+                parts.append(f"[bold]{plural(s.articles, 'new article')}[/bold], {plural(s.events, 'event')}")
+            if s.unchanged:
+                parts.append(f"{s.unchanged} already stored")
+            if s.problems:
+                parts.append(f"[red]{plural(s.problems, 'problem')}[/red] (see 'sitroom errors')")
+            if not parts:
+                parts.append("nothing new" + (" (not modified)" if s.not_modified else ""))
+            err.print(f"{stamp} {escape(s.source)}: " + "; ".join(parts))
+        if report.stories is not None:
+            st = report.stories
+            err.print(
+                f"{datetime.now():%H:%M:%S} stories: {plural(st.mentions, 'new mention')} -> {plural(st.new_stories, 'new story event')}, "
+                f"{st.extended_stories} extended"
+            )
+
+    with store:
+        watcher = Watcher(
+            sources, store, pipeline, every=interval, options=IngestOptions(outlet=outlet, max_bytes=max_bytes), on_cycle=on_cycle
+        )
+        err.print(
+            f"watching {plural(len(watcher.sources), 'source')} every {format_duration(interval)} -> {escape(store.path)}"
+            + ("" if cycles else "; Ctrl-C stops")
+        )
+        try:
+            watcher.run(cycles=cycles or None)
+            ended = "done"
+        except KeyboardInterrupt:
+            ended = "stopped"
+    t = watcher.totals
+    err.print(
+        f"{ended} after {plural(t.rounds, 'round')}: {plural(t.articles, 'article')} stored, {plural(t.events, 'event')}, "
+        f"{plural(t.problems, 'problem')}, {plural(t.errors, 'failed poll')} -> {escape(store.path)}"
+    )
+
+
+@app.command()
 def events(
     db: DbOption = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl, csv or parquet.")] = "table",
@@ -476,6 +564,45 @@ def network(
         with output.open("w", encoding="utf-8", newline="") as fh:
             write_network(edges, fh, format)
         err.print(f"{len(edges)} edges -> {escape(str(output))}")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on; anything but 127.0.0.1 exposes the store to the network.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    max_body: Annotated[int, typer.Option(help="Largest request body accepted, in bytes.", min=1)] = 1024 * 1024,
+) -> None:
+    """Serve the dashboard and the HTTP API (docs/api.md) over a store.
+
+    Read-only unless SITROOM_TOKEN is set in the environment, which enables
+    POST /api/articles for requests that carry it as a bearer token.
+    """
+    import os
+
+    import uvicorn
+
+    from .server.app import create_app
+
+    token = os.environ.get("SITROOM_TOKEN") or None
+    path = _db(db)
+    if not token and not Path(path).exists():
+        raise _fail(f"no store at {path} (run 'sitroom ingest' first, or pass --db)")
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    try:
+        application = create_app(
+            path, token=token, max_body=max_body,
+            allowed_hosts=["127.0.0.1", "localhost", "[::1]", "::1"] if loopback else None,
+        )  # fmt: skip
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"Sitroom dashboard on {escape(path)}: [bold]http://{shown}:{port}/[/bold]  (API: /api/..., /openapi.json; Ctrl-C stops)")
+    if token:
+        err.print("writes enabled: POST /api/articles with 'Authorization: Bearer $SITROOM_TOKEN'")
+    if not loopback:
+        err.print(f"[yellow]warning:[/yellow] listening on {escape(host)}: anyone who can reach this machine can read the store")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
 @app.command()

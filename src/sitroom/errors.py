@@ -29,6 +29,7 @@ CODES: dict[str, str] = {
     "E112": "bad publication date",
     "E113": "no article text found in HTML",
     "E114": "path not found",
+    "E115": "feed URL cannot be fetched",
     # knowledge files
     "E201": "invalid data file",
 }

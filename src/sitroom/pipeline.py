@@ -168,10 +168,21 @@ class Pipeline:
         progress: ProgressFn | None = None,
     ) -> IngestReport:
         """Ingest every article under ``paths`` into ``store``."""
+        return self.ingest_items(iter_items(paths, max_bytes=options.max_bytes), store, options, progress)
+
+    def ingest_items(
+        self,
+        items: Iterable[RawItem | IngestProblem],
+        store: Store,
+        options: IngestOptions = IngestOptions(),
+        progress: ProgressFn | None = None,
+    ) -> IngestReport:
+        """Ingest items already read (from a feed, an HTTP request, ...) into ``store``;
+        problems among them are counted and stored like a reader's."""
         report = IngestReport(run_id=uuid.uuid4().hex[:12])
         pending: dict[str, str] = {}  # id -> hash of articles parsed but not yet written
         problems: list[IngestProblem] = []
-        items = self._watch_files(iter_items(paths, max_bytes=options.max_bytes), report, progress)
+        items = self._watch_files(iter(items), report, progress)
         articles = self._new_articles(items, store, options, report, pending, problems)
         buffer: list[CodedArticle] = []
         docs = self.nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=options.batch_size)

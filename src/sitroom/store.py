@@ -108,6 +108,16 @@ _MIGRATIONS.append(
         ],
     )
 )
+_MIGRATIONS.append(
+    (
+        # Point lookups for the HTTP API: one article's events and sentences.
+        4,
+        [
+            "CREATE INDEX events_article ON events (article_id)",
+            "CREATE INDEX sentences_article ON sentences (article_id)",
+        ],
+    )
+)
 SCHEMA_VERSION = _MIGRATIONS[-1][0]
 
 PUBLIC_EVENT_COLUMNS = (
@@ -203,7 +213,33 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"cannot open store {self.path}: {exc}") from None
         self.read_only = read_only
-        self._migrate()
+        try:
+            self._migrate()
+        except BaseException:
+            self.con.close()
+            raise
+
+    @classmethod
+    def _wrap(cls, con: duckdb.DuckDBPyConnection, path: str, read_only: bool) -> Store:
+        store = cls.__new__(cls)
+        store.path, store.con, store.read_only = path, con, read_only
+        return store
+
+    def fork(self) -> Store:
+        """Another handle on the same open database for use in another thread
+        (a DuckDB cursor); close it when the thread is done with it."""
+        return Store._wrap(self.con.cursor(), self.path, self.read_only)
+
+    def revision(self) -> int:
+        """A number that grows with every write (articles, stories), so readers
+        can tell whether what they computed from the store is still current."""
+        value = self.scalar("SELECT max(value) FROM meta WHERE key = 'revision'")
+        return int(value) if value is not None else 0
+
+    def _bump_revision(self) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('revision', CAST(? AS VARCHAR))", [self.revision() + 1]
+        )
 
     def __enter__(self) -> Store:
         return self
@@ -326,6 +362,7 @@ class Store:
                     self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
                 finally:
                     self.con.unregister(view)
+            self._bump_revision()
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
@@ -467,6 +504,7 @@ class Store:
                     self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
                 finally:
                     self.con.unregister(view)
+            self._bump_revision()
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
@@ -478,6 +516,7 @@ class Store:
         try:
             for table in ("stories", "story_mentions", "article_copies"):
                 self.con.execute(f"DELETE FROM {table}")
+            self._bump_revision()
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..records import IngestProblem, RawItem
 from .decode import DecodeFailure, decode_bytes, normalise_text
 
-__all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "iter_items", "parse_date_value"]
+__all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "feed_entries", "iter_items", "parse_date_value", "read_feed_bytes"]
 
 log = logging.getLogger(__name__)
 
@@ -299,6 +299,11 @@ def _csv_rows(path: Path, reader: csv.DictReader, max_bytes: int) -> Iterator[It
         yield IngestProblem(str(path), "E103", "file has a header but no records")
 
 
+def record_item(where: str, fmt: str, obj: dict[str, object]) -> Item:
+    """One article record (the fields of a JSONL line) as a RawItem, or the problem with it."""
+    return _record_item(where, fmt, obj)
+
+
 def _record_item(where: str, fmt: str, obj: dict[str, object]) -> Item:
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
@@ -332,23 +337,36 @@ def _record_item(where: str, fmt: str, obj: dict[str, object]) -> Item:
 
 
 def _read_feed(path: Path, data: bytes) -> Iterator[Item]:
+    return read_feed_bytes(str(path), data)
+
+
+def read_feed_bytes(where: str, data: bytes) -> Iterator[Item]:
+    """Every item of an RSS/Atom document; ``where`` (a path or a URL) names the
+    feed in problems and sources, ``where#item N`` its items."""
+    for _entry, item in feed_entries(where, data):
+        yield item
+
+
+def feed_entries(where: str, data: bytes) -> Iterator[tuple[dict | None, Item]]:
+    """(feedparser entry, item) for every entry of an RSS/Atom document, or one
+    (None, problem) naming ``where`` when the document itself is unreadable."""
     import feedparser
 
     if not data.strip():
-        yield IngestProblem(str(path), "E103", "file is empty")
+        yield None, IngestProblem(where, "E103", "file is empty")
         return
     parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     entries = parsed.get("entries") or []
     if parsed.get("bozo") and not entries:
         reason = parsed.get("bozo_exception")
-        yield IngestProblem(str(path), "E108", f"not a readable RSS/Atom feed: {reason}")
+        yield None, IngestProblem(where, "E108", f"not a readable RSS/Atom feed: {reason}")
         return
     if not entries:
-        yield IngestProblem(str(path), "E108", "feed has no items")
+        yield None, IngestProblem(where, "E108", "feed has no items")
         return
     outlet = (parsed.get("feed", {}).get("title") or "").strip() or None
     for n, entry in enumerate(entries, 1):
-        yield feed_entry_item(f"{path}#item {n}", entry, outlet)
+        yield entry, feed_entry_item(f"{where}#item {n}", entry, outlet)
 
 
 def feed_entry_item(where: str, entry: dict, outlet: str | None) -> Item:

@@ -1,0 +1,605 @@
+"""The HTTP API and the dashboard (docs/api.md).
+
+``create_app(db)`` builds a FastAPI application over one store. The store is
+opened read-only unless the app may write: with a token (``POST
+/api/articles``) or with sources to watch. Requests run in a thread pool; each
+thread reads through its own cursor on the one open database, and writes
+(the watcher's, the POST endpoint's) are serialised by one lock.
+
+Whole-store analyses (the threat ledger, pairs and alerts, the network) are
+computed once per store revision and kept, so only the first request after a
+write pays for them.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from .. import __version__
+from ..errors import StoreError
+from ..store import Store
+from ..stories import ledger
+from ..stories import network as _network
+from ..stories import timeline as _timeline
+from . import queries
+from .geo import countries_geojson
+from .queries import MAX_LIMIT, Filters
+
+__all__ = ["CSP", "DEFAULT_MAX_BODY", "ApiError", "create_app"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BODY = 1024 * 1024
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+_SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+_STATIC = resources.files("sitroom.server") / "static"
+_CACHE_SIZE = 64
+
+
+class ApiError(Exception):
+    """A request the API refuses, with the status and message the client sees."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+# --- JSON ------------------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: dates as ISO strings, NaN as null, numpy and pandas scalars as Python."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return _plain(value.tolist())
+    if hasattr(value, "isoformat"):  # pandas Timestamp
+        return value.isoformat()
+    return str(value)
+
+
+class Json(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return json.dumps(_plain(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+def _frame_records(frame) -> list[dict]:
+    return frame.to_dict(orient="records")
+
+
+# --- middleware --------------------------------------------------------------------------------------------
+
+
+class _Guard:
+    """Adds the security headers to every response and refuses bodies over ``max_body`` bytes
+    (by their Content-Length, or while they stream in)."""
+
+    def __init__(self, app, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def send_with_headers(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in dict(_SECURITY_HEADERS)]
+                message = {**message, "headers": headers + _SECURITY_HEADERS}
+            await send(message)
+
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            return await self._too_large(send_with_headers)
+        seen = 0
+
+        async def bounded_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise _BodyTooLarge()
+            return message
+
+        try:
+            await self.app(scope, bounded_receive, send_with_headers)
+        except _BodyTooLarge:
+            if not started:
+                await self._too_large(send_with_headers)
+
+    async def _too_large(self, send) -> None:
+        body = json.dumps({"error": f"request body is over the limit of {self.max_body:,} bytes", "status": 413}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})  # fmt: skip
+        await send({"type": "http.response.body", "body": body})
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+# --- common query parameters ---------------------------------------------------------------------------
+Since = Annotated[date | None, Query(description="Earliest event date (YYYY-MM-DD).")]
+Until = Annotated[date | None, Query(description="Latest event date (YYYY-MM-DD).")]
+Actor = Annotated[str | None, Query(max_length=200, description="Country code (IRN) or words of the actor's name.")]
+Recipient = Annotated[str | None, Query(max_length=200, description="Country code or words of the recipient's name.")]
+Type = Annotated[str | None, Query(alias="type", max_length=500, description="PLOVER types, comma-separated.")]
+Modality = Annotated[str | None, Query(max_length=200, description="Modalities, comma-separated.")]
+Text = Annotated[str | None, Query(max_length=200, description="Words in the reporting sentence.")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (at most {MAX_LIMIT}).")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
+Freq = Annotated[str, Query(pattern="^(day|week)$", description="day or week.")]
+
+
+# --- the application ------------------------------------------------------------------------------------
+
+
+class _State:
+    """The open store, per-thread cursors, the write lock and the analysis cache."""
+
+    def __init__(self, db: str, writable: bool) -> None:
+        try:
+            self.store = Store(db, read_only=not writable)
+        except StoreError as exc:
+            if "needs migrating" not in str(exc):
+                raise
+            Store(db).close()  # an older store: bring its schema up to date once, then read only
+            self.store = Store(db, read_only=True)
+        self.writable = writable
+        self.write_lock = threading.Lock()
+        self._local = threading.local()
+        self._handles: list[Store] = []
+        self._handles_lock = threading.Lock()
+        self._cache: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self.watching: list[str] = []
+
+    def reader(self) -> Store:
+        handle = getattr(self._local, "store", None)
+        if handle is None:
+            handle = self.store.fork()
+            self._local.store = handle
+            with self._handles_lock:
+                self._handles.append(handle)
+        return handle
+
+    def cached(self, key: tuple, compute: Callable[[Store], Any]) -> Any:
+        store = self.reader()
+        revision = store.revision()
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit and hit[0] == revision:
+                self._cache.move_to_end(key)
+                return hit[1]
+        value = compute(store)
+        with self._cache_lock:
+            self._cache[key] = (revision, value)
+            self._cache.move_to_end(key)
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return value
+
+    def close(self) -> None:
+        for handle in self._handles:
+            try:
+                handle.close()
+            except Exception:  # a cursor of a closed connection
+                pass
+        self.store.close()
+
+
+def _csv(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in (value or "").split(",") if v.strip())
+
+
+def _filters(state: _State, since, until, actor, recipient, type_, modality, q) -> Filters:
+    if since and until and since > until:
+        raise ApiError(400, f"since ({since}) is after until ({until})")
+    actor, recipient = (actor or "").strip() or None, (recipient or "").strip() or None
+    codes = state.cached(("countries",), _countries) if actor or recipient else set()
+    return Filters(
+        since=since, until=until, actor=actor, recipient=recipient,
+        types=tuple(t.upper() for t in _csv(type_)), modalities=tuple(m.lower() for m in _csv(modality)),
+        q=(q or "").strip() or None,
+        actor_is_code=bool(actor) and actor.upper() in codes, recipient_is_code=bool(recipient) and recipient.upper() in codes,
+    )  # fmt: skip
+
+
+def _countries(store: Store) -> set[str]:
+    """Every country code an actor in the store has."""
+    return {r[0] for r in store.query("SELECT DISTINCT country FROM actors WHERE country IS NOT NULL AND country <> ''")}
+
+
+def _page(items: list, limit: int, offset: int) -> dict:
+    return {"total": len(items), "limit": limit, "offset": offset, "items": items[offset : offset + limit]}
+
+
+def create_app(
+    db: str | Path,
+    *,
+    token: str | None = None,
+    watch: list[str] | None = None,
+    every: float = 900.0,
+    max_body: int = DEFAULT_MAX_BODY,
+    allowed_hosts: list[str] | None = None,
+    pipeline_factory: Callable[[], Any] | None = None,
+) -> FastAPI:
+    """The API and dashboard over the store at ``db`` (docs/api.md).
+
+    ``token`` enables ``POST /api/articles``; ``watch`` lists feed URLs and
+    folders polled every ``every`` seconds in a background thread;
+    ``allowed_hosts`` restricts the Host header (the CLI sets it to the
+    loopback names when bound to 127.0.0.1, against DNS rebinding);
+    ``pipeline_factory`` builds the coding pipeline for writes (default: the
+    full English pipeline, loaded on first use).
+    """
+    state = _State(str(db), writable=bool(token) or bool(watch))
+    stop = threading.Event()
+    pipeline_lock = threading.Lock()
+    pipeline_box: list[Any] = []
+
+    def pipeline():
+        with pipeline_lock:
+            if not pipeline_box:
+                if pipeline_factory is not None:
+                    pipeline_box.append(pipeline_factory())
+                else:
+                    from ..pipeline import Pipeline
+
+                    pipeline_box.append(Pipeline())
+            return pipeline_box[0]
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # warm the outlines, start the watcher; on the way out, stop it and close the store
+        threading.Thread(target=countries_geojson, name="sitroom-outlines", daemon=True).start()
+        watcher = None
+        if watch:
+            state.watching = list(watch)
+            watcher = threading.Thread(target=_watch_loop, name="sitroom-watch", daemon=True)
+            watcher.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if watcher is not None:
+                watcher.join(timeout=30)
+            state.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="Sitroom",
+        version=__version__,
+        description="Sourced, queryable events from crisis news: events, story events, threats, timelines, "
+        "alerts, the actor network and the articles behind them.",
+        docs_url=None,  # the Swagger and ReDoc pages load their scripts from a CDN
+        redoc_url=None,
+        default_response_class=Json,
+    )
+    app.state.sitroom = state
+
+    # --- errors: JSON, a clear message, 4xx for what the client got wrong ---------------------------
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError):
+        return Json({"error": exc.message, "status": exc.status}, status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        problems = []
+        for e in exc.errors():
+            where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "path", "body"))
+            problems.append(f"{where}: {e.get('msg')}" if where else str(e.get("msg")))
+        return Json({"error": "; ".join(problems) or "invalid request", "status": 422}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        message = exc.detail if isinstance(exc.detail, str) else "request refused"
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"no such page: {request.url.path}"
+        return Json({"error": message, "status": exc.status_code}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(ValueError)
+    async def _bad_value(request: Request, exc: ValueError):
+        return Json({"error": str(exc), "status": 400}, status_code=400)
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception):
+        log.exception("error serving %s", request.url.path)
+        return Json({"error": "internal error (see the server log)", "status": 500}, status_code=500)
+
+    # --- reads ----------------------------------------------------------------------------------------
+    @app.get("/api/status", tags=["store"], summary="Store counts and revision")
+    def status():
+        store = state.reader()
+        return {
+            "store": Path(state.store.path).name,
+            "revision": store.revision(),
+            "articles": store.scalar("SELECT count(*) FROM articles"),
+            "events": store.scalar("SELECT count(*) FROM events"),
+            "stories": store.scalar("SELECT count(*) FROM stories"),
+            "writable": state.writable,
+            "writes_enabled": bool(token),
+            "watching": state.watching,
+            "version": __version__,
+        }
+
+    @app.get("/api/events", tags=["events"], summary="Event mentions, filtered and paged")
+    def events(
+        since: Since = None, until: Until = None, actor: Actor = None, recipient: Recipient = None,
+        type_: Type = None, modality: Modality = None, q: Text = None,
+        story_id: Annotated[str | None, Query(max_length=100)] = None,
+        article_id: Annotated[str | None, Query(max_length=400)] = None,
+        limit: Limit = 50, offset: Offset = 0,
+    ):  # fmt: skip
+        f = _filters(state, since, until, actor, recipient, type_, modality, q)
+        page = queries.events_page(state.reader(), f, limit=limit, offset=offset, story_id=story_id, article_id=article_id)
+        return page.as_dict()
+
+    @app.get("/api/stories", tags=["stories"], summary="Story events, filtered and paged")
+    def stories(
+        since: Since = None, until: Until = None, actor: Actor = None, recipient: Recipient = None,
+        type_: Type = None, modality: Modality = None, q: Text = None,
+        min_reports: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+        limit: Limit = 50, offset: Offset = 0,
+    ):  # fmt: skip
+        f = _filters(state, since, until, actor, recipient, type_, modality, q)
+        return queries.stories_page(state.reader(), f, min_reports=min_reports, limit=limit, offset=offset).as_dict()
+
+    @app.get("/api/stories/{story_id}", tags=["stories"], summary="One story event with every report of it")
+    def story(story_id: str):
+        if len(story_id) > 100:
+            raise ApiError(400, "story id is longer than 100 characters")
+        found = queries.story(state.reader(), story_id)
+        if found is None:
+            raise ApiError(404, f"no story event {story_id!r}")
+        return found
+
+    @app.get("/api/articles/{article_id:path}", tags=["articles"], summary="One article's cleaned text and its events")
+    def article(article_id: str):
+        if len(article_id) > 400:
+            raise ApiError(400, "article id is longer than 400 characters")
+        found = queries.article(state.reader(), article_id)
+        if found is None:
+            raise ApiError(404, f"no article {article_id!r}")
+        return found
+
+    @app.get("/api/threats", tags=["analysis"], summary="The threat ledger")
+    def threats(
+        status: Annotated[str | None, Query(max_length=200, description="Statuses, comma-separated.")] = None,
+        actor: Annotated[str | None, Query(max_length=10, description="Country code, declarant or addressee.")] = None,
+        since: Since = None, until: Until = None,
+        as_of: Annotated[date | None, Query(description="Judge as of this day [default: latest article].")] = None,
+        window_days: Annotated[int, Query(ge=0, le=3650)] = ledger.DEFAULT_WINDOW_DAYS,
+        limit: Limit = 50, offset: Offset = 0,
+    ):  # fmt: skip
+        statuses = [s.lower() for s in _csv(status)]
+        for s in statuses:
+            if s not in ledger.STATUSES:
+                raise ApiError(400, f"unknown status {s!r}; choose from {', '.join(ledger.STATUSES)}")
+        entries = state.cached(
+            ("ledger", window_days, as_of), lambda s: ledger.threat_ledger(s, window_days=window_days, as_of=as_of)
+        )
+        chosen = [
+            e for e in ledger.select(entries, actor=actor)
+            if (since is None or (e.date and e.date >= since)) and (until is None or (e.date and e.date <= until))
+        ]  # fmt: skip
+        counts = {s: 0 for s in ledger.STATUSES}
+        for e in chosen:
+            counts[e.status] += 1
+        chosen = [e for e in chosen if not statuses or e.status in statuses]
+        chosen.sort(key=lambda e: (e.date or date.min, e.story_id), reverse=True)
+        out = _page([ledger.entry_row(e) for e in chosen], limit, offset)
+        out["counts"] = counts
+        return out
+
+    def _pairs(store: Store) -> list[dict]:
+        frame = _timeline.timeline(store, None, freq="day")
+        if frame.empty:
+            return []
+        alerts = _timeline.alerts(store, freq="day")
+        n_alerts = alerts.groupby(["source", "target"]).size().to_dict() if not alerts.empty else {}
+        stories_per_pair = _timeline.pair_frame(store).groupby(["source", "target"])["story_id"].nunique().to_dict()
+        grouped = frame.groupby(["source", "target"], as_index=False)["conflict"].sum()
+        rows = [
+            {
+                "dyad": f"{r.source}-{r.target}", "source": r.source, "target": r.target,
+                "stories": int(stories_per_pair.get((r.source, r.target), 0)), "conflict": round(float(r.conflict), 4),
+                "alerts": int(n_alerts.get((r.source, r.target), 0)),
+            }
+            for r in grouped.itertuples(index=False)
+        ]  # fmt: skip
+        rows.sort(key=lambda r: (-r["conflict"], -r["stories"], r["dyad"]))
+        return rows
+
+    @app.get("/api/pairs", tags=["analysis"], summary="Country pairs, most conflictual first")
+    def pairs(limit: Limit = 100, offset: Offset = 0):
+        return _page(state.cached(("pairs",), _pairs), limit, offset)
+
+    @app.get("/api/timeline", tags=["analysis"], summary="Escalation timeline of one pair")
+    def timeline(
+        dyad: Annotated[str, Query(max_length=20, description="SOURCE-TARGET, e.g. IRN-ISR (see /api/pairs).")],
+        freq: Freq = "day", since: Since = None, until: Until = None,
+    ):  # fmt: skip
+        parsed = _timeline.parse_dyad(dyad)  # ValueError -> 400
+        store = state.reader()
+        rows = _timeline.timeline(store, parsed, freq=freq, since=since, until=until)
+        found = state.cached(("alerts", freq), lambda s: _timeline.alerts(s, freq=freq))
+        if not found.empty:
+            keep = (found["source"] == f"{parsed.source}{parsed.source_sector or ''}") & (
+                found["target"] == f"{parsed.target}{parsed.target_sector or ''}"
+            )
+            found = found[keep]
+            if since is not None:
+                found = found[found["period"] >= since]
+            if until is not None:
+                found = found[found["period"] <= until]
+        return {"dyad": str(parsed), "freq": freq, "items": _frame_records(rows), "alerts": _frame_records(found)}
+
+    @app.get("/api/alerts", tags=["analysis"], summary="Alerts: periods a pair departs from its baseline")
+    def alerts(
+        freq: Freq = "day", since: Since = None,
+        dyad: Annotated[str | None, Query(max_length=20)] = None,
+        limit: Limit = 50, offset: Offset = 0,
+    ):  # fmt: skip
+        found = state.cached(("alerts", freq), lambda s: _timeline.alerts(s, freq=freq))
+        if dyad:
+            d = _timeline.parse_dyad(dyad)
+            if d.source_sector or d.target_sector:
+                found = _timeline.alerts(state.reader(), freq=freq, dyad=dyad)
+            else:
+                found = found[(found["source"] == d.source) & (found["target"] == d.target)]
+        if since is not None and not found.empty:
+            found = found[found["period"] >= since]
+        if not found.empty:
+            found = found.sort_values(["period", "z"], ascending=[False, False])
+        return _page(_frame_records(found), limit, offset)
+
+    @app.get("/api/network", tags=["analysis"], summary="The actor network between countries")
+    def network(since: Since = None, until: Until = None, min_stories: Annotated[int, Query(ge=1, le=1_000_000)] = 1):
+        edges = state.cached(("network", since, until), lambda s: _network.network(s, since=since, until=until))
+        edges = edges[edges["stories"] >= min_stories] if not edges.empty else edges
+        nodes: dict[str, int] = {}
+        for r in edges.itertuples(index=False):
+            for n in (r.source, r.target):
+                nodes[n] = nodes.get(n, 0) + int(r.stories)
+        return {
+            "nodes": [{"id": n, "stories": c} for n, c in sorted(nodes.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "edges": _frame_records(edges),
+        }
+
+    @app.get("/api/map", tags=["analysis"], summary="Places of story events")
+    def map_places(
+        since: Since = None, until: Until = None, actor: Actor = None, recipient: Recipient = None,
+        type_: Type = None, modality: Modality = None, q: Text = None,
+        min_reports: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    ):  # fmt: skip
+        f = _filters(state, since, until, actor, recipient, type_, modality, q)
+        return {"items": queries.places(state.reader(), f, min_reports=min_reports, limit=limit)}
+
+    @app.get("/api/countries", tags=["analysis"], summary="Country outlines (GeoJSON)")
+    def countries():
+        return Response(countries_geojson(), media_type="application/geo+json",
+                        headers={"cache-control": "public, max-age=86400"})  # fmt: skip
+
+    # --- writes ---------------------------------------------------------------------------------------
+    @app.post("/api/articles", tags=["articles"], status_code=201, summary="Ingest articles (needs SITROOM_TOKEN)")
+    async def post_articles(request: Request):
+        if not token:
+            raise ApiError(403, "writes are disabled: start the server with SITROOM_TOKEN set to accept articles")
+        given = request.headers.get("authorization", "")
+        scheme, _, value = given.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+            raise ApiError(401, "missing or wrong token: send 'Authorization: Bearer <SITROOM_TOKEN>'")
+        body = await request.body()
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError(400, f"body is not JSON: {exc}") from None
+        records = payload.get("articles") if isinstance(payload, dict) and "articles" in payload else payload
+        if isinstance(records, dict):
+            records = [records]
+        if not isinstance(records, list) or not records:
+            raise ApiError(400, "body must be an article object, a list of them, or {\"articles\": [...]}")
+        from starlette.concurrency import run_in_threadpool
+
+        return await run_in_threadpool(_ingest_records, records)
+
+    def _ingest_records(records: list) -> Response:
+        from ..ingest.readers import record_item
+        from ..records import IngestProblem
+        from ..stories import update_stories
+
+        items = [
+            record_item(f"api#{n}", "api", r) if isinstance(r, dict)
+            else IngestProblem(f"api#{n}", "E106", f"article {n} is a {type(r).__name__}, not an object")
+            for n, r in enumerate(records, 1)
+        ]  # fmt: skip
+        with state.write_lock:
+            writer = state.reader()
+            report = pipeline().ingest_items(items, writer)
+            stories = update_stories(writer) if report.articles else None
+        return Json(
+            {
+                "stored": report.articles, "unchanged": report.unchanged, "failed": report.failed,
+                "events": report.events,
+                "problems": [{"source": p.source, "code": p.code, "message": p.message} for p in report.problems],
+                "stories": None if stories is None else {
+                    "new": stories.new_stories, "extended": stories.extended_stories, "links": stories.links,
+                },
+            },
+            status_code=201 if report.articles or report.unchanged else 400,
+        )  # fmt: skip
+
+    # --- the dashboard --------------------------------------------------------------------------------
+    @app.get("/", include_in_schema=False)
+    def index():
+        return FileResponse(str(_STATIC / "index.html"), media_type="text/html; charset=utf-8",
+                            headers={"cache-control": "no-cache"})  # fmt: skip
+
+    app.mount("/static", StaticFiles(directory=str(_STATIC)), name="static")
+
+    def _watch_loop() -> None:
+        from ..pipeline import IngestOptions
+        from ..watch import Watcher
+
+        handle = state.store.fork()
+        try:
+            watcher = Watcher(list(watch or ()), handle, pipeline(), every=every, options=IngestOptions())
+            while not stop.is_set():
+                with state.write_lock:
+                    watcher.poll_once()
+                stop.wait(min(every, 5.0))
+        except Exception:
+            log.exception("the watcher stopped")
+        finally:
+            handle.close()
+
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    app.add_middleware(_Guard, max_body=max_body)
+    return app
