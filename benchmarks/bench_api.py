@@ -148,7 +148,7 @@ def build_store(path: Path, n_events: int) -> dict:
 # --- the requests ------------------------------------------------------------------------------------------
 
 
-def plans(rnd: random.Random) -> dict[str, list[str]]:
+def plans(rnd: random.Random, n_stories: int, n_articles: int) -> dict:
     """Per endpoint, the varied requests timed."""
     codes = [c for c, _ in COUNTRIES]
 
@@ -168,8 +168,8 @@ def plans(rnd: random.Random) -> dict[str, list[str]]:
         "events (dates+modality)": lambda: "/api/events?" + q(since=day(), until="2024-06-30", modality="asserted"),
         "events (text search)": lambda: "/api/events?" + q(q=rnd.choice(WORDS) + " incident"),
         "stories (filtered)": lambda: "/api/stories?" + q(actor=rnd.choice(codes), recipient=rnd.choice(codes[:5])),
-        "story (one, with reports)": lambda: f"/api/stories/S{rnd.randint(1, 200_000):07d}",
-        "article (one)": lambda: "/api/articles/" + quote(f"A{rnd.randint(0, 99_999):08d}"),
+        "story (one, with reports)": lambda: f"/api/stories/S{rnd.randint(1, n_stories):07d}",
+        "article (one)": lambda: "/api/articles/" + quote(f"A{rnd.randint(0, n_articles - 1):08d}"),
         "threats (ledger)": lambda: "/api/threats?" + q(actor=rnd.choice(codes), status=rnd.choice([None, "open", "carried out"])),
         "timeline (pair)": lambda: "/api/timeline?" + q(dyad=pair(), freq=rnd.choice(["day", "week"])),
         "alerts": lambda: "/api/alerts?" + q(since=day()),
@@ -232,7 +232,7 @@ def main() -> None:
     results = []
     all_warm: list[float] = []
     print(f"{'endpoint':28} {'first':>9} {'p50':>8} {'p95':>8} {'max':>8}   (ms, {args.requests} varied requests each)")
-    for name, make in plans(rnd).items():
+    for name, make in plans(rnd, built["stories"], built["articles"]).items():
         cold, status = timed_get(conn, make())
         assert status == 200, (name, status)
         times = []

@@ -359,3 +359,31 @@ def test_bad_write_bodies(writable):
     assert r.status_code == 413 and "4,096" in r.json()["error"]
     r = writable.post("/api/articles", json={"text": "   "}, headers=auth)
     assert r.status_code == 400 and r.json()["failed"] == 1
+
+
+def test_server_watching_a_folder_shows_new_articles_without_restart(tmp_path, pipeline):
+    import time
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "first.jsonl").write_text(json.dumps(CORPUS[2]) + "\n", encoding="utf-8")
+    app = create_app(tmp_path / "live.duckdb", watch=[str(inbox)], every=0.2, pipeline_factory=lambda: pipeline)
+    with TestClient(app) as c:
+
+        def wait_for(articles: int) -> dict:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                status = ok(c, "/api/status")
+                if status["articles"] >= articles and status["stories"] > 0:
+                    return status
+                time.sleep(0.1)
+            raise AssertionError(f"the watcher did not store {articles} articles: {status}")
+
+        first = wait_for(1)
+        assert first["writable"] is True and first["watching"] == [str(inbox)]
+        (inbox / "second.jsonl").write_text(json.dumps(NEW) + "\n", encoding="utf-8")
+        second = wait_for(2)
+        assert second["revision"] > first["revision"]
+        assert ok(c, "/api/events?article_id=new-1")["total"] >= 1
+        time.sleep(0.5)  # further rounds find nothing new
+        assert ok(c, "/api/status")["articles"] == 2

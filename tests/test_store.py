@@ -354,3 +354,26 @@ def test_iter_public_events_keys_in_schema_order(tmp_path, mini_pipeline):
     dated = [d for d in dates if d is not None]
     assert dated == sorted(dated)
     assert dates[: len(dated)] == dated
+
+
+def test_schema_4_indexes_the_point_lookups_of_the_api(tmp_path):
+    """Opening a store gives the article indexes the HTTP API's point lookups rely on."""
+    with Store(tmp_path / "s.duckdb") as store:
+        names = {r[0] for r in store.query("SELECT index_name FROM duckdb_indexes()")}
+    assert {"events_article", "sentences_article"} <= names
+
+
+def test_every_write_raises_the_revision(tmp_path):
+    from sitroom.records import Article
+
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.revision() == 0
+        art = Article(article_id="a", source="a.txt", fmt="txt", title=None, url=None, outlet=None, published=None,
+                      published_from=None, raw_text="x", text="x", content_hash="h", removals=())  # fmt: skip
+        store.write_batch([art], [], [])
+        assert store.revision() == 1
+        store.reset_stories()
+        assert store.revision() == 2
+        reader = store.fork()
+        assert reader.revision() == 2 and reader.scalar("SELECT count(*) FROM articles") == 1
+        reader.close()

@@ -572,26 +572,43 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on; anything but 127.0.0.1 exposes the store to the network.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     max_body: Annotated[int, typer.Option(help="Largest request body accepted, in bytes.", min=1)] = 1024 * 1024,
+    watch: Annotated[
+        Optional[list[str]],
+        typer.Option("--watch", help="Feed URL or folder to poll while serving (as 'sitroom watch'); repeatable."),
+    ] = None,
+    every: Annotated[str, typer.Option(help="With --watch: how often each source is polled (90s, 15m, 1h).")] = "15m",
 ) -> None:
     """Serve the dashboard and the HTTP API (docs/api.md) over a store.
 
     Read-only unless SITROOM_TOKEN is set in the environment, which enables
-    POST /api/articles for requests that carry it as a bearer token.
+    POST /api/articles for requests that carry it as a bearer token, or
+    unless --watch is given: then the server polls those sources itself and
+    the dashboard shows their new events as they are stored.
     """
     import os
 
     import uvicorn
 
     from .server.app import create_app
+    from .watch import SourceError, check_source, parse_duration
 
+    try:
+        interval = parse_duration(every)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--every") from None
+    try:
+        for source in watch or ():
+            check_source(source)
+    except SourceError as exc:
+        raise _fail(str(exc), 2) from None
     token = os.environ.get("SITROOM_TOKEN") or None
     path = _db(db)
-    if not token and not Path(path).exists():
+    if not token and not watch and not Path(path).exists():
         raise _fail(f"no store at {path} (run 'sitroom ingest' first, or pass --db)")
     loopback = host in ("127.0.0.1", "localhost", "::1")
     try:
         application = create_app(
-            path, token=token, max_body=max_body,
+            path, token=token, max_body=max_body, watch=list(watch or ()), every=interval,
             allowed_hosts=["127.0.0.1", "localhost", "[::1]", "::1"] if loopback else None,
         )  # fmt: skip
     except SitroomError as exc:
@@ -600,6 +617,8 @@ def serve(
     err.print(f"Sitroom dashboard on {escape(path)}: [bold]http://{shown}:{port}/[/bold]  (API: /api/..., /openapi.json; Ctrl-C stops)")
     if token:
         err.print("writes enabled: POST /api/articles with 'Authorization: Bearer $SITROOM_TOKEN'")
+    for source in watch or ():
+        err.print(f"watching {escape(source)} every {escape(every)} (failures: 'sitroom errors')")
     if not loopback:
         err.print(f"[yellow]warning:[/yellow] listening on {escape(host)}: anyone who can reach this machine can read the store")
     uvicorn.run(application, host=host, port=port, log_level="warning")

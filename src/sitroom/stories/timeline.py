@@ -68,38 +68,37 @@ def parse_dyad(text: str) -> Dyad:
     return Dyad(a, b, a_sec, b_sec)
 
 
-def story_frame(store: Store, since: date | None = None, until: date | None = None) -> pd.DataFrame:
-    """One row per (story, actor, recipient) of asserted acts and threats.
+_STORY_FRAME_SQL = """
+WITH s AS (
+    SELECT rowid AS rid, story_id, event_type, quad_class, intensity, event_date, weight, actor, recipient
+    FROM stories
+    WHERE event_date IS NOT NULL AND (modality = 'asserted' OR event_type = 'THREATEN' AND modality <> 'negated')
+      AND (? IS NULL OR event_date >= ?) AND (? IS NULL OR event_date <= ?)
+      AND (? IS NULL OR list_contains([x.country FOR x IN actor], ?))
+      AND (? IS NULL OR list_contains([x.country FOR x IN recipient], ?))
+      -- a party on both sides ("intercepted by the US, Britain and Israel") is a coding error, not a dyad
+      AND len(list_intersect([coalesce(x.country, '') FOR x IN actor], [coalesce(x.country, '') FOR x IN recipient])) = 0
+),
+a AS (SELECT rid, unnest(actor) AS a, generate_subscripts(actor, 1) AS ai FROM s),
+b AS (SELECT rid, unnest(recipient) AS b, generate_subscripts(recipient, 1) AS bi FROM s)
+SELECT s.story_id, s.event_type, s.quad_class::BIGINT AS quad_class, s.intensity, s.event_date AS date, s.weight,
+       a.a.country AS source, coalesce(a.a.sector, '') AS source_sector,
+       b.b.country AS target, coalesce(b.b.sector, '') AS target_sector, s.event_type = 'THREATEN' AS threat
+FROM s JOIN a USING (rid) JOIN b USING (rid)
+WHERE coalesce(a.a.country, '') <> '' AND coalesce(b.b.country, '') <> '' AND a.a.country <> b.b.country
+ORDER BY s.rid, a.ai, b.bi
+"""
+_FRAME_COLUMNS = ["story_id", "event_type", "quad_class", "intensity", "date", "weight", "source", "source_sector",
+                  "target", "target_sector", "threat"]  # fmt: skip
+
+
+def story_frame(store: Store, since: date | None = None, until: date | None = None, dyad: Dyad | None = None) -> pd.DataFrame:
+    """One row per (story, actor, recipient) of asserted acts and threats
+    (only stories between the ``dyad``'s countries, when given).
     Stories with a country on both sides are left out."""
-    rows = store.rows(
-        """SELECT story_id, event_type, quad_class, intensity, modality, event_date, weight, n_independent,
-                  actor, recipient
-           FROM stories
-           WHERE event_date IS NOT NULL AND (modality = 'asserted' OR event_type = 'THREATEN' AND modality <> 'negated')
-             AND (? IS NULL OR event_date >= ?) AND (? IS NULL OR event_date <= ?)""",
-        [since, since, until, until],
-    )
-    out = []
-    for r in rows:
-        sides = {a["country"] for a in r["actor"] or ()}
-        if sides & {b["country"] for b in r["recipient"] or ()}:
-            continue  # a party on both sides ("intercepted by the US, Britain and Israel") is a coding error, not a dyad
-        for a in r["actor"] or ():
-            for b in r["recipient"] or ():
-                if not a["country"] or not b["country"] or a["country"] == b["country"]:
-                    continue
-                out.append(
-                    {
-                        "story_id": r["story_id"], "event_type": r["event_type"], "quad_class": r["quad_class"],
-                        "intensity": r["intensity"], "date": r["event_date"], "weight": r["weight"],
-                        "source": a["country"], "source_sector": a["sector"] or "",
-                        "target": b["country"], "target_sector": b["sector"] or "",
-                        "threat": r["event_type"] == "THREATEN",
-                    }
-                )  # fmt: skip
-    columns = ["story_id", "event_type", "quad_class", "intensity", "date", "weight", "source", "source_sector",
-               "target", "target_sector", "threat"]  # fmt: skip
-    frame = pd.DataFrame(out, columns=columns)
+    source, target = (dyad.source, dyad.target) if dyad else (None, None)
+    rows = store.query(_STORY_FRAME_SQL, [since, since, until, until, source, source, target, target])
+    frame = pd.DataFrame(rows, columns=_FRAME_COLUMNS)
     # a story with two recipients in one country counts once for that pair
     return frame.drop_duplicates(["story_id", "source", "source_sector", "target", "target_sector"])
 
@@ -116,10 +115,10 @@ def _select(frame: pd.DataFrame, dyad: Dyad) -> pd.DataFrame:
 
 def pair_frame(store: Store, dyad: str | Dyad | None = None, since: date | None = None, until: date | None = None) -> pd.DataFrame:
     """One row per (story, country pair), or per story of one ``dyad`` (its sectors honoured)."""
-    frame = story_frame(store, since, until)
     if dyad is None:
-        return frame.drop_duplicates(["story_id", "source", "target"])
-    return _select(frame, parse_dyad(dyad) if isinstance(dyad, str) else dyad)
+        return story_frame(store, since, until).drop_duplicates(["story_id", "source", "target"])
+    dyad = parse_dyad(dyad) if isinstance(dyad, str) else dyad
+    return _select(story_frame(store, since, until, dyad), dyad)
 
 
 def _measures(frame: pd.DataFrame, freq: str) -> pd.DataFrame:
