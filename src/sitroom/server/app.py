@@ -13,6 +13,7 @@ write pays for them.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import logging
@@ -37,6 +38,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
 from ..errors import StoreError
+from ..records import MODALITIES
 from ..store import Store
 from ..stories import ledger
 from ..stories import network as _network
@@ -240,12 +242,27 @@ def _filters(state: _State, since, until, actor, recipient, type_, modality, q) 
         raise ApiError(400, f"since ({since}) is after until ({until})")
     actor, recipient = (actor or "").strip() or None, (recipient or "").strip() or None
     codes = state.cached(("countries",), _countries) if actor or recipient else set()
+    types, modalities = tuple(t.upper() for t in _csv(type_)), tuple(m.lower() for m in _csv(modality))
+    known_types = _event_types()
+    for t in types:
+        if t not in known_types:
+            raise ApiError(400, f"unknown event type {t!r}; choose from {', '.join(sorted(known_types))}")
+    for m in modalities:
+        if m not in MODALITIES:
+            raise ApiError(400, f"unknown modality {m!r}; choose from {', '.join(MODALITIES)}")
     return Filters(
-        since=since, until=until, actor=actor, recipient=recipient,
-        types=tuple(t.upper() for t in _csv(type_)), modalities=tuple(m.lower() for m in _csv(modality)),
+        since=since, until=until, actor=actor, recipient=recipient, types=types, modalities=modalities,
         q=(q or "").strip() or None,
         actor_is_code=bool(actor) and actor.upper() in codes, recipient_is_code=bool(recipient) and recipient.upper() in codes,
     )  # fmt: skip
+
+
+@functools.cache
+def _event_types() -> frozenset[str]:
+    """The PLOVER event types of the ontology (data/plover.json)."""
+    from ..coding.lexicon import load_ontology
+
+    return frozenset(load_ontology().modes)
 
 
 def _countries(store: Store) -> set[str]:

@@ -48,9 +48,14 @@ class Page:
         return {"total": self.total, "limit": self.limit, "offset": self.offset, "items": self.items}
 
 
-def _like(text: str) -> str:
+def _like(column: str, text: str) -> tuple[str, str]:
+    """A case-insensitive substring test of ``column`` for ``text`` taken literally.
+    LIKE's wildcards are escaped only when present: an ESCAPE clause keeps
+    DuckDB from its fast substring search."""
+    if not any(c in text for c in "%_\\"):
+        return f"{column} ILIKE ?", f"%{text}%"
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"{column} ILIKE ? ESCAPE '\\'", f"%{escaped}%"
 
 
 def _party(refs: str, countries: str, value: str, is_code: bool) -> tuple[str, list[object]]:
@@ -58,8 +63,8 @@ def _party(refs: str, countries: str, value: str, is_code: bool) -> tuple[str, l
     against its actors' names and surface texts."""
     if is_code:
         return f"list_contains({countries}, ?)", [value.strip().upper()]
-    names = f"array_to_string([coalesce(x.name, '') || ' ' || coalesce(x.text, '') for x in {refs}], '|')"
-    return f"{names} ILIKE ? ESCAPE '\\'", [_like(value.strip())]
+    clause, pattern = _like(f"array_to_string([coalesce(x.name, '') || ' ' || coalesce(x.text, '') for x in {refs}], '|')", value.strip())
+    return clause, [pattern]
 
 
 # --- events ----------------------------------------------------------------------------------------------
@@ -86,11 +91,12 @@ def _event_where(f: Filters, story_id: str | None, article_id: str | None) -> tu
         where.append("list_contains(?, e.modality)")
         params.append(list(f.modalities))
     if f.q:
+        clause, pattern = _like("s.text", f.q)
         where.append(
             "EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = e.article_id "
-            "AND s.sentence_index = e.sentence_index AND s.text ILIKE ? ESCAPE '\\')"
+            f"AND s.sentence_index = e.sentence_index AND {clause})"
         )
-        params.append(_like(f.q))
+        params.append(pattern)
     if story_id:
         where.append("e.event_id IN (SELECT event_id FROM story_mentions WHERE story_id = ?)")
         params.append(story_id)
@@ -207,12 +213,13 @@ def _story_where(f: Filters, min_reports: int) -> tuple[list[str], list[object]]
         where.append("list_contains(?, st.modality)")
         params.append(list(f.modalities))
     if f.q:
+        clause, pattern = _like("s.text", f.q)
         where.append(
-            """st.story_id IN (SELECT m.story_id FROM story_mentions m JOIN events e USING (event_id)
+            f"""st.story_id IN (SELECT m.story_id FROM story_mentions m JOIN events e USING (event_id)
                JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
-               WHERE s.text ILIKE ? ESCAPE '\\')"""
+               WHERE {clause})"""
         )
-        params.append(_like(f.q))
+        params.append(pattern)
     return where, params
 
 
