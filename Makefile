@@ -25,6 +25,8 @@ demo: install
 	@echo "Explore: $(BIN)/sitroom events --db $(DEMO_DB)   (or --format jsonl)"
 	@echo "         $(BIN)/sitroom stories --db $(DEMO_DB) --min-reports 3"
 	@echo "         $(BIN)/sitroom timeline --db $(DEMO_DB) --dyad IRN-ISR --freq week"
+	@echo
+	@echo "Dashboard: $(BIN)/sitroom serve --db $(DEMO_DB)   then open http://127.0.0.1:8000/ (Ctrl-C stops it)"
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -32,6 +34,7 @@ test: install
 bench: install
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/bench_merge.py
+	$(BIN)/python benchmarks/bench_api.py
 
 # Accuracy on the public gold data in eval/ (the tests pin these scores).
 eval: install

@@ -185,19 +185,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(db: Path) -> tuple[object, int]:
+def serve(db: Path) -> tuple[object, int, threading.Thread]:
     import uvicorn
 
     from sitroom.server.app import create_app
 
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
     for _ in range(200):
         if server.started:
             break
         time.sleep(0.05)
-    return server, port
+    return server, port, thread
 
 
 def timed_get(conn: http.client.HTTPConnection, url: str) -> tuple[float, int]:
@@ -226,7 +227,7 @@ def main() -> None:
         built = build_store(args.db, args.events)
     print(f"store: {built['events']:,} events, {built['stories']:,} story events, {built['articles']:,} articles, "
           f"{built['sentences']:,} sentences (built in {built['build_s']} s)")  # fmt: skip
-    server, port = serve(args.db)
+    server, port, thread = serve(args.db)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     rnd = random.Random(7)
     results = []
@@ -253,7 +254,9 @@ def main() -> None:
     overall = {"p50_ms": round(statistics.median(all_warm), 1),
                "p95_ms": round(all_warm[round(0.95 * (len(all_warm) - 1))], 1)}  # fmt: skip
     print(f"{'all varied requests':28} {'':>9} {overall['p50_ms']:8.1f} {overall['p95_ms']:8.1f}")
+    conn.close()
     server.should_exit = True
+    thread.join(timeout=30)  # the app's shutdown closes its store handles
     print(json.dumps({"machine": f"{platform.machine()} {os.cpu_count()} cpus, Python {platform.python_version()}",
                       "store": built, "results": results, "overall": overall}))  # fmt: skip
     if tmp is not None:
