@@ -512,7 +512,8 @@ def create_app(
             found = found[found["period"] >= since]
         if not found.empty:
             found = found.sort_values(["period", "z"], ascending=[False, False])
-        return _page(_frame_records(found), limit, offset)
+        return {"total": len(found), "limit": limit, "offset": offset,
+                "items": _frame_records(found.iloc[offset : offset + limit])}  # fmt: skip
 
     @app.get("/api/network", tags=["analysis"], summary="The actor network between countries")
     def network(since: Since = None, until: Until = None, min_stories: Annotated[int, Query(ge=1, le=1_000_000)] = 1):
