@@ -70,26 +70,29 @@ def _party(refs: str, countries: str, value: str, is_code: bool) -> tuple[str, l
 # --- events ----------------------------------------------------------------------------------------------
 
 
-def _event_where(f: Filters, story_id: str | None, article_id: str | None) -> tuple[list[str], list[object]]:
+def _shared_where(f: Filters, alias: str, countries: str) -> tuple[list[str], list[object]]:
+    """Date range, sides, types and modalities of events (alias ``e``) or stories (``st``);
+    ``countries`` is the SQL of a side's country list, with ``{role}`` for actor or recipient."""
     where: list[str] = []
     params: list[object] = []
-    if f.since:
-        where.append("e.event_date >= ?")
-        params.append(f.since)
-    if f.until:
-        where.append("e.event_date <= ?")
-        params.append(f.until)
+    for op, value in ((">=", f.since), ("<=", f.until)):
+        if value:
+            where.append(f"{alias}.event_date {op} ?")
+            params.append(value)
     for role, value, is_code in (("actor", f.actor, f.actor_is_code), ("recipient", f.recipient, f.recipient_is_code)):
         if value:
-            clause, values = _party(f"e.{role}", f"[x.country for x in e.{role}]", value, is_code)
+            clause, values = _party(f"{alias}.{role}", countries.format(role=role), value, is_code)
             where.append(clause)
             params += values
-    if f.types:
-        where.append("list_contains(?, e.event_type)")
-        params.append(list(f.types))
-    if f.modalities:
-        where.append("list_contains(?, e.modality)")
-        params.append(list(f.modalities))
+    for column, values in (("event_type", f.types), ("modality", f.modalities)):
+        if values:
+            where.append(f"list_contains(?, {alias}.{column})")
+            params.append(list(values))
+    return where, params
+
+
+def _event_where(f: Filters, story_id: str | None, article_id: str | None) -> tuple[list[str], list[object]]:
+    where, params = _shared_where(f, "e", "[x.country for x in e.{role}]")
     if f.q:
         clause, pattern = _like("s.text", f.q)
         where.append(
@@ -193,25 +196,9 @@ def event_rows(store: Store, event_ids: list[str], *, with_offsets: bool = False
 
 
 def _story_where(f: Filters, min_reports: int) -> tuple[list[str], list[object]]:
-    where = ["st.n_mentions >= ?"]
-    params: list[object] = [min_reports]
-    if f.since:
-        where.append("st.event_date >= ?")
-        params.append(f.since)
-    if f.until:
-        where.append("st.event_date <= ?")
-        params.append(f.until)
-    for role, value, is_code in (("actor", f.actor, f.actor_is_code), ("recipient", f.recipient, f.recipient_is_code)):
-        if value:
-            clause, values = _party(f"st.{role}", f"st.{role}_countries", value, is_code)
-            where.append(clause)
-            params += values
-    if f.types:
-        where.append("list_contains(?, st.event_type)")
-        params.append(list(f.types))
-    if f.modalities:
-        where.append("list_contains(?, st.modality)")
-        params.append(list(f.modalities))
+    where, params = _shared_where(f, "st", "st.{role}_countries")
+    where.insert(0, "st.n_mentions >= ?")
+    params.insert(0, min_reports)
     if f.q:
         clause, pattern = _like("s.text", f.q)
         where.append(
