@@ -24,6 +24,8 @@ Status, judged as of ``as_of`` (default: the newest publication in the store):
 
 from __future__ import annotations
 
+import json
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
@@ -81,9 +83,11 @@ def threat_ledger(
     if window_days < 0:
         raise ValueError("window_days must be zero or more")
     as_of = as_of or store.scalar("SELECT max(published) FROM articles")
-    rows = store.rows(
-        """SELECT s.story_id, s.event_type, s.quad_class, s.actor, s.recipient, s.event_date, s.condition,
-                  s.consequence, s.modality, s.grp, s.date_lo, s.date_hi
+    # lists of actors come as JSON text (see _parsed), and of the structs only the fields read
+    rows = store.query(
+        """SELECT s.story_id, s.event_type, s.quad_class, to_json(s.actor), to_json(s.recipient), s.event_date,
+                  s.condition.text, s.consequence.event_type, s.consequence.cameo_code,
+                  to_json(s.consequence.recipient), s.date_lo, s.date_hi
            FROM stories s
            WHERE s.event_type = 'THREATEN' AND s.modality NOT IN ('negated', 'denied')
               OR s.modality = 'conditional' AND EXISTS (
@@ -97,7 +101,7 @@ def threat_ledger(
     if not rows:
         return []
     sources = defaultdict(list)
-    for r in store.rows(
+    for story_id, outlet, article_id, published, sentence, trigger, attribution in store.query(
         """SELECT m.story_id, a.outlet, e.article_id, a.published, se.text AS sentence, e.trigger,
                   e.attribution.text AS attribution
            FROM story_mentions m JOIN events e USING (event_id) JOIN articles a ON a.article_id = e.article_id
@@ -105,45 +109,82 @@ def threat_ledger(
            WHERE m.story_id IN (SELECT story_id FROM stories WHERE event_type = 'THREATEN' OR modality = 'conditional')
            ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index"""
     ):
-        sources[r.pop("story_id")].append(r)
-    # the acts that can carry a threat out, or withdraw it, by (actor, recipient)
-    acts = defaultdict(list)
-    for r in store.rows(
-        """SELECT story_id, event_type, quad_class, modality, event_date, actor_countries, recipient_countries
-           FROM stories WHERE event_type <> 'THREATEN' AND modality IN ('asserted', 'negated')
-             AND event_date IS NOT NULL ORDER BY event_date, seq"""
-    ):
-        for a in r["actor_countries"] or ("",):
-            for b in r["recipient_countries"] or ("",):
-                acts[(a, b)].append(r)
-                acts[(a, "*")].append(r)
+        sources[story_id].append(
+            {"outlet": outlet, "article_id": article_id, "published": published, "sentence": sentence,
+             "trigger": trigger, "attribution": attribution}
+        )  # fmt: skip
+    acts = _acts(store)
+    parsed: dict[str | None, object] = {}
     ledger = []
-    for r in rows:
-        conditional = r["event_type"] != "THREATEN"
-        consequence = r["event_type"] if conditional else (r["consequence"] or {}).get("event_type")
-        declarant = _countries(r["actor"])
+    for (
+        story_id, event_type, quad, actor, recipient, event_date, condition, consequence_type, cameo,
+        consequence_recipient, date_lo, date_hi,
+    ) in rows:  # fmt: skip
+        actor, recipient = _parsed(parsed, actor), _parsed(parsed, recipient)
+        conditional = event_type != "THREATEN"
+        consequence = event_type if conditional else consequence_type
+        declarant = _countries(actor)
         addressee_refs = [
-            ref for ref in r["recipient"] or ((r["consequence"] or {}).get("recipient") or [])
+            ref for ref in recipient or (_parsed(parsed, consequence_recipient) or [])
             if ref.get("country") not in declarant
         ]  # a declarant is not its own addressee ("Israel's strike will be lethal")
         entry = ThreatEntry(
-            story_id=r["story_id"],
+            story_id=story_id,
             kind="conditional" if conditional else "threat",
             declarant=declarant,
             addressee=_countries(addressee_refs),
-            declarant_names=_names(r["actor"]),
+            declarant_names=_names(actor),
             addressee_names=_names(addressee_refs),
-            date=r["event_date"],
-            condition=(r["condition"] or {}).get("text"),
+            date=event_date,
+            condition=condition,
             consequence=consequence,
-            sources=sources.get(r["story_id"], []),
+            sources=sources.get(story_id, []),
         )
-        span = (r["date_lo"] or r["event_date"], r["date_hi"] or r["event_date"])
-        cameo = (r["consequence"] or {}).get("cameo_code")
-        threatened_quad = r["quad_class"] if conditional else (quad_class(cameo) if cameo else None)
+        span = (date_lo or event_date, date_hi or event_date)
+        threatened_quad = quad if conditional else (quad_class(cameo) if cameo else None)
         _judge(entry, acts, threatened_quad, window_days, as_of, span)
         ledger.append(entry)
     return ledger
+
+
+def _parsed(parsed: dict[str | None, object], text: str | None) -> object:
+    """JSON text from DuckDB's to_json as Python values, each distinct text
+    parsed once and then shared: read, never changed. A DuckDB list of structs
+    becomes Python lists and dicts far more slowly, and the many equal copies
+    would keep the garbage collector busy. NULL stays None."""
+    if text in parsed:
+        return parsed[text]
+    return parsed.setdefault(text, None if text is None else json.loads(text))
+
+
+# an act: (story_id, event_type, quad_class, modality, event_date, actor countries, recipient countries), a tuple
+# of atoms and tuples (so the garbage collector stops tracking the hundreds of thousands of a large store)
+_ID, _TYPE, _QUAD, _MODALITY, _DATE, _ACTORS, _RECIPIENTS = range(7)
+
+
+def _acts(store: Store) -> dict[tuple[str, str], tuple[list[date], list[tuple]]]:
+    """The acts that can carry a threat out, or withdraw it, by (actor, recipient)
+    country, also (actor, "*"), and "" for a side with no country: for each key
+    the acts in date order and their dates, for bisecting a window."""
+    countries: dict[str | None, tuple[str, ...] | None] = {None: None}  # by JSON text, see _parsed
+    acts: dict[tuple[str, str], tuple[list[date], list[tuple]]] = {}
+    for row in store.query(
+        """SELECT story_id, event_type, quad_class, modality, event_date,
+                  to_json(actor_countries), to_json(recipient_countries)
+           FROM stories WHERE event_type <> 'THREATEN' AND modality IN ('asserted', 'negated')
+             AND event_date IS NOT NULL ORDER BY event_date, seq"""
+    ):
+        for text in row[_ACTORS:]:
+            if text not in countries:
+                countries[text] = tuple(json.loads(text))
+        act = (*row[:_ACTORS], countries[row[_ACTORS]], countries[row[_RECIPIENTS]])
+        for a in act[_ACTORS] or ("",):
+            for b in act[_RECIPIENTS] or ("",):
+                for key in ((a, b), (a, "*")):
+                    dates, items = acts.get(key) or acts.setdefault(key, ([], []))
+                    dates.append(act[_DATE])
+                    items.append(act)
+    return acts
 
 
 def _judge(
@@ -164,28 +205,30 @@ def _judge(
     end = last + timedelta(days=window_days)
     keys = [(a, b) for a in entry.declarant for b in (entry.addressee or ["*"])]
     keys += [(a, "") for a in entry.declarant] + [("", b) for b in entry.addressee]
-    pool = {
-        act["story_id"]: act
-        for key in keys
-        for act in acts.get(key, ())
-        if start < act["event_date"] <= end and act["story_id"] != entry.story_id
-    }
-    for act in sorted(pool.values(), key=lambda x: (x["event_date"], x["story_id"])):
-        by_declarant = bool(set(act["actor_countries"] or ()) & set(entry.declarant))
-        if act["modality"] == "asserted" and by_declarant and (
-            not entry.addressee or set(act["recipient_countries"] or ()) & set(entry.addressee)
+    pool = {}
+    for key in keys:
+        if key in acts:
+            dates, items = acts[key]
+            # the acts dated after start, up to end
+            for act in items[bisect_right(dates, start) : bisect_right(dates, end)]:
+                if act[_ID] != entry.story_id:
+                    pool[act[_ID]] = act
+    for act in sorted(pool.values(), key=lambda x: (x[_DATE], x[_ID])):
+        by_declarant = bool(set(act[_ACTORS] or ()) & set(entry.declarant))
+        if act[_MODALITY] == "asserted" and by_declarant and (
+            not entry.addressee or set(act[_RECIPIENTS] or ()) & set(entry.addressee)
         ):
-            threat_made_good = entry.kind == "threat" and act["quad_class"] == _MATERIAL_CONFLICT
-            if threat_made_good or _matches(entry.consequence, act["event_type"], act["quad_class"], threatened_quad):
-                entry.status, entry.carried_out_by, entry.status_date = "carried out", act["story_id"], act["event_date"]
+            threat_made_good = entry.kind == "threat" and act[_QUAD] == _MATERIAL_CONFLICT
+            if threat_made_good or _matches(entry.consequence, act[_TYPE], act[_QUAD], threatened_quad):
+                entry.status, entry.carried_out_by, entry.status_date = "carried out", act[_ID], act[_DATE]
                 return
-        to_addressee = bool(set(act["recipient_countries"] or ()) & set(entry.addressee))
-        if act["modality"] == "negated" and (
-            act["event_type"] == entry.consequence
-            or (entry.consequence is None and act["quad_class"] == _MATERIAL_CONFLICT and to_addressee)
-        ) and (by_declarant or (not act["actor_countries"] and to_addressee)):
+        to_addressee = bool(set(act[_RECIPIENTS] or ()) & set(entry.addressee))
+        if act[_MODALITY] == "negated" and (
+            act[_TYPE] == entry.consequence
+            or (entry.consequence is None and act[_QUAD] == _MATERIAL_CONFLICT and to_addressee)
+        ) and (by_declarant or (not act[_ACTORS] and to_addressee)):
             # "Iran had no intention of targeting Saudi Arabia"
-            entry.status, entry.status_date = "withdrawn", act["event_date"]
+            entry.status, entry.status_date = "withdrawn", act[_DATE]
             return
     if as_of is not None and as_of > end:
         entry.status, entry.status_date = "lapsed", end

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from ..store import Store
@@ -192,27 +193,95 @@ def alerts(
     data = _measures(frame, freq)
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    found = []
-    for (src, tgt), pair in data.groupby(["source", "target"]):
-        per = pair.groupby("period").agg(conflict=("conflict", "sum"), stories=("stories", "sum"),
-                                         story_ids=("story_id", lambda s: sorted(set(s))))  # fmt: skip
-        start = per.index.min() - pd.Timedelta(days=baseline * (1 if freq == "day" else 7))
-        full = pd.date_range(start, per.index.max(), freq=_STEP[freq])
-        series = per["conflict"].reindex(full, fill_value=0.0)
-        past = series.shift(1).rolling(baseline, min_periods=baseline)
-        mean, sd = past.mean(), past.std(ddof=0)
-        z = (series - mean) / sd.clip(lower=1.0)
-        hits = series[(z >= z_threshold) & (series >= min_conflict)]
-        for period in hits.index:
-            if since is not None and period.date() < since:
-                continue
-            found.append(
-                {
-                    "period": period.date(), "source": src, "target": tgt, "conflict": round(float(series[period]), 4),
-                    "baseline_mean": round(float(mean[period]), 4), "baseline_sd": round(float(sd[period]), 4),
-                    "z": round(float(z[period]), 3), "stories": int(per.loc[period, "stories"]),
-                    "story_ids": per.loc[period, "story_ids"],
-                }
-            )  # fmt: skip
+    # every pair's periods with stories, sorted by pair and period
+    groups = data.groupby(["source", "target", "period"])
+    group = groups.ngroup().to_numpy()
+    per = groups["stories"].sum().reset_index()
+    source, target = per["source"].to_numpy(), per["target"].to_numpy()
+    first = np.ones(len(per), dtype=bool)  # the pair's first period
+    first[1:] = (source[1:] != source[:-1]) | (target[1:] != target[:-1])
+    per["conflict"] = _pair_sums(data, group, first)
+    series, mean, sd, at = _baselines(per["period"].to_numpy(), per["conflict"].to_numpy(), first, freq, baseline)
+    conflict, mean, sd = series[at], mean[at], sd[at]
+    z = (conflict - mean) / np.maximum(sd, 1.0)  # sd floored at 1, NaN kept (sd.clip(lower=1.0))
+    # only periods with stories can be alerts (an empty one never reaches a positive min_conflict;
+    # with min_conflict and z_threshold <= 0 the former per-pair loop failed on one with a KeyError)
+    hit = (z >= z_threshold) & (conflict >= min_conflict)
+    if since is not None:
+        hit &= per["period"].dt.date.to_numpy() >= since
+    ids = _story_ids(data["story_id"].to_numpy(), group, hit)
+    hits = per[hit]
+    days = hits["period"].to_numpy().astype("datetime64[D]").tolist()  # datetime.date, as Timestamp.date()
+    found = [
+        {
+            "period": day, "source": src, "target": tgt, "conflict": round(x, 4), "baseline_mean": round(m, 4),
+            "baseline_sd": round(s, 4), "z": round(zz, 3), "stories": n, "story_ids": story_ids,
+        }
+        for day, src, tgt, n, x, m, s, zz, story_ids in zip(
+            days, hits["source"].tolist(), hits["target"].tolist(), hits["stories"].tolist(),
+            conflict[hit].tolist(), mean[hit].tolist(), sd[hit].tolist(), z[hit].tolist(), ids,
+        )
+    ]  # fmt: skip
     out = pd.DataFrame(found, columns=columns)
     return out.sort_values(["period", "z", "source", "target"], ascending=[True, False, True, True]).reset_index(drop=True)
+
+
+def _pair_sums(data: pd.DataFrame, group: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """The conflict of each (pair, period) group, in group order (``group``:
+    each row's group, ``first``: whether a group is its pair's first), summed
+    by a groupby by period of the pair's rows alone, one pair at a time: pandas
+    picks how it sums (a plain running sum when the rows come in period order,
+    a compensated one otherwise) from all the rows of a call, so one grouped
+    sum over every pair would change the last bits of some sums."""
+    pair = np.cumsum(first) - 1
+    rows = np.flatnonzero(group >= 0)
+    rows = rows[np.argsort(pair[group[rows]], kind="stable")]  # by pair, each pair's in frame order
+    bounds = np.flatnonzero(np.diff(pair[group[rows]])) + 1
+    conflict, period = data["conflict"].to_numpy(), data["period"].to_numpy()
+    out = np.empty(len(first), dtype=np.float64)
+    for chunk, lo in zip(np.split(rows, bounds), np.flatnonzero(first)):
+        sums = pd.Series(conflict[chunk]).groupby(period[chunk]).sum().to_numpy()
+        out[lo : lo + len(sums)] = sums
+    return out
+
+
+def _baselines(
+    periods: np.ndarray, conflict: np.ndarray, first: np.ndarray, freq: str, baseline: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair's conflict series laid end to end, each from ``baseline``
+    periods before the pair's first story to its last, empty periods as 0
+    (``periods`` and ``conflict``: the periods with stories, sorted by pair and
+    period; ``first``: a pair's first); the mean and standard deviation (ddof 0)
+    of the ``baseline`` periods before each period (NaN where fewer); and where
+    each period with stories sits in the series.
+
+    The statistics are one rolling window grouped by pair over the series shifted
+    by one period within each pair. pandas starts each group's window afresh, so
+    every pair gets exactly ``series.shift(1).rolling(baseline, min_periods=baseline)``
+    of its own series, value for value."""
+    step = np.timedelta64(1 if freq == "day" else 7, "D")
+    pair = np.cumsum(first) - 1
+    firsts = periods[first]
+    lasts = periods[np.append(np.flatnonzero(first)[1:] - 1, len(periods) - 1)]
+    lengths = ((lasts - firsts) // step + baseline + 1).astype(np.int64)
+    starts = np.cumsum(lengths) - lengths
+    at = starts[pair] + baseline + ((periods - firsts[pair]) // step).astype(np.int64)
+    series = np.zeros(int(lengths.sum()), dtype=np.float64)
+    series[at] = conflict
+    shifted = np.empty_like(series)
+    shifted[1:] = series[:-1]
+    shifted[starts] = np.nan
+    past = pd.Series(shifted).groupby(np.repeat(np.arange(len(lengths)), lengths)).rolling(baseline, min_periods=baseline)
+    mean, sd = np.empty_like(series), np.empty_like(series)
+    for out, stat in ((mean, past.mean()), (sd, past.std(ddof=0))):
+        out[stat.index.get_level_values(-1).to_numpy()] = stat.to_numpy()
+    return series, mean, sd, at
+
+
+def _story_ids(story_ids: np.ndarray, group: np.ndarray, hit: np.ndarray) -> list[list[str]]:
+    """The sorted story ids of each group flagged in ``hit``, in group order
+    (``group``: each row's group number, -1 for none)."""
+    rows = np.flatnonzero((group >= 0) & hit[np.maximum(group, 0)])
+    rows = rows[np.argsort(group[rows], kind="stable")]
+    bounds = np.flatnonzero(np.diff(group[rows])) + 1
+    return [sorted(set(chunk)) for chunk in np.split(story_ids[rows], bounds)] if len(rows) else []
