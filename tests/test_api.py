@@ -390,3 +390,19 @@ def test_server_watching_a_folder_shows_new_articles_without_restart(tmp_path, p
         assert ok(c, "/api/events?article_id=new-1")["total"] >= 1
         time.sleep(0.5)  # further rounds find nothing new
         assert ok(c, "/api/status")["articles"] == 2
+
+
+def test_timeline_markers_of_a_sector_pair_are_its_alerts(client):
+    """A pair named with sectors (ISRMIL-IRN) gets its own alerts on the timeline, as from /api/alerts."""
+    sectors = {
+        f"{a['country']}{a['sector']}-{r['country']}{r['sector']}"
+        for e in ok(client, "/api/events?type=ASSAULT&modality=asserted&limit=500")["items"]
+        for a in e["actor"] for r in e["recipient"]
+        if a["country"] and r["country"] and a["country"] != r["country"] and (a["sector"] or r["sector"])
+    }  # fmt: skip
+    with_alerts = [d for d in sorted(sectors) if ok(client, f"/api/alerts?dyad={d}")["total"]]
+    assert with_alerts, sectors
+    for dyad in with_alerts:
+        markers = ok(client, f"/api/timeline?dyad={dyad}")["alerts"]
+        listed = ok(client, f"/api/alerts?dyad={dyad}&limit=500")["items"]
+        assert markers and sorted(markers, key=lambda a: a["period"]) == sorted(listed, key=lambda a: a["period"])

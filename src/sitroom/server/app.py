@@ -62,6 +62,7 @@ _SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 ]
+_SECURITY_HEADER_NAMES = {name for name, _ in _SECURITY_HEADERS}
 _STATIC = resources.files("sitroom.server") / "static"
 _CACHE_SIZE = 64
 
@@ -128,7 +129,7 @@ class _Guard:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in dict(_SECURITY_HEADERS)]
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _SECURITY_HEADER_NAMES]
                 message = {**message, "headers": headers + _SECURITY_HEADERS}
             await send(message)
 
@@ -452,21 +453,34 @@ def create_app(
         out["counts"] = counts
         return out
 
+    def _alerts(freq: str) -> Any:
+        """Every country pair's alerts, kept per store revision."""
+        return state.cached(("alerts", freq), lambda s: _timeline.alerts(s, freq=freq))
+
+    def _alerts_of(dyad: _timeline.Dyad, freq: str) -> Any:
+        """One pair's alerts: taken from every pair's for countries; computed for sectors."""
+        if dyad.source_sector or dyad.target_sector:
+            return _timeline.alerts(state.reader(), freq=freq, dyad=str(dyad))
+        found = _alerts(freq)
+        return found[(found["source"] == dyad.source) & (found["target"] == dyad.target)] if not found.empty else found
+
     def _pairs(store: Store) -> list[dict]:
-        frame = _timeline.timeline(store, None, freq="day")
+        frame = _timeline.pair_frame(store)
         if frame.empty:
             return []
-        alerts = _timeline.alerts(store, freq="day")
+        alerts = _alerts("day")
         n_alerts = alerts.groupby(["source", "target"]).size().to_dict() if not alerts.empty else {}
-        stories_per_pair = _timeline.pair_frame(store).groupby(["source", "target"])["story_id"].nunique().to_dict()
-        grouped = frame.groupby(["source", "target"], as_index=False)["conflict"].sum()
+        per_pair = (
+            frame.assign(conflict=frame["weight"] * (-frame["intensity"]).clip(lower=0.0))
+            .groupby(["source", "target"], as_index=False)
+            .agg(stories=("story_id", "nunique"), conflict=("conflict", "sum"))
+        )  # fmt: skip
         rows = [
             {
-                "dyad": f"{r.source}-{r.target}", "source": r.source, "target": r.target,
-                "stories": int(stories_per_pair.get((r.source, r.target), 0)), "conflict": round(float(r.conflict), 4),
-                "alerts": int(n_alerts.get((r.source, r.target), 0)),
+                "dyad": f"{r.source}-{r.target}", "source": r.source, "target": r.target, "stories": int(r.stories),
+                "conflict": round(float(r.conflict), 4), "alerts": int(n_alerts.get((r.source, r.target), 0)),
             }
-            for r in grouped.itertuples(index=False)
+            for r in per_pair.itertuples(index=False)
         ]  # fmt: skip
         rows.sort(key=lambda r: (-r["conflict"], -r["stories"], r["dyad"]))
         return rows
@@ -483,16 +497,11 @@ def create_app(
         parsed = _timeline.parse_dyad(dyad)  # ValueError -> 400
         store = state.reader()
         rows = _timeline.timeline(store, parsed, freq=freq, since=since, until=until)
-        found = state.cached(("alerts", freq), lambda s: _timeline.alerts(s, freq=freq))
-        if not found.empty:
-            keep = (found["source"] == f"{parsed.source}{parsed.source_sector or ''}") & (
-                found["target"] == f"{parsed.target}{parsed.target_sector or ''}"
-            )
-            found = found[keep]
-            if since is not None:
-                found = found[found["period"] >= since]
-            if until is not None:
-                found = found[found["period"] <= until]
+        found = _alerts_of(parsed, freq)
+        if since is not None and not found.empty:
+            found = found[found["period"] >= since]
+        if until is not None and not found.empty:
+            found = found[found["period"] <= until]
         return {"dyad": str(parsed), "freq": freq, "items": _frame_records(rows), "alerts": _frame_records(found)}
 
     @app.get("/api/alerts", tags=["analysis"], summary="Alerts: periods a pair departs from its baseline")
@@ -501,13 +510,7 @@ def create_app(
         dyad: Annotated[str | None, Query(max_length=20)] = None,
         limit: Limit = 50, offset: Offset = 0,
     ):  # fmt: skip
-        found = state.cached(("alerts", freq), lambda s: _timeline.alerts(s, freq=freq))
-        if dyad:
-            d = _timeline.parse_dyad(dyad)
-            if d.source_sector or d.target_sector:
-                found = _timeline.alerts(state.reader(), freq=freq, dyad=dyad)
-            else:
-                found = found[(found["source"] == d.source) & (found["target"] == d.target)]
+        found = _alerts_of(_timeline.parse_dyad(dyad), freq) if dyad else _alerts(freq)
         if since is not None and not found.empty:
             found = found[found["period"] >= since]
         if not found.empty:
