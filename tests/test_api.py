@@ -106,6 +106,9 @@ def test_events_pages_cover_every_event_once(client):
     dated = [d for d in dates if d]
     assert dated == sorted(dated, reverse=True) and dates[: len(dated)] == dated  # latest first, undated last
     assert ok(client, f"/api/events?offset={total}")["items"] == []
+    from sitroom.store import PUBLIC_EVENT_COLUMNS
+
+    assert list(first["items"][0]) == ["event_id", "article_id", "title", *PUBLIC_EVENT_COLUMNS[2:]]  # the export's schema
 
 
 def test_event_filters(client):

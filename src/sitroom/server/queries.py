@@ -127,7 +127,6 @@ def events_page(
     (undated last), then by article and position."""
     where, params = _event_where(f, story_id, article_id)
     cond = " AND ".join(where) or "TRUE"
-    page_sql = f"SELECT e.event_id FROM events e WHERE {cond} ORDER BY {_EVENT_ORDER} LIMIT ? OFFSET ?"
     if f.q:  # the text search is the costly filter: run it once for the count and the page
         total, ids = store.query(
             f"""WITH hits AS MATERIALIZED (
@@ -139,7 +138,12 @@ def events_page(
         ids = ids or []
     else:
         total = store.scalar(f"SELECT count(*) FROM events e WHERE {cond}", params)
-        ids = [r[0] for r in store.query(page_sql, [*params, limit, offset])]
+        ids = [
+            r[0]
+            for r in store.query(
+                f"SELECT e.event_id FROM events e WHERE {cond} ORDER BY {_EVENT_ORDER} LIMIT ? OFFSET ?", [*params, limit, offset]
+            )
+        ]
     return Page(int(total), limit, offset, event_rows(store, ids))
 
 
