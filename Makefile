@@ -7,11 +7,19 @@ DEMO_DB ?= demo.duckdb
 
 .PHONY: install demo test bench eval lock clean
 
-$(STAMP): requirements/dev.lock pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+# The venv's bundled pip may be too old for the lock (Python 3.11.7 bundles
+# pip 23.2.1, which rejects hashed locks whose packages ask for extras), so the
+# first step installs the hash-pinned pip of requirements/pip.lock with it and
+# everything else goes through that pip.
+$(STAMP): requirements/pip.lock requirements/dev.lock pyproject.toml
+	@start=$$(date +%s); set -e; \
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
+	echo "Installing into $(VENV) (venv pip: $$($(BIN)/python -m pip --version | cut -d' ' -f1-2))"; \
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/pip.lock; \
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.lock; \
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .; \
+	touch $(STAMP); \
+	echo "Installed in $$(( $$(date +%s) - start )) s with $$($(BIN)/python -m pip --version | cut -d' ' -f1-2)"
 
 install: $(STAMP)
 
@@ -45,10 +53,13 @@ eval: install
 	$(BIN)/sitroom eval modality eval/modality/heldout
 	$(BIN)/sitroom eval stories eval/stories
 
-# Re-pin dependencies after editing requirements/*.in (needs pip-tools).
+# Re-pin dependencies after editing requirements/*.in (pip-tools, in a venv of its own).
 lock:
-	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras -o requirements/dev.lock requirements/dev.in
+	test -x $(VENV)-lock/bin/python || $(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements/pip.lock
+	$(VENV)-lock/bin/python -m pip install --quiet pip-tools
+	$(VENV)-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras --no-emit-index-url --no-emit-find-links -o requirements/pip.lock requirements/pip.in
+	$(VENV)-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras --no-emit-index-url --no-emit-find-links -o requirements/dev.lock requirements/dev.in
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache $(DEMO_DB)
+	rm -rf $(VENV) $(VENV)-lock build dist src/*.egg-info .pytest_cache $(DEMO_DB)
