@@ -776,6 +776,65 @@ def eval_stories(
             out.print("  " + escape(json.dumps(e, ensure_ascii=False)))
 
 
+@eval_app.command("realnews")
+def eval_realnews(
+    path: Annotated[Path, typer.Argument(help="The real-news corpus folder, with dev/ and test/ splits.", exists=True, file_okay=False)] = Path("eval/realnews"),
+    split: Annotated[str, typer.Option("--split", help="dev (for tuning) or test (frozen: scored at milestones, never inspected).")] = "dev",
+    errors: Annotated[int, typer.Option("--errors", help="Print this many misses, false positives and field errors of each kind (dev only).", min=0)] = 0,
+    actors: ActorsOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Event recall/precision, type, modality, attribution, date, place and casualty accuracy, story merging and
+    ledger statuses on real published news (eval/realnews)."""
+    import json
+
+    from .evaluation import run_realnews
+
+    if errors and split == "test":
+        raise _fail("the test split is scored, not inspected: its errors are not shown (use --split dev)")
+    try:
+        scores = run_realnews(path, split, actor_files=actors or ())
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+    d = scores.as_dict()
+    shown: list[dict] = []
+    if errors:
+        per_kind: dict[str, int] = {}
+        for e in scores.errors:
+            if per_kind.get(e["kind"], 0) < errors:
+                per_kind[e["kind"]] = per_kind.get(e["kind"], 0) + 1
+                shown.append(e)
+    if json_out:
+        out.print_json(json.dumps({**d, "errors": shown} if errors else d, default=str))
+        return
+    ev, g = d["events"], d["gold_events"]
+    out.print(f"[bold]Real news, {split} split[/bold] {escape(str(path))}: {d['articles']} articles, "
+              f"{g['required']} required + {g['optional']} optional gold events, {d['coded_events']} coded")  # fmt: skip
+    table = Table("measure", "score", "over", box=None)
+    table.add_row("event recall", f"{ev['recall']:.3f}", f"{g['required']} required gold events")
+    table.add_row("event precision", f"{ev['precision']:.3f}",
+                  f"{d['coded_events'] - d['coded_ignored_cut_sentence']} coded events ({d['coded_ignored_cut_sentence']} in cut-off last sentences not scored)")  # fmt: skip
+    table.add_row("event F1", f"{ev['f1']:.3f}", "")
+    fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
+    table.add_row("type accuracy", fmt(d["type_accuracy"]), f"{d['located_pairs']} gold/coded pairs at the same words")
+    for name, f in d["fields"].items():
+        table.add_row(f"{name} accuracy", fmt(f["accuracy"]), f"{f['scored']} matched events where the gold gives it")
+    sm = d["story_merge"]
+    table.add_row("story merge P / R / F1", f"{fmt(sm['precision'])} / {fmt(sm['recall'])} / {sm['f1']:.3f}",
+                  f"{sm['pairs']['gold']} gold report pairs; {sm['reports_aligned']} of {sm['reports']} cluster reports coded")  # fmt: skip
+    lg = d["ledger"]
+    table.add_row("ledger status accuracy", fmt(lg["accuracy"]), f"{lg['threats']} gold threats, {lg['in_ledger']} in the ledger")
+    out.print(table)
+    per = Table("type", "precision", "recall", "F1", "gold", box=None)
+    for name, p in d["per_type"].items():
+        per.add_row(name, f"{p['precision']:.2f}", f"{p['recall']:.2f}", f"{p['f1']:.2f}", str(p["support"]))
+    out.print(per)
+    if d["confusions"]:
+        out.print("[bold]Type confusions[/bold] (gold->coded)  " + " · ".join(f"{k} {n}" for k, n in d["confusions"].items()))
+    for e in shown:
+        out.print("  " + escape(json.dumps(e, ensure_ascii=False, default=str)))
+
+
 @eval_app.command("petrarch")
 def eval_petrarch(
     path: Annotated[Path, typer.Argument(help="PETRARCH unit-test records (PETR.UnitTest.records.xml).", exists=True, dir_okay=False)],

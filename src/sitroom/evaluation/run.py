@@ -11,9 +11,10 @@ from ..coding.petrarch_verbs import import_petrarch_verbs
 from .modality import ModalityScores, evaluate_modality, load_modality_gold
 from .petrarch import PetrarchScores, evaluate_petrarch, load_petrarch_records
 from .plover import PloverScores, evaluate_plover, load_plover_gold
+from .realnews import RealNewsScores, evaluate_realnews
 from .stories import StoryScores, evaluate_stories
 
-__all__ = ["run_modality", "run_petrarch", "run_plover", "run_stories"]
+__all__ = ["run_modality", "run_petrarch", "run_plover", "run_realnews", "run_stories"]
 
 
 def run_plover(path: str | Path, actor_files=()) -> PloverScores:
@@ -32,6 +33,12 @@ def run_stories(path: str | Path, actor_files=()) -> StoryScores:
     from ..pipeline import Pipeline
 
     return evaluate_stories(path, Pipeline(actor_files=actor_files))
+
+
+def run_realnews(path: str | Path, split: str = "dev", actor_files=()) -> RealNewsScores:
+    from ..pipeline import Pipeline
+
+    return evaluate_realnews(path, split, Pipeline(actor_files=actor_files))
 
 
 def run_petrarch(

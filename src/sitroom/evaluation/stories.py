@@ -94,19 +94,19 @@ def load_story_gold(folder: str | Path) -> tuple[Path, dict]:
     corpus, gold_path = folder / "articles.jsonl", folder / "gold.json"
     for path in (corpus, gold_path):
         if not path.is_file():
-            raise DataFileError(f"{path}: missing (an eval folder holds articles.jsonl and gold.json)")
+            raise DataFileError(str(path), None, "missing (an eval folder holds articles.jsonl and gold.json)")
     try:
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise DataFileError(f"{gold_path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+        raise DataFileError(str(gold_path), exc.lineno, f"not valid JSON: {exc.msg}") from None
     for key in ("as_of", "window_days", "copies", "stories", "links", "threats"):
         if key not in gold:
-            raise DataFileError(f"{gold_path}: missing key {key!r}")
+            raise DataFileError(str(gold_path), None, f"missing key {key!r}")
     ids = {s["id"] for s in gold["stories"]}
     for link in gold["links"]:
         for key in ("story", "responds_to"):
             if link[key] not in ids:
-                raise DataFileError(f"{gold_path}: link names unknown story {link[key]!r}")
+                raise DataFileError(str(gold_path), None, f"link names unknown story {link[key]!r}")
     return corpus, gold
 
 
