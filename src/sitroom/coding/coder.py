@@ -55,6 +55,40 @@ _BODY_NOUNS = {
     "country": "", "state": "", "kingdom": "", "republic": "",
 }  # fmt: skip
 _IN_PLACE = frozenset(("in", "near", "at"))
+# material acts whose missing side comes from context (the enclosing act, the article's leading act)
+_CONTEXT_TYPES = frozenset(("ASSAULT", "COERCE"))
+# acts done together: with coordinated parties and no recipient, the first acts on the others
+_MUTUAL_TYPES = frozenset(("AGREE", "CONSULT", "COOPERATE"))
+# act nouns whose possessor is the victim, not the actor ("Haniyeh's killing", "his arrest")
+_VICTIM_NOUNS = frozenset("killing murder assassination execution kidnapping abduction arrest detention death".split())
+# "a series of attacks", "a wave of strikes": the act noun hangs from the quantity
+_QUANTITY_NOUNS = frozenset("series wave barrage salvo volley spate string round number dozen hundreds".split())
+_MUTUAL_LEMMAS = frozenset("fight fighting battle clash war hostility exchange ceasefire truce sign".split())
+
+
+def _unanchored(tok: Token) -> bool:
+    """A material act with no party named anywhere near it ("12 people were killed",
+    "the building was hit"), not a possessed act or the cause an answer names
+    ("his killing", "in retaliation for the strike"): it belongs to the article's main act."""
+    if any(c.dep_ == "poss" for c in tok.children):
+        return False
+    return not any(a.lemma_.lower() in _CAUSE_NOUNS or a.lemma_.lower() == "avenge" for a in list(tok.ancestors)[:4])
+
+
+def _complete_from(lead: Event | None, actor: list[ActorRef], recipient: list[ActorRef]) -> tuple[list[ActorRef], list[ActorRef]]:
+    """Fill a missing side from the article's leading act when the named side agrees with it."""
+    if lead is None:
+        return actor, recipient
+    countries = lambda refs: {r.country for r in refs if r.country}  # noqa: E731
+    if not actor and not recipient:
+        actor, recipient = list(lead.actor), list(lead.recipient)
+    elif not actor and countries(recipient) and countries(recipient) <= countries(lead.recipient):
+        actor = list(lead.actor)
+    elif not recipient and actor and countries(actor) & countries(lead.actor):
+        recipient = [r for r in lead.recipient if r not in actor]
+    return actor, recipient
+
+
 _HAPPEN_VERBS = frozenset("take occur happen resume begin continue start end collapse stall break erupt".split())
 _REASON_PREPS = frozenset("after over because despite following during before since until amid".split())
 _CAUSE_NOUNS = frozenset("retaliation response revenge reprisal return reply answer".split())
@@ -156,7 +190,7 @@ class Coder:
             objects: dict[str, Token] = {}
             if pos == "VERB":
                 for c in tok.children:
-                    if c.dep_ in _OBJ:
+                    if c.dep_ in _OBJ or c.dep_ == "nsubjpass":
                         # "provided 70 million dollars of aid", "undertook a mediation mission"
                         for inner in _object_words(c):
                             objects.setdefault(inner.lemma_.lower(), inner)
@@ -357,12 +391,27 @@ class Coder:
             # country. Inferred, not quoted: the recipient's text stays empty.
             countries = dict.fromkeys(a.country for a in actor if a.country and a.sector != "IGO")
             recipient = [ActorRef("", self.matcher.dictionary.country_name(c), c, "") for c in countries]
+        if not actor and entry.event_type in _CONTEXT_TYPES:
+            # "32 civilians were killed in an attack by the RSF", "killed in the Israeli strike"
+            actor = self._enclosing_act_actor(tok, mentions, on)
         antecedent = None
         if not actor and not recipient and entry.pos == "NOUN" and entry is act and _definite(tok):
             # "the attack", "those strikes": the act of that type the article leads with
             antecedent = memory.acts.get(entry.event_type)
             if antecedent is not None:
                 actor, recipient = list(antecedent.actor), list(antecedent.recipient)
+        elif entry is act and entry.event_type in _CONTEXT_TYPES and (bool(actor) != bool(recipient) or _unanchored(tok)):
+            # "the building was hit", "Israel launched strikes overnight": the missing side of a
+            # material act is that of the article's leading act of its type, when the side the
+            # sentence does name agrees with it
+            actor, recipient = _complete_from(memory.acts.get(entry.event_type), actor, recipient)
+        if not recipient and len(actor) > 1 and (entry.event_type in _MUTUAL_TYPES or act.lemma in _MUTUAL_LEMMAS):
+            # "India and Pakistan agreed to a ceasefire", "the army and the RSF continued to battle":
+            # the first party acts, the others are its counterparts
+            first = actor[0]
+            others = [a for a in actor[1:] if (a.country, a.sector) != (first.country, first.sector)]
+            if others:
+                actor, recipient = [first], others
         if not actor and not recipient:
             return None
         words = [tok.text]
@@ -541,7 +590,7 @@ class Coder:
 
     def _noun_actor(self, noun: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
         for c in noun.children:
-            if c.dep_ == "poss":
+            if c.dep_ == "poss" and noun.lemma_.lower() not in _VICTIM_NOUNS:
                 refs = self._resolve(c, mentions, on)
                 if refs:
                     return refs
@@ -561,10 +610,26 @@ class Coder:
                     refs = self._prep_objects(c, ("between",), mentions, on)
         if refs:
             return refs
+        # "an attack by the paramilitary RSF"
+        refs = self._prep_objects(noun, ("by",), mentions, on)
+        if refs:
+            return refs
         if self._supported(noun):
             return self._verb_actor(noun.head, mentions, on)
         # "a warning from Washington", "an offer from Qatar"
         return self._prep_objects(noun, ("from",), mentions, on)
+
+    def _enclosing_act_actor(self, tok: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
+        """The actor of an act noun the trigger happened in ("killed in an attack by the RSF")."""
+        for prep in tok.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("in", "during", "after"):
+                continue
+            for noun in prep.children:
+                if noun.dep_ == "pobj" and noun.pos_ == "NOUN" and self.lexicon.candidates(noun.lemma_.lower(), "NOUN"):
+                    refs = self._noun_actor(noun, mentions, on)
+                    if refs:
+                        return refs
+        return []
 
     def _contained(self, noun: Token) -> bool:
         """An event noun modifying a container noun ("a mediation effort")."""
@@ -575,6 +640,8 @@ class Coder:
         verb ("launched an attack", "launched a mediation effort")."""
         if noun.dep_ in ("compound", "amod", "nmod") and self._contained(noun):
             noun = noun.head
+        elif noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in _QUANTITY_NOUNS:
+            noun = noun.head.head  # "launched a series of attacks", "a wave of strikes"
         return noun.dep_ in ("dobj", "obj") and noun.head.pos_ == "VERB" and noun.head.lemma_.lower() in self.support_verbs
 
     def _noun_recipient(self, noun: Token, entry: LexEntry, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
@@ -583,6 +650,13 @@ class Coder:
             holders.append(noun.head)  # "a mediation effort between Syria and ..."
         if self._supported(noun):
             holders.append(holders[-1].head)
+        if noun.lemma_.lower() in _VICTIM_NOUNS:
+            # "Haniyeh's killing", "his arrest": the possessor is the one killed or arrested
+            for c in noun.children:
+                if c.dep_ == "poss":
+                    refs = self._resolve(c, mentions, on)
+                    if refs:
+                        return refs
         for holder in holders:
             refs = self._prep_objects(holder, entry.recipient_preps, mentions, on)
             if refs:
