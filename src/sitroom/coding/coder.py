@@ -75,6 +75,16 @@ def _unanchored(tok: Token) -> bool:
     return not any(a.lemma_.lower() in _CAUSE_NOUNS or a.lemma_.lower() == "avenge" for a in list(tok.ancestors)[:4])
 
 
+def _attacker_of(lead: Event | None, actor: list[ActorRef]) -> list[ActorRef]:
+    """The actor of the article's leading attack when it hit the given actor's country."""
+    if lead is None:
+        return []
+    hit = {r.country for r in lead.recipient if r.country}
+    if hit & {a.country for a in actor if a.country}:
+        return [a for a in lead.actor if a not in actor]
+    return []
+
+
 def _complete_from(lead: Event | None, actor: list[ActorRef], recipient: list[ActorRef]) -> tuple[list[ActorRef], list[ActorRef]]:
     """Fill a missing side from the article's leading act when the named side agrees with it."""
     if lead is None:
@@ -405,6 +415,13 @@ class Coder:
             # material act is that of the article's leading act of its type, when the side the
             # sentence does name agrees with it
             actor, recipient = _complete_from(memory.acts.get(entry.event_type), actor, recipient)
+        if not recipient and entry.event_type == "ACCUSE":
+            # "Syria condemned the attack", "condemned the use of heavy artillery": the one
+            # who carried out the condemned act
+            recipient = self._condemned_actor(tok, actor, mentions, memory, on)
+        if not recipient and entry.event_type == "THREATEN" and actor:
+            # "Iran vowed revenge": a threat made after an attack on the threatener targets the attacker
+            recipient = _attacker_of(memory.acts.get("ASSAULT"), actor)
         if not recipient and len(actor) > 1 and (entry.event_type in _MUTUAL_TYPES or act.lemma in _MUTUAL_LEMMAS):
             # "India and Pakistan agreed to a ceasefire", "the army and the RSF continued to battle":
             # the first party acts, the others are its counterparts
@@ -618,6 +635,26 @@ class Coder:
             return self._verb_actor(noun.head, mentions, on)
         # "a warning from Washington", "an offer from Qatar"
         return self._prep_objects(noun, ("from",), mentions, on)
+
+    def _condemned_actor(self, tok: Token, actor: list[ActorRef], mentions, memory: _Memory, on: date | None) -> list[ActorRef]:
+        """The actor of the act an accusation's object names ("condemned the attack",
+        "condemned China's actions", "condemned the use of force")."""
+        objects = [c for c in tok.children if c.dep_ in ("dobj", "obj")]
+        if tok.dep_ == "acl" and tok.head.pos_ == "NOUN":
+            objects.append(tok.head)
+        for obj in objects:
+            for noun in (obj, *(p for prep in obj.children if prep.lower_ == "of" for p in prep.children if p.dep_ == "pobj")):
+                entries = self.lexicon.candidates(noun.lemma_.lower(), "NOUN")
+                if not entries:
+                    continue
+                refs = self._noun_actor(noun, mentions, on)
+                if not refs:
+                    lead = memory.acts.get(entries[0].event_type)
+                    refs = list(lead.actor) if lead is not None else []
+                refs = [r for r in refs if r not in actor]
+                if refs:
+                    return refs
+        return []
 
     def _enclosing_act_actor(self, tok: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
         """The actor of an act noun the trigger happened in ("killed in an attack by the RSF")."""
