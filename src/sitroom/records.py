@@ -49,7 +49,7 @@ class Removal:
     """A piece of scraped text the cleaner removed, and why."""
 
     line: int  # 1-based line of the article body
-    rule: str  # ad_marker, read_more, source_link, newsletter, photo, credit, teaser
+    rule: str  # ad_marker, read_more, source_link, newsletter, photo, credit, teaser, metadata
     text: str
 
 

@@ -16,7 +16,7 @@ from ..records import Removal
 
 __all__ = ["Cleaned", "RULES", "clean"]
 
-RULES = ("ad_marker", "read_more", "source_link", "newsletter", "photo", "credit", "teaser")
+RULES = ("ad_marker", "read_more", "source_link", "newsletter", "photo", "credit", "teaser", "metadata")
 
 _I = re.IGNORECASE
 _AD_WORDS = (
@@ -89,6 +89,8 @@ _TEASER_INTRO = re.compile(
     r"don'?t miss|also on [\w .]+|around the web)\s*:?$",
     _I,
 )
+# a page archive's or CMS's date stamp opening the body: " date 2024-04-12 Paramilitary RSF ..."
+_DATE_STAMP = re.compile(r"^\s*(?:date|published|posted)\s*:?\s+\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?\S*)?\s*", _I)
 _TERMINAL = re.compile(r"[.!?\"'\u201d\u2019)\]\u2026]\s*$")
 _SOFT_CUT = re.compile(r"(?:\.\.\.|\u2026)\s*$")
 
@@ -104,6 +106,10 @@ def clean(body: str) -> Cleaned:
     lines = body.split("\n")
     removals: list[Removal] = []
     kept: list[str | None] = []
+    stamp = _DATE_STAMP.match(lines[0]) if lines else None
+    if stamp:
+        removals.append(Removal(1, "metadata", stamp.group(0).strip()))
+        lines = [lines[0][stamp.end():], *lines[1:]]
     for n, line in enumerate(lines, 1):
         rule = _line_rule(line.strip())
         if rule:
