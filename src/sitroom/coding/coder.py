@@ -76,12 +76,16 @@ def _unanchored(tok: Token) -> bool:
 
 
 def _attacker_of(lead: Event | None, actor: list[ActorRef]) -> list[ActorRef]:
-    """The actor of the article's leading attack when it hit the given actor's country."""
+    """Whom a threat with no named target answers: the author of the article's leading attack,
+    when that attack hit the threatener's country or came from another country."""
     if lead is None:
         return []
+    mine = {a.country for a in actor if a.country}
     hit = {r.country for r in lead.recipient if r.country}
-    if hit & {a.country for a in actor if a.country}:
-        return [a for a in lead.actor if a not in actor]
+    by = {a.country for a in lead.actor if a.country}
+    if hit & mine or (by and not by & mine):
+        # the attack hit the threatener, or came from another side: the threat answers it
+        return [a for a in lead.actor if a.country not in mine]
     return []
 
 
