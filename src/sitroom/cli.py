@@ -808,6 +808,7 @@ def eval_realnews(
         out.print_json(json.dumps({**d, "errors": shown} if errors else d, default=str))
         return
     ev, g = d["events"], d["gold_events"]
+    fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
     out.print(f"[bold]Real news, {split} split[/bold] {escape(str(path))}: {d['articles']} articles, "
               f"{g['required']} required + {g['optional']} optional gold events, {d['coded_events']} coded")  # fmt: skip
     table = Table("measure", "score", "over", box=None)
@@ -815,7 +816,9 @@ def eval_realnews(
     table.add_row("event precision", f"{ev['precision']:.3f}",
                   f"{d['coded_events'] - d['coded_ignored_cut_sentence']} coded events ({d['coded_ignored_cut_sentence']} in cut-off last sentences not scored)")  # fmt: skip
     table.add_row("event F1", f"{ev['f1']:.3f}", "")
-    fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
+    loose = d["events_type_only"]
+    table.add_row("recall / precision, sides not checked", f"{fmt(loose['recall'])} / {fmt(loose['precision'])}",
+                  "same sentence and type, actor and recipient ignored")  # fmt: skip
     table.add_row("type accuracy", fmt(d["type_accuracy"]), f"{d['located_pairs']} gold/coded pairs at the same words")
     for name, f in d["fields"].items():
         table.add_row(f"{name} accuracy", fmt(f["accuracy"]), f"{f['scored']} matched events where the gold gives it")

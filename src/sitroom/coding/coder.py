@@ -59,10 +59,13 @@ _IN_PLACE = frozenset(("in", "near", "at"))
 _CONTEXT_TYPES = frozenset(("ASSAULT", "COERCE"))
 # acts done together: with coordinated parties and no recipient, the first acts on the others
 _MUTUAL_TYPES = frozenset(("AGREE", "CONSULT", "COOPERATE"))
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
 # act nouns whose possessor is the victim, not the actor ("Haniyeh's killing", "his arrest")
 _VICTIM_NOUNS = frozenset("killing murder assassination execution kidnapping abduction arrest detention death".split())
 # "a series of attacks", "a wave of strikes": the act noun hangs from the quantity
-_QUANTITY_NOUNS = frozenset("series wave barrage salvo volley spate string round number dozen hundreds".split())
+_QUANTITY_NOUNS = frozenset(
+    "series wave barrage salvo volley spate string round number dozen hundreds start beginning resumption".split()
+)
 _MUTUAL_LEMMAS = frozenset("fight fighting battle clash war hostility exchange ceasefire truce sign".split())
 
 
@@ -365,9 +368,9 @@ class Coder:
         else:
             actor = self._noun_actor(tok, mentions, on)
             recipient = self._noun_recipient(tok, entry, mentions, on)
-            if self._supported(tok):
+            verb = self._support_verb(tok)
+            if verb is not None:
                 # "plans to impose restrictions", "will extend the curfew"
-                verb = tok.head.head if tok.dep_ in ("compound", "amod", "nmod") else tok.head
                 entry, actor, recipient, kind = self._announce(entry, verb, actor, recipient, mentions, on)
         if not actor:
             subject = self._subject_head(tok, entry)
@@ -635,8 +638,9 @@ class Coder:
         refs = self._prep_objects(noun, ("by",), mentions, on)
         if refs:
             return refs
-        if self._supported(noun):
-            return self._verb_actor(noun.head, mentions, on)
+        verb = self._support_verb(noun)
+        if verb is not None:
+            return self._verb_actor(verb, mentions, on)
         # "a warning from Washington", "an offer from Qatar"
         return self._prep_objects(noun, ("from",), mentions, on)
 
@@ -676,21 +680,25 @@ class Coder:
         """An event noun modifying a container noun ("a mediation effort")."""
         return noun.head.lemma_.lower() in self.container_nouns
 
-    def _supported(self, noun: Token) -> bool:
-        """The noun (or the container it modifies) is the object of a support
-        verb ("launched an attack", "launched a mediation effort")."""
+    def _support_verb(self, noun: Token) -> Token | None:
+        """The support verb whose object is the noun, its container ("launched a mediation
+        effort") or the quantity it is counted in ("launched a series of attacks",
+        "announced the start of drills")."""
         if noun.dep_ in ("compound", "amod", "nmod") and self._contained(noun):
             noun = noun.head
         elif noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in _QUANTITY_NOUNS:
-            noun = noun.head.head  # "launched a series of attacks", "a wave of strikes"
-        return noun.dep_ in ("dobj", "obj") and noun.head.pos_ == "VERB" and noun.head.lemma_.lower() in self.support_verbs
+            noun = noun.head.head
+        if noun.dep_ in ("dobj", "obj") and noun.head.pos_ == "VERB" and noun.head.lemma_.lower() in self.support_verbs:
+            return noun.head
+        return None
 
     def _noun_recipient(self, noun: Token, entry: LexEntry, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
         holders = [noun]
         if noun.dep_ in ("compound", "amod", "nmod") and self._contained(noun):
             holders.append(noun.head)  # "a mediation effort between Syria and ..."
-        if self._supported(noun):
-            holders.append(holders[-1].head)
+        verb = self._support_verb(noun)
+        if verb is not None:
+            holders.append(verb)
         if noun.lemma_.lower() in _VICTIM_NOUNS:
             # "Haniyeh's killing", "his arrest": the possessor is the one killed or arrested
             for c in noun.children:
@@ -702,15 +710,17 @@ class Coder:
             refs = self._prep_objects(holder, entry.recipient_preps, mentions, on)
             if refs:
                 return refs
-        if self._supported(noun):
+        if verb is not None:
             # "began a hunger strike to protest Assad's failure"
-            return self._complement_recipient(holders[-1], entry, mentions, on)
+            return self._complement_recipient(verb, entry, mentions, on)
         return []
 
     def _subject_head(self, tok: Token, entry: LexEntry) -> Token | None:
         """The word standing for the actor: the (inherited) subject, the passive
         agent, or a noun trigger's possessor."""
         if entry.pos == "NOUN":
+            if tok.lemma_.lower() in _VICTIM_NOUNS:
+                return None  # "his killing": the possessor is the victim
             return next((c for c in tok.children if c.dep_ == "poss"), None)
         verb = tok
         for _ in range(4):
@@ -725,8 +735,9 @@ class Coder:
 
     def _antecedent(self, subject: Token, mentions: dict[int, Mention], memory: _Memory, on: date | None) -> list[ActorRef]:
         """A pronoun or definite description ("he", "it", "the minister") takes
-        the nearest earlier actor that fits it."""
-        word = subject.lower_
+        the nearest earlier actor that fits it. Possessives ("its strike") count as
+        their pronoun."""
+        word = _POSSESSIVE_PRONOUNS.get(subject.lower_, subject.lower_)
         if subject.pos_ == "PRON" and word in ("he", "she", "it", "they"):
             # In the same sentence: the named subject of a governing clause
             # ("Hassan was quoted as saying he would ...").
@@ -820,8 +831,9 @@ class Coder:
         for c in trig.token.children:
             if c.dep_ in ("dobj", "obj"):
                 holders.append(c)
-        if trig.entry.pos == "NOUN" and self._supported(trig.token):
-            holders.append(trig.token.head)
+        verb = self._support_verb(trig.token) if trig.entry.pos == "NOUN" else None
+        if verb is not None:
+            holders.append(verb)
         preps = _PLACE_PREPS | set(trig.entry.recipient_preps)  # "a strike on Kharkiv"
         for holder in holders:
             for prep in holder.children:

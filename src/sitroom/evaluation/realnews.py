@@ -177,9 +177,11 @@ def _trigger_near(g: dict, s: dict) -> bool:
     return head in set(_words(g["quote"]))
 
 
-def match_article(gold_events: list[dict], system_events: list[dict], *, require_type: bool = True) -> list[tuple[int, int]]:
-    """One-to-one pairs (gold index, system index), best first: located together, agreeing on
-    the sides and (when ``require_type``) on the type; coded triggers inside the quote win."""
+def match_article(
+    gold_events: list[dict], system_events: list[dict], *, require_type: bool = True, require_sides: bool = True
+) -> list[tuple[int, int]]:
+    """One-to-one pairs (gold index, system index), best first: located together and, when
+    asked, agreeing on the type and on the sides; coded triggers inside the quote win."""
     scored = []
     for gi, g in enumerate(gold_events):
         for si, s in enumerate(system_events):
@@ -187,7 +189,7 @@ def match_article(gold_events: list[dict], system_events: list[dict], *, require
                 continue
             type_ok = _type_ok(g, s)
             sides = _side_ok(g.get("actor"), s.get("actor")) and _side_ok(g.get("recipient"), s.get("recipient"))
-            if require_type and not (type_ok and sides):
+            if require_type and not (type_ok and (sides or not require_sides)):
                 continue
             first_word = (_words(s.get("trigger") or "") or [""])[0]
             exact = first_word in _words(g["trigger"])
@@ -216,6 +218,8 @@ class RealNewsScores:
     gold_optional: int = 0
     system: int = 0
     matched_required: int = 0  # required gold events matched
+    typed_required: int = 0  # required gold events matched on sentence and type alone (sides not checked)
+    typed_right: int = 0  # coded events matched on sentence and type alone
     system_right: int = 0  # coded events matching a gold event
     system_ignored: int = 0  # unmatched coded events in the cut-off last sentence of a truncated page
     located: int = 0
@@ -264,6 +268,10 @@ class RealNewsScores:
             "coded_events": self.system,
             "coded_ignored_cut_sentence": self.system_ignored,
             "events": self.events.as_dict(),
+            "events_type_only": {
+                "recall": ratio(self.typed_required, self.gold_required),
+                "precision": ratio(self.typed_right, self.system - self.system_ignored),
+            },
             "type_accuracy": ratio(self.located_typed, self.located),
             "located_pairs": self.located,
             "fields": {k: {"accuracy": ratio(*v), "scored": v[1]} for k, v in sorted(self.fields.items())},
@@ -362,6 +370,9 @@ def evaluate_realnews(folder: str | Path, split: str = "dev", pipeline=None, *, 
         for s in s_events:
             scores.per_type.setdefault(_type_key(s, True), [0, 0, 0, 0])[3] += 1
         pairs = match_article(g_events, s_events)
+        typed = match_article(g_events, s_events, require_sides=False)
+        scores.typed_right += len(typed)
+        scores.typed_required += sum(1 for gi, _ in typed if g_events[gi].get("required", True))
         matched_s = {si for _, si in pairs}
         matched_g = {gi for gi, _ in pairs}
         for gi, si in pairs:
