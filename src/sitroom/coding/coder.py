@@ -375,7 +375,7 @@ class Coder:
         if not actor:
             subject = self._subject_head(tok, entry)
             if subject is not None:
-                actor = self._antecedent(subject, mentions, memory, on)
+                actor = self._antecedent(subject, mentions, memory, on, possessive=entry.pos == "NOUN")
             if not actor:
                 actor = self._unresolved_actor(subject, mentions)
 
@@ -733,11 +733,13 @@ class Coder:
             verb = verb.head
         return None
 
-    def _antecedent(self, subject: Token, mentions: dict[int, Mention], memory: _Memory, on: date | None) -> list[ActorRef]:
+    def _antecedent(
+        self, subject: Token, mentions: dict[int, Mention], memory: _Memory, on: date | None, *, possessive: bool = False
+    ) -> list[ActorRef]:
         """A pronoun or definite description ("he", "it", "the minister") takes
         the nearest earlier actor that fits it. Possessives ("its strike") count as
-        their pronoun."""
-        word = _POSSESSIVE_PRONOUNS.get(subject.lower_, subject.lower_)
+        their pronoun when ``possessive`` (a noun trigger's possessor)."""
+        word = _POSSESSIVE_PRONOUNS.get(subject.lower_, subject.lower_) if possessive else subject.lower_
         if subject.pos_ == "PRON" and word in ("he", "she", "it", "they"):
             # In the same sentence: the named subject of a governing clause
             # ("Hassan was quoted as saying he would ...").
