@@ -131,3 +131,41 @@ def test_story_scores_meet_the_targets(story_scores):
     """The targets the product promises: merging and ledger statuses at 0.85 or better."""
     for key in ("merge_precision", "merge_recall", "ledger_accuracy"):
         assert story_scores[key] >= 0.85, (key, story_scores[key])
+
+
+# --- real, published news (eval/realnews): the figures that lead ---------------------------------
+# The dev split is gated; the test split is frozen (its hashes are pinned) and reported, never gated.
+
+_REALNEWS_FLOORS = ("recall", "precision", "f1", "type_accuracy", "modality_accuracy", "attribution_accuracy",
+                    "date_accuracy", "story_merge_f1")  # fmt: skip
+
+
+def test_realnews_test_split_is_frozen():
+    for path, digest in BASELINE["realnews"]["test_sha256"].items():
+        got = hashlib.sha256((ROOT / path).read_bytes()).hexdigest()
+        assert got == digest, f"{path} changed: the test split is frozen (eval/realnews/README.md)"
+
+
+def test_realnews_dev_split_is_unchanged():
+    for path, digest in BASELINE["realnews"]["dev_sha256"].items():
+        assert hashlib.sha256((ROOT / path).read_bytes()).hexdigest() == digest, f"{path} changed: re-measure and re-pin"
+
+
+def test_realnews_dev_scores_hold_their_floors():
+    from sitroom.evaluation import run_realnews
+
+    d = run_realnews(ROOT / BASELINE["realnews"]["path"], "dev").as_dict()
+    assert d["articles"] == BASELINE["realnews"]["dev_articles"]
+    got = {
+        "recall": d["events"]["recall"],
+        "precision": d["events"]["precision"],
+        "f1": d["events"]["f1"],
+        "type_accuracy": d["type_accuracy"],
+        "modality_accuracy": d["fields"]["modality"]["accuracy"],
+        "attribution_accuracy": d["fields"]["attribution"]["accuracy"],
+        "date_accuracy": d["fields"]["date"]["accuracy"],
+        "story_merge_f1": d["story_merge"]["f1"],
+    }
+    floor = BASELINE["realnews"]["dev"]
+    low = {k: (round(got[k], 4), floor[k]) for k in _REALNEWS_FLOORS if got[k] < floor[k] - TOL}
+    assert not low, f"below floor (score, floor): {low}"

@@ -59,6 +59,11 @@ _IN_PLACE = frozenset(("in", "near", "at"))
 _CONTEXT_TYPES = frozenset(("ASSAULT", "COERCE"))
 # acts done together: with coordinated parties and no recipient, the first acts on the others
 _MUTUAL_TYPES = frozenset(("AGREE", "CONSULT", "COOPERATE"))
+_WEAPON_WORDS = frozenset(
+    "missile missiles rocket rockets drone drones shell shells bomb bombs projectile projectiles mortar mortars "
+    "artillery warplane warplanes jet jets aircraft debris explosion explosions blast blasts shrapnel".split()
+)
+_TARGETING_VERBS = frozenset("target hit strike aim attack bomb".split())
 _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
 # act nouns whose possessor is the victim, not the actor ("Haniyeh's killing", "his arrest")
 _VICTIM_NOUNS = frozenset("killing murder assassination execution kidnapping abduction arrest detention death".split())
@@ -97,13 +102,19 @@ def _complete_from(lead: Event | None, actor: list[ActorRef], recipient: list[Ac
     if lead is None:
         return actor, recipient
     countries = lambda refs: {r.country for r in refs if r.country}  # noqa: E731
-    if not actor and not recipient:
+    if not _placed(actor) and not _placed(recipient):
+        # "the building had been hit by a missile": the weapon named is no party
         actor, recipient = list(lead.actor), list(lead.recipient)
-    elif not actor and countries(recipient) and countries(recipient) <= countries(lead.recipient):
+    elif not _placed(actor) and countries(recipient) <= countries(lead.recipient):
         actor = list(lead.actor)
-    elif not recipient and actor and countries(actor) & countries(lead.actor):
+    elif not countries(recipient) and countries(actor) & countries(lead.actor):
         recipient = [r for r in lead.recipient if r not in actor]
     return actor, recipient
+
+
+def _placed(refs: list[ActorRef]) -> bool:
+    """Does a side name a party: a country, or words that are not a weapon ("a missile")?"""
+    return any(r.country or not _WEAPON_WORDS & set(r.text.lower().replace("-", " ").split()) for r in refs)
 
 
 _HAPPEN_VERBS = frozenset("take occur happen resume begin continue start end collapse stall break erupt".split())
@@ -417,7 +428,9 @@ class Coder:
             antecedent = memory.acts.get(entry.event_type)
             if antecedent is not None:
                 actor, recipient = list(antecedent.actor), list(antecedent.recipient)
-        elif entry is act and entry.event_type in _CONTEXT_TYPES and (bool(actor) != bool(recipient) or _unanchored(tok)):
+        elif entry is act and entry.event_type in _CONTEXT_TYPES and (
+            _placed(actor) != _placed(recipient) or (not _placed(actor) and not _placed(recipient) and _unanchored(tok))
+        ):
             # "the building was hit", "Israel launched strikes overnight": the missing side of a
             # material act is that of the article's leading act of its type, when the side the
             # sentence does name agrees with it
@@ -836,16 +849,30 @@ class Coder:
         verb = self._support_verb(trig.token) if trig.entry.pos == "NOUN" else None
         if verb is not None:
             holders.append(verb)
+        # "strikes targeting military installations in Iran": the targeting clause and its object
+        for holder in list(holders):
+            for c in holder.children:
+                if c.dep_ in ("acl", "advcl") and c.pos_ == "VERB" and c.lemma_.lower() in _TARGETING_VERBS:
+                    holders.append(c)
+                    holders.extend(o for o in c.children if o.dep_ in ("dobj", "obj"))
         preps = _PLACE_PREPS | set(trig.entry.recipient_preps)  # "a strike on Kharkiv"
         for holder in holders:
             for prep in holder.children:
                 if prep.dep_ != "prep" or prep.lower_ not in preps:
                     continue
                 for pobj in prep.children:
-                    if pobj.dep_ == "pobj":
-                        found = self._place(pobj, mentions, on)
-                        if found:
-                            return found
+                    if pobj.dep_ != "pobj":
+                        continue
+                    found = self._place(pobj, mentions, on)
+                    if not found:
+                        # "strikes on military targets in Iran": the target's own place
+                        found = next(
+                            (f for inner in pobj.children if inner.dep_ == "prep" and inner.lower_ in _PLACE_PREPS
+                             for o in inner.children if o.dep_ == "pobj" for f in [self._place(o, mentions, on)] if f),
+                            [],
+                        )  # fmt: skip
+                    if found:
+                        return found
         return []
 
     def _place(self, tok: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
