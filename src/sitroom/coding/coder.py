@@ -321,6 +321,19 @@ class Coder:
             if not (c.act.event_type != "THREATEN" and _complement(c.token) and c.token.head.i in threats
                     and (c.event.event_type == "THREATEN" or c.token.dep_ == "advcl"))
         ]  # fmt: skip
+        # "strikes targeting military installations in Iran", "carried out strikes, targeting a base":
+        # the targeting clause names the strikes' target, not a second attack
+        for c in list(coded):
+            if c.token.pos_ != "VERB" or c.token.lemma_.lower() not in ("target", "aim") or c.token.dep_ not in ("acl", "advcl"):
+                continue
+            head = c.token.head
+            nouns = [head] if head.pos_ == "NOUN" else [o for o in head.children if o.dep_ in ("dobj", "obj")]
+            host = next((o for o in coded if o is not c and o.token in nouns and o.event.event_type == c.event.event_type), None)
+            if host is None:
+                continue
+            if not host.event.recipient and c.event.recipient:
+                host.event = replace(host.event, recipient=c.event.recipient)
+            coded.remove(c)
         # "fired missiles in retaliation for the killing of Nasrallah": the killing
         # is the act this event answers
         for c in coded:
@@ -422,6 +435,9 @@ class Coder:
         if not actor and entry.event_type in _CONTEXT_TYPES:
             # "32 civilians were killed in an attack by the RSF", "killed in the Israeli strike"
             actor = self._enclosing_act_actor(tok, mentions, on)
+        if not _placed(actor) and entry.pos == "VERB" and entry.event_type in _CONTEXT_TYPES:
+            # "Israeli missiles were fired from the Golan": the weapon's owner fired it
+            actor = self._weapon_owner(tok, mentions, on) or actor
         antecedent = None
         if not actor and not recipient and entry.pos == "NOUN" and entry is act and _definite(tok):
             # "the attack", "those strikes": the act of that type the article leads with
@@ -675,6 +691,16 @@ class Coder:
                 refs = [r for r in refs if r not in actor]
                 if refs:
                     return refs
+        return []
+
+    def _weapon_owner(self, verb: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
+        for c in verb.children:
+            if c.dep_ in ("nsubjpass", "nsubj", "dobj") and c.lower_ in _WEAPON_WORDS:
+                for m in c.children:
+                    if m.dep_ in ("amod", "compound", "poss"):
+                        refs = self._resolve(m, mentions, on)
+                        if refs:
+                            return refs
         return []
 
     def _enclosing_act_actor(self, tok: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
