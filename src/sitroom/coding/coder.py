@@ -63,13 +63,16 @@ _WEAPON_WORDS = frozenset(
     "missile missiles rocket rockets drone drones shell shells bomb bombs projectile projectiles mortar mortars "
     "artillery warplane warplanes jet jets aircraft debris explosion explosions blast blasts shrapnel".split()
 )
+# verbs that put a force in a state: "placed on alert", "are on alert", "kept on standby"
+_STATE_VERBS = frozenset("place put keep be remain stay".split())
 _TARGETING_VERBS = frozenset("target hit strike aim attack bomb".split())
 _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
 # act nouns whose possessor is the victim, not the actor ("Haniyeh's killing", "his arrest")
 _VICTIM_NOUNS = frozenset("killing murder assassination execution kidnapping abduction arrest detention death".split())
 # "a series of attacks", "a wave of strikes": the act noun hangs from the quantity
 _QUANTITY_NOUNS = frozenset(
-    "series wave barrage salvo volley spate string round number dozen hundreds start beginning resumption".split()
+    "series wave barrage salvo volley spate string round number dozen hundreds start beginning resumption "
+    "day week hour".split()
 )
 _MUTUAL_LEMMAS = frozenset("fight fighting battle clash war hostility exchange ceasefire truce sign".split())
 
@@ -727,6 +730,8 @@ class Coder:
             noun = noun.head
         elif noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in _QUANTITY_NOUNS:
             noun = noun.head.head
+        elif noun.dep_ == "pobj" and noun.head.lower_ == "on" and noun.head.head.lemma_.lower() in _STATE_VERBS:
+            return noun.head.head  # "placed its forces on high alert", "troops are on alert"
         if noun.dep_ in ("dobj", "obj") and noun.head.pos_ == "VERB" and noun.head.lemma_.lower() in self.support_verbs:
             return noun.head
         return None
@@ -881,7 +886,7 @@ class Coder:
                 if c.dep_ in ("acl", "advcl") and c.pos_ == "VERB" and c.lemma_.lower() in _TARGETING_VERBS:
                     holders.append(c)
                     holders.extend(o for o in c.children if o.dep_ in ("dobj", "obj"))
-        preps = _PLACE_PREPS | set(trig.entry.recipient_preps)  # "a strike on Kharkiv"
+        preps = _PLACE_PREPS | {"along"} | set(trig.entry.recipient_preps)  # "a strike on Kharkiv"
         for holder in holders:
             for prep in holder.children:
                 if prep.dep_ != "prep" or prep.lower_ not in preps:
@@ -889,6 +894,11 @@ class Coder:
                 for pobj in prep.children:
                     if pobj.dep_ != "pobj":
                         continue
+                    if pobj.lemma_.lower() in ("border", "frontier", "boundary"):
+                        # "deployed troops along its border with Venezuela"
+                        found = self._prep_objects(pobj, ("with",), mentions, on)
+                        if found:
+                            return found
                     found = self._place(pobj, mentions, on)
                     if not found:
                         # "strikes on military targets in Iran": the target's own place
