@@ -65,6 +65,7 @@ _WEAPON_WORDS = frozenset(
 )
 # verbs that put a force in a state: "placed on alert", "are on alert", "kept on standby"
 _STATE_VERBS = frozenset("place put keep be remain stay".split())
+_PAIR_NOUNS = frozenset("side country party nation government army neighbour neighbor rival".split())
 _TARGETING_VERBS = frozenset("target hit strike aim attack bomb".split())
 _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
 # act nouns whose possessor is the victim, not the actor ("Haniyeh's killing", "his arrest")
@@ -84,6 +85,22 @@ def _unanchored(tok: Token) -> bool:
     if any(c.dep_ == "poss" for c in tok.children):
         return False
     return not any(a.lemma_.lower() in _CAUSE_NOUNS or a.lemma_.lower() == "avenge" for a in list(tok.ancestors)[:4])
+
+
+def _pair_subject(subject: Token | None) -> bool:
+    """"both sides", "the two countries", "both parties", "the warring parties"."""
+    if subject is None or subject.lemma_.lower() not in _PAIR_NOUNS:
+        return False
+    return any(c.lower_ in ("both", "two", "warring") for c in subject.children)
+
+
+def _article_pair(memory: _Memory) -> Event | None:
+    """The two sides the article is about: its leading attack's, else its first act with both."""
+    for kind in ("ASSAULT", *memory.acts):
+        lead = memory.acts.get(kind)
+        if lead is not None and _placed(lead.actor) and _placed(lead.recipient):
+            return lead
+    return None
 
 
 def _attacker_of(lead: Event | None, actor: list[ActorRef]) -> list[ActorRef]:
@@ -461,6 +478,11 @@ class Coder:
         if not recipient and entry.event_type == "THREATEN" and actor:
             # "Iran vowed revenge": a threat made after an attack on the threatener targets the attacker
             recipient = _attacker_of(memory.acts.get("ASSAULT"), actor)
+        if not any(a.country for a in actor) and _pair_subject(self._subject_head(tok, entry)):
+            # "both sides agreed", "the two parties met": the pair the article is about
+            pair = _article_pair(memory)
+            if pair is not None:
+                actor, recipient = list(pair.actor), list(pair.recipient)
         if not recipient and len(actor) > 1 and (entry.event_type in _MUTUAL_TYPES or act.lemma in _MUTUAL_LEMMAS):
             # "India and Pakistan agreed to a ceasefire", "the army and the RSF continued to battle":
             # the first party acts, the others are its counterparts
