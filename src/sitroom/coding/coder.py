@@ -35,7 +35,7 @@ from ..framing import Framer, Framing
 from ..framing.cause import cause_phrase
 from ..framing.clause import DEFINITE
 from ..nlp import sentences
-from ..records import ActorRef, Consequence, Event
+from ..records import ActorRef, Consequence, Event, Location
 from .intent import load_intent_rules
 from .lexicon import DEFAULT_RECIPIENT_PREPS, LexEntry, Lexicon, quad_class
 
@@ -529,7 +529,7 @@ class Coder:
             event_date=framing.event_date,
             date_precision=framing.date_precision,
             date_text=framing.date_text,
-            location=framing.location,
+            location=framing.location or self._context_place(entry, act, actor, recipient, framing, memory),
             dead=magnitude.dead if magnitude else None,
             injured=magnitude.injured if magnitude else None,
             counts=magnitude.counts if magnitude else (),
@@ -717,6 +717,20 @@ class Coder:
                 if refs:
                     return refs
         return []
+
+    def _context_place(self, entry: LexEntry, act: LexEntry, actor, recipient, framing, memory: _Memory) -> Location | None:
+        """Where a material act the sentence does not place happened: where the article's leading
+        act of its type did, when the two share their sides ("the drones were intercepted" in an
+        article about the attack on El Fasher)."""
+        if entry is not act or entry.event_type not in _CONTEXT_TYPES or framing.historical:
+            return None
+        lead = memory.acts.get(entry.event_type)
+        if lead is None or lead.location is None:
+            return None
+        countries = lambda refs: {r.country for r in refs if r.country}  # noqa: E731
+        if countries(actor) <= countries(lead.actor) and countries(recipient) <= countries(lead.recipient):
+            return lead.location
+        return None
 
     def _weapon_owner(self, verb: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
         for c in verb.children:
