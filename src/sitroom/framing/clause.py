@@ -79,7 +79,20 @@ def frame_of(trigger: Token, rules: FramingRules) -> Frame:
         cur = head
     if reporter is None:
         reporter = _trailing_reporter(chain[-1], rules)
+    if reporter is None and protasis is None:
+        reporter = _governing_reporter(trigger, rules)
     return Frame(trigger, tuple(chain), reporter, protasis)
+
+
+def _governing_reporter(trigger: Token, rules: FramingRules) -> Token | None:
+    """"As fighting raged, authorities said": an event anywhere inside what a verb of saying
+    reports (not in its subject: "the minister who ordered the strike said") is reported by it."""
+    below = trigger
+    for anc in trigger.ancestors:
+        if _is_reporting(anc, rules):
+            return None if below.dep_ in ("nsubj", "nsubjpass", "csubj") else anc
+        below = anc
+    return None
 
 
 def _trailing_reporter(top: Token, rules: FramingRules) -> Token | None:
