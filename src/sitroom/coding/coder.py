@@ -237,6 +237,9 @@ class Coder:
             particles: set[str] = set()
             objects: dict[str, Token] = {}
             if pos == "VERB":
+                if tok.dep_ == "acl" and tok.tag_ == "VBN":
+                    # "drones launched at a military facility", "missiles fired at Israel"
+                    objects.setdefault(tok.head.lemma_.lower(), tok.head)
                 for c in tok.children:
                     if c.dep_ in _OBJ or c.dep_ == "nsubjpass":
                         # "provided 70 million dollars of aid", "undertook a mediation mission"
@@ -770,7 +773,12 @@ class Coder:
             return noun.head.head  # "placed its forces on high alert", "troops are on alert"
         if noun.dep_ in ("dobj", "obj") and noun.head.pos_ == "VERB" and noun.head.lemma_.lower() in self.support_verbs:
             return noun.head
-        return None
+        # "the first attack Iran has launched", "the strikes that Israel carried out"
+        return next(
+            (c for c in noun.children if c.dep_ == "relcl" and c.lemma_.lower() in self.support_verbs
+             and not any(o.dep_ in ("dobj", "obj") for o in c.children)),
+            None,
+        )  # fmt: skip
 
     def _noun_recipient(self, noun: Token, entry: LexEntry, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
         holders = [noun]
