@@ -296,7 +296,9 @@ def _per_type(matched_gold: int, gold: int, right: int, coded: int) -> PRF:
 
 def _type_key(ev: dict, system: bool = False) -> str:
     if system:
-        return ev.get("event_type") or f"CAMEO{str(ev.get('cameo_code') or '')[:2]}"
+        root = str(ev.get("cameo_code") or "")[:2]
+        # a coded appeal or statement (CAMEO 02/01) stands with the gold's typeless 01/02 events
+        return f"CAMEO{root}" if root in ("01", "02") or not ev.get("event_type") else ev["event_type"]
     return ev.get("type") or f"CAMEO{str(ev.get('cameo') or '')[:2]}"
 
 
