@@ -122,7 +122,9 @@ class ActorDictionary:
         return self.countries.get(code, code)
 
 
-DEFAULT_FILES = ("actors_history.jsonl", "actors.jsonl")  # office holders 1980-2019, then the current dictionary
+# Loaded in this order, later files overriding earlier ones alias by alias: office holders 1980-2019,
+# office holders 2015-2025 not in the other two files, then the current dictionary.
+DEFAULT_FILES = ("actors_history.jsonl", "actors_officials.jsonl", "actors.jsonl")
 
 
 def load_actor_dictionary(extra: Iterable[str | Path] = (), *, include_default: bool = True) -> ActorDictionary:
