@@ -78,6 +78,11 @@ _QUANTITY_NOUNS = frozenset(
 _MUTUAL_LEMMAS = frozenset("fight fighting battle clash war hostility exchange ceasefire truce sign".split())
 
 
+def _countries(refs) -> set[str]:
+    """The countries a side names."""
+    return {r.country for r in refs if r.country}
+
+
 def _unanchored(tok: Token) -> bool:
     """A material act with no party named anywhere near it ("12 people were killed",
     "the building was hit"), not a possessed act or the cause an answer names
@@ -108,9 +113,7 @@ def _attacker_of(lead: Event | None, actor: list[ActorRef]) -> list[ActorRef]:
     when that attack hit the threatener's country or came from another country."""
     if lead is None:
         return []
-    mine = {a.country for a in actor if a.country}
-    hit = {r.country for r in lead.recipient if r.country}
-    by = {a.country for a in lead.actor if a.country}
+    mine, hit, by = _countries(actor), _countries(lead.recipient), _countries(lead.actor)
     if hit & mine or (by and not by & mine):
         # the attack hit the threatener, or came from another side: the threat answers it
         return [a for a in lead.actor if a.country not in mine]
@@ -121,13 +124,12 @@ def _complete_from(lead: Event | None, actor: list[ActorRef], recipient: list[Ac
     """Fill a missing side from the article's leading act when the named side agrees with it."""
     if lead is None:
         return actor, recipient
-    countries = lambda refs: {r.country for r in refs if r.country}  # noqa: E731
     if not _placed(actor) and not _placed(recipient):
         # "the building had been hit by a missile": the weapon named is no party
         actor, recipient = list(lead.actor), list(lead.recipient)
-    elif not _placed(actor) and countries(recipient) <= countries(lead.recipient):
+    elif not _placed(actor) and _countries(recipient) <= _countries(lead.recipient):
         actor = list(lead.actor)
-    elif not countries(recipient) and countries(actor) & countries(lead.actor):
+    elif not _countries(recipient) and _countries(actor) & _countries(lead.actor):
         recipient = [r for r in lead.recipient if r not in actor]
     return actor, recipient
 
@@ -419,8 +421,8 @@ class Coder:
             if verb is not None:
                 # "plans to impose restrictions", "will extend the curfew"
                 entry, actor, recipient, kind = self._announce(entry, verb, actor, recipient, mentions, on)
+        subject = self._subject_head(tok, entry)
         if not actor:
-            subject = self._subject_head(tok, entry)
             if subject is not None:
                 actor = self._antecedent(subject, mentions, memory, on, possessive=entry.pos == "NOUN")
             if not actor:
@@ -481,7 +483,7 @@ class Coder:
         if not recipient and entry.event_type == "THREATEN" and actor:
             # "Iran vowed revenge": a threat made after an attack on the threatener targets the attacker
             recipient = _attacker_of(memory.acts.get("ASSAULT"), actor)
-        if not any(a.country for a in actor) and _pair_subject(self._subject_head(tok, entry)):
+        if not _countries(actor) and _pair_subject(subject):
             # "both sides agreed", "the two parties met": the pair the article is about
             pair = _article_pair(memory)
             if pair is not None:
@@ -730,8 +732,7 @@ class Coder:
         lead = memory.acts.get(entry.event_type)
         if lead is None or lead.location is None:
             return None
-        countries = lambda refs: {r.country for r in refs if r.country}  # noqa: E731
-        if countries(actor) <= countries(lead.actor) and countries(recipient) <= countries(lead.recipient):
+        if _countries(actor) <= _countries(lead.actor) and _countries(recipient) <= _countries(lead.recipient):
             return lead.location
         return None
 

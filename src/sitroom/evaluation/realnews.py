@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -338,6 +337,7 @@ def _last_sentence(system: list[dict]) -> int:
 
 
 def evaluate_realnews(folder: str | Path, split: str = "dev", pipeline=None, *, keep_errors: bool = True) -> RealNewsScores:
+    from ..ingest.readers import record_item
     from ..pipeline import IngestOptions, Pipeline
     from ..store import Store
     from ..stories import update_stories
@@ -346,14 +346,10 @@ def evaluate_realnews(folder: str | Path, split: str = "dev", pipeline=None, *, 
     articles_path, articles, gold = load_realnews(folder, split)
     pipeline = pipeline or Pipeline()
     scores = RealNewsScores(split=split, articles=len(articles))
-    with tempfile.TemporaryDirectory() as tmp, Store(":memory:") as store:
-        feed = Path(tmp) / "articles.jsonl"
-        keys = ("id", "title", "text", "url", "outlet", "published")
-        feed.write_text(
-            "".join(json.dumps({k: a.get(k) for k in keys}, ensure_ascii=False) + "\n" for a in articles.values()),
-            encoding="utf-8",
-        )
-        pipeline.ingest([feed], store, IngestOptions())
+    with Store(":memory:") as store:
+        # the records are ingested as `sitroom ingest` reads a JSONL line (extra fields ignored)
+        items = (record_item(f"{articles_path}#line {n}", "jsonl", a) for n, a in enumerate(articles.values(), 1))
+        pipeline.ingest_items(items, store, IngestOptions())
         update_stories(store)
         coded: dict[str, list[dict]] = {}
         for row in store.iter_public_events():
@@ -373,6 +369,7 @@ def evaluate_realnews(folder: str | Path, split: str = "dev", pipeline=None, *, 
             scores.per_type.setdefault(_type_key(s, True), [0, 0, 0, 0])[3] += 1
         pairs = match_article(g_events, s_events)
         typed = match_article(g_events, s_events, require_sides=False)
+        placed = match_article(g_events, s_events, require_type=False)  # same words, whatever the type
         scores.typed_right += len(typed)
         scores.typed_required += sum(1 for gi, _ in typed if g_events[gi].get("required", True))
         matched_s = {si for _, si in pairs}
@@ -390,7 +387,7 @@ def evaluate_realnews(folder: str | Path, split: str = "dev", pipeline=None, *, 
                                       "gold": {k: g.get(k) for k in ("modality", "attribution", "date", "place", "dead", "injured")},
                                       "coded": {k: s.get(k) for k in ("trigger", "modality", "attribution", "event_date", "location", "dead", "injured")}})  # fmt: skip
         # type accuracy: pairs located together, whatever their types
-        for gi, si in match_article(g_events, s_events, require_type=False):
+        for gi, si in placed:
             if not _trigger_near(g_events[gi], s_events[si]):
                 continue
             scores.located += 1
@@ -421,7 +418,7 @@ def evaluate_realnews(folder: str | Path, split: str = "dev", pipeline=None, *, 
         # stories and the ledger: align every gold report (located, type-agnostic when needed)
         aligned = dict(pairs)
         taken = set(aligned.values())
-        for gi, si in match_article(g_events, s_events, require_type=False):
+        for gi, si in placed:
             if gi not in aligned and si not in taken:
                 aligned[gi] = si
                 taken.add(si)
