@@ -72,7 +72,7 @@ _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
 _VICTIM_NOUNS = frozenset("killing murder assassination execution kidnapping abduction arrest detention death".split())
 # "a series of attacks", "a wave of strikes": the act noun hangs from the quantity
 _QUANTITY_NOUNS = frozenset(
-    "series wave barrage salvo volley spate string round number dozen hundreds start beginning resumption "
+    "series wave barrage salvo volley spate string round number dozen hundred start beginning resumption "
     "day week hour".split()
 )
 _MUTUAL_LEMMAS = frozenset("fight fighting battle clash war hostility exchange ceasefire truce sign".split())
