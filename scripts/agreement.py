@@ -19,7 +19,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from sitroom.evaluation.realnews import _trigger_near, match_article
+from sitroom.evaluation.realnews import trigger_near, match_article
 
 _SENT = re.compile(r"(?<=[.!?…])[\"”’']?\s+|\n+")
 
@@ -85,7 +85,7 @@ def main(folder: Path) -> dict:
             totals["modality_same"] += a_events[gi].get("modality") == b_events[si].get("modality")
             totals["required_same"] += a_events[gi].get("required", True) == b_events[si].get("required", True)
         for gi, si in match_article(a_events, coded, require_type=False):
-            if _trigger_near(a_events[gi], coded[si]):
+            if trigger_near(a_events[gi], coded[si]):
                 ta = a_events[gi].get("type") or "CAMEO" + str(a_events[gi].get("cameo"))[:2]
                 tb = b_events[si].get("type") or "CAMEO" + str(b_events[si].get("cameo"))[:2]
                 type_pairs.append((ta, tb))

@@ -34,7 +34,7 @@ from ..errors import DataFileError
 from ..records import MODALITIES
 from .common import PRF
 
-__all__ = ["RealNewsScores", "evaluate_realnews", "load_realnews", "match_article", "SPLITS"]
+__all__ = ["RealNewsScores", "SPLITS", "evaluate_realnews", "load_realnews", "match_article", "trigger_near"]
 
 SPLITS = ("dev", "test")
 PLOVER_TYPES = (
@@ -170,7 +170,7 @@ def _located(g: dict, s: dict) -> bool:
     return sum(w in sentence for w in quote) >= 0.6 * len(quote)
 
 
-def _trigger_near(g: dict, s: dict) -> bool:
+def trigger_near(g: dict, s: dict) -> bool:
     """The coded trigger's head word is one of the gold quote's words."""
     head = (_words(s.get("trigger") or "") or [""])[0]
     return head in set(_words(g["quote"]))
@@ -192,7 +192,7 @@ def match_article(
                 continue
             first_word = (_words(s.get("trigger") or "") or [""])[0]
             exact = first_word in _words(g["trigger"])
-            scored.append(((type_ok, sides, exact, _trigger_near(g, s), g.get("required", True)), gi, si))
+            scored.append(((type_ok, sides, exact, trigger_near(g, s), g.get("required", True)), gi, si))
     scored.sort(key=lambda x: x[0], reverse=True)
     used_g: set[int] = set()
     used_s: set[int] = set()
@@ -388,7 +388,7 @@ def evaluate_realnews(folder: str | Path, split: str = "dev", pipeline=None, *, 
                                       "coded": {k: s.get(k) for k in ("trigger", "modality", "attribution", "event_date", "location", "dead", "injured")}})  # fmt: skip
         # type accuracy: pairs located together, whatever their types
         for gi, si in placed:
-            if not _trigger_near(g_events[gi], s_events[si]):
+            if not trigger_near(g_events[gi], s_events[si]):
                 continue
             scores.located += 1
             same = _type_ok(g_events[gi], s_events[si])
