@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DB ?= demo.duckdb
 
-.PHONY: install demo test bench eval lock clean
+.PHONY: install demo test bench eval model lock clean
 
 # The venv's bundled pip may be too old for the lock (Python 3.11.7 bundles
 # pip 23.2.1, which rejects hashed locks whose packages ask for extras), so the
@@ -55,6 +55,12 @@ eval: install
 	$(BIN)/sitroom eval modality eval/modality
 	$(BIN)/sitroom eval modality eval/modality/heldout
 	$(BIN)/sitroom eval stories eval/stories
+
+# The shipped decision model, from the repository's licence-clean annotated data (never the
+# test split): real-news dev and train splits and the PLOVER gold records (docs/model-card.md).
+MODEL_DATA := eval/realnews/dev eval/realnews/train eval/plover_gsr/PLOVER_GSR_CAMEO.txt
+model: install
+	$(BIN)/sitroom train $(MODEL_DATA) --output src/sitroom/data/decision.npz
 
 # Re-pin dependencies after editing requirements/*.in (pip-tools, in a venv of its own).
 lock:

@@ -46,12 +46,21 @@ def mini_pipeline(nlp):
     from sitroom.pipeline import Pipeline
 
     actors = load_actor_dictionary([MINI / "actors.jsonl"], include_default=False)
-    return Pipeline(actors=actors, lexicon=mini_lexicon())
+    return Pipeline(actors=actors, lexicon=mini_lexicon(), rules_only=True)
 
 
 @pytest.fixture(scope="session")
 def pipeline(nlp):
-    """A Pipeline with the package's production dictionary and lexicon."""
+    """The rule coder with the package's production dictionary and lexicon: the
+    candidates and framing the rules give, before any decision model."""
     from sitroom.pipeline import Pipeline
 
-    return Pipeline()
+    return Pipeline(rules_only=True)
+
+
+@pytest.fixture(scope="session")
+def hybrid_pipeline(pipeline):
+    """The default pipeline: the rules propose, the shipped decision model decides."""
+    from sitroom.pipeline import Pipeline
+
+    return Pipeline(actors=pipeline.actors, lexicon=pipeline.lexicon)

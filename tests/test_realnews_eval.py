@@ -95,8 +95,8 @@ def test_bad_gold_is_refused_naming_file_and_line(tmp_path, mutate, message):
 
 
 def test_unknown_split_is_refused():
-    with pytest.raises(DataFileError, match="unknown split 'train'"):
-        load_realnews(MINI, "train")
+    with pytest.raises(DataFileError, match="unknown split 'holdout'"):
+        load_realnews(MINI, "holdout")
 
 
 def test_scores_on_the_mini_corpus_are_consistent(pipeline):

@@ -32,6 +32,14 @@ def _out(frame: pd.DataFrame, arrow: bool) -> pd.DataFrame | pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False) if arrow else frame
 
 
+def _confidence(value: float | None) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, (int, float)) or not 0.0 <= float(value) <= 1.0:
+        raise ValueError(f"min_confidence must be a number from 0 to 1, not {value!r}")
+    return float(value)
+
+
 class Situation:
     """Read-only views of one store. Use as a context manager, or call close()."""
 
@@ -47,14 +55,15 @@ class Situation:
     def close(self) -> None:
         self.store.close()
 
-    def events(self, *, arrow: bool = False) -> pd.DataFrame | pa.Table:
-        """Every event mention in the public schema, with its story_id."""
-        rows = list(self.store.iter_public_events())
+    def events(self, *, min_confidence: float | None = None, arrow: bool = False) -> pd.DataFrame | pa.Table:
+        """Every event mention in the public schema, with its story_id; with ``min_confidence``,
+        only those the decision stage is at least that sure of."""
+        rows = list(self.store.iter_public_events(min_confidence=_confidence(min_confidence)))
         return _out(pd.DataFrame(rows, columns=list(PUBLIC_EVENT_COLUMNS)), arrow)
 
-    def stories(self, *, min_mentions: int = 1, arrow: bool = False) -> pd.DataFrame | pa.Table:
+    def stories(self, *, min_mentions: int = 1, min_confidence: float | None = None, arrow: bool = False) -> pd.DataFrame | pa.Table:
         """Story events, each with its consensus fields and the list of its mentions."""
-        rows = self.store.public_stories(min_mentions)
+        rows = self.store.public_stories(min_mentions, min_confidence=_confidence(min_confidence))
         return _out(pd.DataFrame(rows, columns=list(PUBLIC_STORY_COLUMNS)), arrow)
 
     def threats(

@@ -43,6 +43,23 @@ ActorsOption = Annotated[
     Optional[list[Path]],
     typer.Option("--actors", help="Extra actor dictionary file (JSON Lines); repeatable.", exists=True, dir_okay=False),
 ]
+ModelOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--model", help="Decision model file from 'sitroom train' [default: $SITROOM_MODEL, else the shipped model].",
+        exists=True, dir_okay=False, show_default=False,
+    ),
+]  # fmt: skip
+RulesOnlyOption = Annotated[
+    bool, typer.Option("--rules-only", help="No decision model: the rules' events as they are, without confidence.")
+]
+MinConfidenceOption = Annotated[
+    Optional[float],
+    typer.Option(
+        "--min-confidence", min=0.0, max=1.0, show_default=False,
+        help="Only events (stories) with at least this confidence; events coded with --rules-only have none.",
+    ),
+]  # fmt: skip
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -78,12 +95,14 @@ def _main(
         raise typer.Exit(0)
 
 
-def _pipeline(actors: list[Path] | None, lexicons: list[Path] | None = None):
-    """The pipeline, or a clean exit naming the bad dictionary file and line."""
+def _pipeline(actors: list[Path] | None, lexicons: list[Path] | None = None, model: Path | None = None, rules_only: bool = False):
+    """The pipeline, or a clean exit naming the bad dictionary, lexicon or model file."""
     from .pipeline import Pipeline
 
+    if model is not None and rules_only:
+        raise _fail("--model and --rules-only exclude each other", 2)
     try:
-        return Pipeline(actor_files=actors or (), lexicon_files=lexicons or ())
+        return Pipeline(actor_files=actors or (), lexicon_files=lexicons or (), model=model, rules_only=rules_only)
     except SitroomError as exc:
         raise _fail(str(exc)) from None
 
@@ -98,6 +117,8 @@ def ingest(
     ] = None,
     actors: ActorsOption = None,
     lexicon: LexiconOption = None,
+    model: ModelOption = None,
+    rules_only: RulesOnlyOption = False,
     max_bytes: Annotated[int, typer.Option(help="Largest file (or JSONL/CSV record) read, in bytes.", min=1)] = DEFAULT_MAX_BYTES,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
 ) -> None:
@@ -108,7 +129,7 @@ def ingest(
     from .pipeline import IngestOptions
 
     options = IngestOptions(outlet=outlet, published=_parse_day(published), max_bytes=max_bytes)
-    pipeline = _pipeline(actors, lexicon)
+    pipeline = _pipeline(actors, lexicon, model, rules_only)
     try:
         store = Store(_db(db))
     except SitroomError as exc:
@@ -176,6 +197,8 @@ def watch(
     outlet: Annotated[Optional[str], typer.Option(help="Outlet for articles whose source names none.")] = None,
     actors: ActorsOption = None,
     lexicon: LexiconOption = None,
+    model: ModelOption = None,
+    rules_only: RulesOnlyOption = False,
     max_bytes: Annotated[int, typer.Option(help="Largest feed response, file (or JSONL/CSV record) read, in bytes.", min=1)] = DEFAULT_MAX_BYTES,
 ) -> None:
     """Poll feeds and folders; code and store only the new articles, again and again.
@@ -197,7 +220,7 @@ def watch(
             check_source(source)
     except SourceError as exc:
         raise _fail(str(exc), 2) from None
-    pipeline = _pipeline(actors, lexicon)
+    pipeline = _pipeline(actors, lexicon, model, rules_only)
     try:
         store = Store(_db(db))
     except SitroomError as exc:
@@ -258,6 +281,7 @@ def events(
     format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl, csv or parquet.")] = "table",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     limit: Annotated[Optional[int], typer.Option(help="At most this many events.", min=0)] = None,
+    min_confidence: MinConfidenceOption = None,
 ) -> None:
     """Print or export the stored events in the public schema (docs/schema.md)."""
     if format not in FORMATS:
@@ -270,10 +294,10 @@ def events(
         if format == "parquet":
             if output is None:
                 raise _fail("--format parquet needs --output FILE", 2)
-            n = write_parquet(store, str(output))
+            n = write_parquet(store, str(output), min_confidence)
             err.print(f"{n} events -> {escape(str(output))}")
             return
-        rows = store.iter_public_events()
+        rows = store.iter_public_events(min_confidence=min_confidence)
         if format == "table":
             _print_events_table(rows, limit if limit is not None else 50)
             return
@@ -293,6 +317,8 @@ def code(
     format: Annotated[str, typer.Option("--format", "-f", help="table or jsonl.")] = "table",
     actors: ActorsOption = None,
     lexicon: LexiconOption = None,
+    model: ModelOption = None,
+    rules_only: RulesOnlyOption = False,
 ) -> None:
     """Code one text and print its events (nothing is stored)."""
     if format not in ("table", "jsonl"):
@@ -300,7 +326,7 @@ def code(
     if text == "-":
         text = sys.stdin.read()
     day = _parse_day(published)
-    pipeline = _pipeline(actors, lexicon)
+    pipeline = _pipeline(actors, lexicon, model, rules_only)
     try:
         coded = pipeline.code_text(text, published=day)
     except ValueError as exc:
@@ -312,6 +338,71 @@ def code(
         err.print("no events found")
     else:
         _print_events_table(rows, None, with_date=False)
+
+
+@app.command()
+def train(
+    data: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Annotated data: real-news split folders (articles.jsonl + gold.jsonl), JSONL files of articles "
+            "with their 'events', or PLOVER gold-record files (docs/training.md).",
+            exists=True, show_default=False,
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model file to write (.npz).", dir_okay=False, show_default=False)],
+    override: Annotated[float, typer.Option(help="The model replaces the rules' type at or above this probability.", min=0.0, max=1.0)] = 0.6,
+    threshold: Annotated[
+        Optional[float],
+        typer.Option(help="Drop events under this confidence [default: the F1-best threshold, cross-validated].", min=0.0, max=1.0, show_default=False),
+    ] = None,
+    actors: ActorsOption = None,
+    lexicon: LexiconOption = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the cross-validated figures as JSON.")] = False,
+) -> None:
+    """Train the decision model on annotated text; print cross-validated figures and write the model file.
+
+    The rules code every text; the model learns which of their candidates are events, of which type,
+    and how sure to be. Use the model with 'sitroom ingest --model FILE' or SITROOM_MODEL=FILE.
+    """
+    import json
+
+    from .decision.training import train_model
+
+    pipeline = _pipeline(actors, lexicon, rules_only=True)
+    show = err.is_terminal and not json_out
+    with err.status("training: reading", spinner="dots") if show else nullcontext() as status:
+
+        def on_progress(stage: str, done: int, of: int) -> None:
+            if status is not None:
+                status.update(f"training: {stage} {done:,} of {of:,}")
+
+        try:
+            result = train_model(pipeline, data, override=override, threshold=threshold, progress=on_progress)
+        except SitroomError as exc:
+            raise _fail(str(exc)) from None
+    result.model.meta["name"] = output.name
+    result.model.save(output)
+    cv = result.cv
+    if json_out:
+        out.print_json(json.dumps({"model": str(output), "cross_validated": cv, "reliability": result.reliability}))
+        return
+    out.print(f"[bold]Trained[/bold] on {cv['texts']} texts, {cv['candidates']} candidate events; figures cross-validated over {cv['folds']} folds by text")
+    ta = cv["type_accuracy"]
+    table = Table("measure", "rules only", "model", "hybrid", box=None)
+    table.add_row("type accuracy (located candidates)", f"{ta['rules']:.3f}", f"{ta['model']:.3f}", f"{ta['hybrid']:.3f}")
+    r, h = cv["events_rules_only"], cv["events_hybrid"]
+    table.add_row("event precision", f"{r['precision']:.3f}", "", f"{h['precision']:.3f}")
+    table.add_row("event recall", f"{r['recall']:.3f}", "", f"{h['recall']:.3f}")
+    table.add_row("event F1", f"{r['f1']:.3f}", "", f"{h['f1']:.3f}")
+    table.add_row("events coded", str(r["coded"]), "", str(h["coded"]))
+    out.print(table)
+    out.print(f"threshold {result.model.threshold:.2f} · override at p ≥ {override:.2f} · expected calibration error {cv['calibration_error']:.3f}")
+    rel = Table("confidence", "events", "mean confidence", "right", box=None)
+    for row in result.reliability:
+        rel.add_row(row["bin"], str(row["events"]), f"{row['mean_confidence']:.3f}", f"{row['right']:.3f}")
+    out.print(rel)
+    err.print(f"model -> {escape(str(output))} ({output.stat().st_size:,} bytes)")
 
 
 @app.command()
@@ -382,6 +473,7 @@ def stories(
     format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl or csv.")] = "table",
     min_reports: Annotated[int, typer.Option("--min-reports", help="Only story events with at least this many mentions.", min=1)] = 1,
     limit: Annotated[Optional[int], typer.Option(help="At most this many story events.", min=0)] = None,
+    min_confidence: MinConfidenceOption = None,
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Forget every story and copy group and build them again (new story ids).")
     ] = False,
@@ -403,8 +495,8 @@ def stories(
         err.print(f"rebuilt: {report.new_stories} story events from {report.mentions} mentions, {report.copies} wire copies")
     shown = limit if limit is not None or format != "table" else 50
     with _read_store(db) as store:
-        rows = store.public_stories(min_reports, shown)
-        total = store.count_stories(min_reports) if limit is None and format == "table" else len(rows)
+        rows = store.public_stories(min_reports, shown, min_confidence)
+        total = store.count_stories(min_reports, min_confidence) if limit is None and format == "table" else len(rows)
     if format == "jsonl":
         write_jsonl(rows, sys.stdout)
         return
@@ -661,6 +753,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the scores as JS
 def eval_plover(
     path: Annotated[Path, typer.Argument(help="PLOVER gold records (a JSON array, as PLOVER_GSR_CAMEO.txt).", exists=True, dir_okay=False)],
     actors: ActorsOption = None,
+    model: ModelOption = None,
+    rules_only: RulesOnlyOption = False,
     json_out: JsonOption = False,
 ) -> None:
     """Event-type accuracy, per-type precision/recall and triple P/R/F1 on PLOVER gold records."""
@@ -669,7 +763,7 @@ def eval_plover(
     from .evaluation import run_plover
 
     try:
-        scores = run_plover(path, actor_files=actors or ())
+        scores = run_plover(path, actor_files=actors or (), model=model, rules_only=rules_only)
     except SitroomError as exc:
         raise _fail(str(exc)) from None
     if json_out:
@@ -782,6 +876,8 @@ def eval_realnews(
     split: Annotated[str, typer.Option("--split", help="dev (for tuning) or test (frozen: scored at milestones, never inspected).")] = "dev",
     errors: Annotated[int, typer.Option("--errors", help="Print this many misses, false positives and field errors of each kind (dev only).", min=0)] = 0,
     actors: ActorsOption = None,
+    model: ModelOption = None,
+    rules_only: RulesOnlyOption = False,
     json_out: JsonOption = False,
 ) -> None:
     """Event recall/precision, type, modality, attribution, date, place and casualty accuracy, story merging and
@@ -793,7 +889,7 @@ def eval_realnews(
     if errors and split == "test":
         raise _fail("the test split is scored, not inspected: its errors are not shown (use --split dev)")
     try:
-        scores = run_realnews(path, split, actor_files=actors or ())
+        scores = run_realnews(path, split, actor_files=actors or (), model=model, rules_only=rules_only)
     except SitroomError as exc:
         raise _fail(str(exc)) from None
     d = scores.as_dict()

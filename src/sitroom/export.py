@@ -66,8 +66,8 @@ def _cell(value: object) -> object:
     return value
 
 
-def write_parquet(store: Store, path: str) -> int:
-    return store.copy_public_events(path, "parquet")
+def write_parquet(store: Store, path: str, min_confidence: float | None = None) -> int:
+    return store.copy_public_events(path, "parquet", min_confidence)
 
 
 def coded_rows(coded: CodedArticle) -> list[dict]:
@@ -111,6 +111,8 @@ def coded_rows(coded: CodedArticle) -> list[dict]:
             "counts": [c.as_dict() for c in e.counts],
             "story_id": None,  # stories are made when events are stored
             "responds_to": None,
+            "confidence": e.confidence,
+            "decided_by": e.decided_by,
         }
         rows.append(row)
     return rows

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import os
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from .actors import ActorDictionary, load_actor_dictionary
 from .coding import Coder, Lexicon, load_lexicon
+from .decision import DecisionStage, default_model_path, load_model
 from .ingest.clean import clean
 from .ingest.dates import outlet_from_dateline, publication_date_from_text
 from .ingest.readers import DEFAULT_MAX_BYTES, iter_items
@@ -87,11 +89,30 @@ class Pipeline:
         *,
         actors: ActorDictionary | None = None,
         lexicon: Lexicon | None = None,
+        model: str | Path | None = None,
+        rules_only: bool = False,
     ) -> None:
+        """``model``: a decision model file (default: ``$SITROOM_MODEL``, else the one shipped
+        in the package); ``rules_only``: no decision stage, the rules' events as they are."""
         self.nlp = load_nlp()
         self.actors = actors or load_actor_dictionary(actor_files)
         self.lexicon = lexicon or load_lexicon(lexicon_files)
         self.coder = Coder(self.nlp, self.actors, self.lexicon)
+        self.decision: DecisionStage | None = None
+        if not rules_only:
+            chosen = model or os.environ.get("SITROOM_MODEL") or None
+            path = Path(chosen) if chosen else default_model_path()
+            if chosen or path.exists():
+                self.decision = DecisionStage(load_model(path), self.lexicon)
+            else:
+                log.warning("no decision model at %s: coding with the rules only", path)
+
+    @property
+    def decided_by(self) -> str:
+        """What decides the events: 'rules' or the model file's name."""
+        if self.decision is None:
+            return "rules"
+        return str(self.decision.model.meta.get("name") or "model")
 
     # --- one item ----------------------------------------------------------------------------
 
@@ -127,13 +148,17 @@ class Pipeline:
             removals=cleaned.removals,
         )
 
-    def code_article(self, article: Article, doc=None) -> CodedArticle:
+    def code_article(self, article: Article, doc=None, *, decide: bool = True) -> CodedArticle:
+        """Parse (unless ``doc`` is given), find candidate events with the rules, and let the
+        decision stage decide them (``decide=False``: the candidates as the rules coded them)."""
         doc = doc if doc is not None else self.nlp(article.text)
         sents = tuple(
             Sentence(article.article_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(sentences(doc))
         )
-        events = tuple(self.coder.code_doc(doc, article.article_id, article.published))
-        return CodedArticle(article, sents, events)
+        events = self.coder.code_doc(doc, article.article_id, article.published)
+        if decide and self.decision is not None:
+            events = self.decision.decide(events, sents)
+        return CodedArticle(article, sents, tuple(events))
 
     def code_text(self, text: str, *, published: date | None = None, article_id: str = "text") -> CodedArticle:
         """Code one piece of text (``sitroom code``): cleaned, parsed and coded, not stored."""

@@ -200,6 +200,9 @@ class Event:
     # --- links (sitroom.stories) ---
     cause_event: str | None = None  # event_id of the act this one answers ("in retaliation for ...")
     cause_text: str = ""  # the words naming that act ("the Oct. 1 barrage"), even when it is not coded
+    # --- the decision stage (sitroom.decision) ---
+    confidence: float | None = None  # calibrated probability that the event is right as coded; None: rules only
+    decided_by: str = "rules"  # rules, model (the model changed the rules' type) or both (they agree)
 
 
 @dataclass(slots=True, frozen=True)

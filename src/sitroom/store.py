@@ -118,6 +118,18 @@ _MIGRATIONS.append(
         ],
     )
 )
+_MIGRATIONS.append(
+    (
+        # The decision stage: how sure the model is of each event, and who decided its type.
+        # Events coded before it (or with --rules-only) have no confidence.
+        5,
+        [
+            "ALTER TABLE events ADD COLUMN confidence DOUBLE",
+            "ALTER TABLE events ADD COLUMN decided_by VARCHAR",
+            "ALTER TABLE stories ADD COLUMN confidence DOUBLE",
+        ],
+    )
+)
 SCHEMA_VERSION = _MIGRATIONS[-1][0]
 
 PUBLIC_EVENT_COLUMNS = (
@@ -125,6 +137,7 @@ PUBLIC_EVENT_COLUMNS = (
     "event_type", "mode", "contexts", "cameo_code", "quad_class", "intensity", "actor", "recipient",
     "modality", "modality_cues", "historical", "condition", "consequence", "via", "attribution",
     "event_date", "date_precision", "date_text", "location", "dead", "injured", "counts", "story_id", "responds_to",
+    "confidence", "decided_by",
 )  # fmt: skip
 _PUBLIC_EVENTS_SQL = """
     SELECT e.event_id, e.article_id, a.outlet, a.url, a.published, e.sentence_index, s.text AS sentence,
@@ -132,33 +145,43 @@ _PUBLIC_EVENTS_SQL = """
            e.quad_class, e.intensity, e.actor, e.recipient,
            e.modality, e.modality_cues, e.historical, e.condition, e.consequence, e.via, e.attribution,
            e.event_date, e.date_precision, e.date_text, e.location, e.dead, e.injured, e.counts,
-           m.story_id, st.responds_to
+           m.story_id, st.responds_to, e.confidence, e.decided_by
     FROM events e
     JOIN articles a USING (article_id)
     LEFT JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
     LEFT JOIN story_mentions m ON m.event_id = e.event_id
     LEFT JOIN stories st ON st.story_id = m.story_id
+    {where}
     ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index, e.span_start
 """
+
+
+def _public_events_sql(min_confidence: float | None) -> str:
+    """The public event query; with ``min_confidence``, only events at least that sure
+    (events coded by the rules only have no confidence and are left out)."""
+    if min_confidence is None:
+        return _PUBLIC_EVENTS_SQL.format(where="")
+    return _PUBLIC_EVENTS_SQL.format(where=f"WHERE e.confidence >= {float(min_confidence)!r}")
 PUBLIC_STORY_COLUMNS = (
     "story_id", "event_type", "cameo_code", "quad_class", "intensity", "actor", "recipient", "modality",
     "historical", "event_date", "date_precision", "location", "dead", "injured", "n_mentions", "n_articles",
     "n_outlets", "n_independent", "weight", "first_reported", "last_reported", "disagreements", "responds_to",
-    "condition", "consequence", "mentions",
+    "condition", "consequence", "confidence", "mentions",
 )  # fmt: skip
 _PUBLIC_STORIES_SQL = """
     WITH st AS (
-        SELECT * FROM stories WHERE n_mentions >= ? ORDER BY event_date NULLS LAST, story_id LIMIT ?
+        SELECT * FROM stories WHERE n_mentions >= ? AND (?::DOUBLE IS NULL OR confidence >= ?)
+        ORDER BY event_date NULLS LAST, story_id LIMIT ?
     )
     SELECT st.story_id, st.event_type, st.cameo_code, st.quad_class, st.intensity, st.actor, st.recipient,
            st.modality, st.historical, st.event_date, st.date_precision, st.location, st.dead, st.injured,
            st.n_mentions, st.n_articles, st.n_outlets, st.n_independent, st.weight, st.first_reported,
-           st.last_reported, st.disagreements, st.responds_to, st.condition, st.consequence,
+           st.last_reported, st.disagreements, st.responds_to, st.condition, st.consequence, st.confidence,
            list({'event_id': e.event_id, 'article_id': e.article_id, 'outlet': a.outlet, 'url': a.url,
                  'published': a.published, 'copy_of': c.copy_of, 'sentence_index': e.sentence_index,
                  'sentence': s.text, 'trigger': e.trigger, 'attribution': e.attribution.text,
                  'modality': e.modality, 'event_date': e.event_date, 'location': e.location.name,
-                 'dead': e.dead, 'injured': e.injured, 'reference': m.reference}
+                 'dead': e.dead, 'injured': e.injured, 'reference': m.reference, 'confidence': e.confidence}
                 ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index) AS mentions
     FROM st
     JOIN story_mentions m USING (story_id)
@@ -397,29 +420,32 @@ class Store:
             out[table] = self.scalar(f"SELECT count(*) FROM {table}")
         return out
 
-    def iter_public_events(self, batch_rows: int = 2048) -> Iterator[dict]:
+    def iter_public_events(self, batch_rows: int = 2048, min_confidence: float | None = None) -> Iterator[dict]:
         """Events in the public JSONL schema, streamed in batches."""
-        relation = self.con.sql(_PUBLIC_EVENTS_SQL)
+        relation = self.con.sql(_public_events_sql(min_confidence))
         # DuckDB 2 renamed the relation's record_batch() to to_arrow_reader().
         reader_fn = getattr(relation, "to_arrow_reader", None) or relation.record_batch
         for batch in reader_fn(batch_rows):
             yield from batch.to_pylist()
 
-    def public_stories(self, min_mentions: int = 1, limit: int | None = None) -> list[dict]:
+    def public_stories(self, min_mentions: int = 1, limit: int | None = None, min_confidence: float | None = None) -> list[dict]:
         """Story events in the public schema (docs/schema.md), each with its
         mentions, oldest first; at most ``limit`` of them."""
-        return self.rows(_PUBLIC_STORIES_SQL, [min_mentions, limit])
+        return self.rows(_PUBLIC_STORIES_SQL, [min_mentions, min_confidence, min_confidence, limit])
 
-    def count_stories(self, min_mentions: int = 1) -> int:
-        return int(self.scalar("SELECT count(*) FROM stories WHERE n_mentions >= ?", [min_mentions]))
+    def count_stories(self, min_mentions: int = 1, min_confidence: float | None = None) -> int:
+        return int(self.scalar(
+            "SELECT count(*) FROM stories WHERE n_mentions >= ? AND (?::DOUBLE IS NULL OR confidence >= ?)",
+            [min_mentions, min_confidence, min_confidence],
+        ))  # fmt: skip
 
-    def copy_public_events(self, path: str, fmt: str) -> int:
+    def copy_public_events(self, path: str, fmt: str, min_confidence: float | None = None) -> int:
         """Write the public event table to a Parquet file with DuckDB's own writer."""
         if fmt != "parquet":
             raise ValueError(f"copy_public_events supports parquet, not {fmt}")
         escaped = path.replace("'", "''")
-        self.con.execute(f"COPY ({_PUBLIC_EVENTS_SQL}) TO '{escaped}' (FORMAT parquet)")
-        return self.scalar("SELECT count(*) FROM events")
+        self.con.execute(f"COPY ({_public_events_sql(min_confidence)}) TO '{escaped}' (FORMAT parquet)")
+        return int(self.scalar(f"SELECT count(*) FROM read_parquet('{escaped}')"))
 
     # --- story events (sitroom.stories) --------------------------------------------------------
 
@@ -571,6 +597,8 @@ def _events_table(events: Sequence[Event]) -> pa.Table:
             "counts": pa.array([[c.as_dict() for c in e.counts] for e in events], _COUNTS_TYPE),
             "cause_event": pa.array([e.cause_event for e in events], pa.string()),
             "cause_text": pa.array([e.cause_text or None for e in events], pa.string()),
+            "confidence": pa.array([e.confidence for e in events], pa.float64()),
+            "decided_by": pa.array([e.decided_by for e in events], pa.string()),
         }
     )
 

@@ -34,9 +34,12 @@ from ..errors import DataFileError
 from ..records import MODALITIES
 from .common import PRF
 
-__all__ = ["RealNewsScores", "SPLITS", "evaluate_realnews", "load_realnews", "match_article", "trigger_near"]
+__all__ = [
+    "RealNewsScores", "SPLITS", "article_counts", "check_event", "evaluate_realnews", "load_annotated_folder",
+    "load_realnews", "located", "match_article", "side_ok", "trigger_near", "type_ok",
+]  # fmt: skip
 
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test", "train")
 PLOVER_TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
@@ -70,7 +73,7 @@ def _read_jsonl(path: Path) -> list[tuple[int, dict]]:
     return rows
 
 
-def _check_event(path: Path, line: int, text: str, ev: dict) -> None:
+def check_event(path: Path, line: int, text: str, ev: dict) -> None:
     def bad(msg: str) -> DataFileError:
         return DataFileError(str(path), line, f"event {ev.get('id', '?')}: {msg}")
 
@@ -100,7 +103,12 @@ def load_realnews(folder: str | Path, split: str) -> tuple[Path, dict[str, dict]
     """(articles file, articles by id, gold events by article) of one split, validated."""
     if split not in SPLITS:
         raise DataFileError(str(folder), None, f"unknown split {split!r}: use one of {', '.join(SPLITS)}")
-    base = Path(folder) / split
+    return load_annotated_folder(Path(folder) / split)
+
+
+def load_annotated_folder(base: Path) -> tuple[Path, dict[str, dict], dict[str, list[dict]]]:
+    """(articles file, articles by id, gold events by article) of a folder holding
+    ``articles.jsonl`` and ``gold.jsonl``, validated."""
     articles_path, gold_path = base / "articles.jsonl", base / "gold.jsonl"
     articles: dict[str, dict] = {}
     for number, row in _read_jsonl(articles_path):
@@ -120,7 +128,7 @@ def load_realnews(folder: str | Path, split: str) -> tuple[Path, dict[str, dict]
         if not isinstance(events, list):
             raise DataFileError(str(gold_path), number, "'events' must be a list")
         for ev in events:
-            _check_event(gold_path, number, article["text"], ev)
+            check_event(gold_path, number, article["text"], ev)
         gold[row["article"]] = events
     missing = sorted(set(articles) - set(gold))
     if missing:
@@ -144,7 +152,7 @@ _IGO_CODES = frozenset(
 _GOLD_CODES = {"AFR": frozenset(("AFR", "AFU")), "WAF": frozenset(("WAF", "ECW")), "IGO": _IGO_CODES}
 
 
-def _side_ok(gold_side, system_side) -> bool:
+def side_ok(gold_side, system_side) -> bool:
     want = _countries(gold_side)
     if not want:
         return True
@@ -152,13 +160,13 @@ def _side_ok(gold_side, system_side) -> bool:
     return any(got & _GOLD_CODES.get(code, {code}) for code in want)
 
 
-def _type_ok(g: dict, s: dict) -> bool:
+def type_ok(g: dict, s: dict) -> bool:
     if g.get("type"):
         return s.get("event_type") == g["type"]
     return str(s.get("cameo_code") or "")[:2] == str(g.get("cameo") or "")[:2]
 
 
-def _located(g: dict, s: dict) -> bool:
+def located(g: dict, s: dict) -> bool:
     """The coded event's sentence holds the gold quote: its trigger and most of its words."""
     sentence = s.get("_words")
     if sentence is None:
@@ -184,15 +192,15 @@ def match_article(
     scored = []
     for gi, g in enumerate(gold_events):
         for si, s in enumerate(system_events):
-            if not _located(g, s):
+            if not located(g, s):
                 continue
-            type_ok = _type_ok(g, s)
-            sides = _side_ok(g.get("actor"), s.get("actor")) and _side_ok(g.get("recipient"), s.get("recipient"))
-            if require_type and not (type_ok and (sides or not require_sides)):
+            same_type = type_ok(g, s)
+            sides = side_ok(g.get("actor"), s.get("actor")) and side_ok(g.get("recipient"), s.get("recipient"))
+            if require_type and not (same_type and (sides or not require_sides)):
                 continue
             first_word = (_words(s.get("trigger") or "") or [""])[0]
             exact = first_word in _words(g["trigger"])
-            scored.append(((type_ok, sides, exact, trigger_near(g, s), g.get("required", True)), gi, si))
+            scored.append(((same_type, sides, exact, trigger_near(g, s), g.get("required", True)), gi, si))
     scored.sort(key=lambda x: x[0], reverse=True)
     used_g: set[int] = set()
     used_s: set[int] = set()
@@ -204,6 +212,22 @@ def match_article(
         used_s.add(si)
         pairs.append((gi, si))
     return pairs
+
+
+def article_counts(gold_events: list[dict], system_events: list[dict], truncated: bool = False) -> tuple[int, int, int, int]:
+    """(required gold matched, required gold, coded events right, coded events scored) for one
+    article, as the evaluator counts them: an unmatched event in the last sentence of a cut-off
+    page is not scored."""
+    pairs = match_article(gold_events, system_events)
+    matched_s = {si for _, si in pairs}
+    required = sum(1 for g in gold_events if g.get("required", True))
+    matched_required = sum(1 for gi, _ in pairs if gold_events[gi].get("required", True))
+    cut = _last_sentence(system_events) if truncated else None
+    ignored = sum(
+        1 for si, s in enumerate(system_events)
+        if si not in matched_s and cut is not None and s.get("sentence_index") == cut
+    )  # fmt: skip
+    return matched_required, required, len(pairs), len(system_events) - ignored
 
 
 # --- scores ----------------------------------------------------------------------------------
@@ -391,7 +415,7 @@ def evaluate_realnews(folder: str | Path, split: str = "dev", pipeline=None, *, 
             if not trigger_near(g_events[gi], s_events[si]):
                 continue
             scores.located += 1
-            same = _type_ok(g_events[gi], s_events[si])
+            same = type_ok(g_events[gi], s_events[si])
             scores.located_typed += same
             if not same:
                 scores.confusions[(_type_key(g_events[gi]), _type_key(s_events[si], True))] += 1

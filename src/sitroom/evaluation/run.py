@@ -17,28 +17,28 @@ from .stories import StoryScores, evaluate_stories
 __all__ = ["run_modality", "run_petrarch", "run_plover", "run_realnews", "run_stories"]
 
 
-def run_plover(path: str | Path, actor_files=()) -> PloverScores:
+def run_plover(path: str | Path, actor_files=(), *, model=None, rules_only: bool = False) -> PloverScores:
     from ..pipeline import Pipeline
 
-    return evaluate_plover(Pipeline(actor_files=actor_files), load_plover_gold(path))
+    return evaluate_plover(Pipeline(actor_files=actor_files, model=model, rules_only=rules_only), load_plover_gold(path))
 
 
-def run_modality(path: str | Path, actor_files=()) -> ModalityScores:
+def run_modality(path: str | Path, actor_files=(), *, model=None, rules_only: bool = False) -> ModalityScores:
     from ..pipeline import Pipeline
 
-    return evaluate_modality(Pipeline(actor_files=actor_files), load_modality_gold(path))
+    return evaluate_modality(Pipeline(actor_files=actor_files, model=model, rules_only=rules_only), load_modality_gold(path))
 
 
-def run_stories(path: str | Path, actor_files=()) -> StoryScores:
+def run_stories(path: str | Path, actor_files=(), *, model=None, rules_only: bool = False) -> StoryScores:
     from ..pipeline import Pipeline
 
-    return evaluate_stories(path, Pipeline(actor_files=actor_files))
+    return evaluate_stories(path, Pipeline(actor_files=actor_files, model=model, rules_only=rules_only))
 
 
-def run_realnews(path: str | Path, split: str = "dev", actor_files=()) -> RealNewsScores:
+def run_realnews(path: str | Path, split: str = "dev", actor_files=(), *, model=None, rules_only: bool = False) -> RealNewsScores:
     from ..pipeline import Pipeline
 
-    return evaluate_realnews(path, split, Pipeline(actor_files=actor_files))
+    return evaluate_realnews(path, split, Pipeline(actor_files=actor_files, model=model, rules_only=rules_only))
 
 
 def run_petrarch(
@@ -52,7 +52,9 @@ def run_petrarch(
     """Score the PETRARCH-2 unit tests. The suite's dictionaries default to the
     PETR.Validate.* files beside the records. With ``own_lexicon`` the events
     come from Sitroom's lexicon instead of the suite's verb dictionary.
-    Returns the scores and how many dictionary lines each importer skipped."""
+    Returns the scores and how many dictionary lines each importer skipped. The suite
+    tests dictionary-driven coding, so it runs on the rules only (the decision model
+    was trained on Sitroom's own lexicon's candidates)."""
     from ..nlp import lemma_of
     from ..pipeline import Pipeline
 
@@ -71,5 +73,5 @@ def run_petrarch(
         suite.add_records(str(verbs), enumerate(verb_import.entries, 1))
         lexicon = suite
         skipped["verbs"] = len(verb_import.skipped)
-    pipeline = Pipeline(actors=dictionary, lexicon=lexicon)
+    pipeline = Pipeline(actors=dictionary, lexicon=lexicon, rules_only=True)
     return evaluate_petrarch(pipeline, load_petrarch_records(path)), skipped

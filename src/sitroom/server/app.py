@@ -172,6 +172,10 @@ Recipient = Annotated[str | None, Query(max_length=200, description="Country cod
 Type = Annotated[str | None, Query(alias="type", max_length=500, description="PLOVER types, comma-separated.")]
 Modality = Annotated[str | None, Query(max_length=200, description="Modalities, comma-separated.")]
 Text = Annotated[str | None, Query(max_length=200, description="Words in the reporting sentence.")]
+MinConfidence = Annotated[
+    float | None,
+    Query(ge=0, le=1, description="Only events (stories) whose confidence is at least this; events coded by the rules only have none."),
+]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (at most {MAX_LIMIT}).")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
 Freq = Annotated[str, Query(pattern="^(day|week)$", description="day or week.")]
@@ -238,7 +242,7 @@ def _csv(value: str | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in (value or "").split(",") if v.strip())
 
 
-def _filters(state: _State, since, until, actor, recipient, type_, modality, q) -> Filters:
+def _filters(state: _State, since, until, actor, recipient, type_, modality, q, min_confidence=None) -> Filters:
     if since and until and since > until:
         raise ApiError(400, f"since ({since}) is after until ({until})")
     actor, recipient = (actor or "").strip() or None, (recipient or "").strip() or None
@@ -253,7 +257,7 @@ def _filters(state: _State, since, until, actor, recipient, type_, modality, q) 
             raise ApiError(400, f"unknown modality {m!r}; choose from {', '.join(MODALITIES)}")
     return Filters(
         since=since, until=until, actor=actor, recipient=recipient, types=types, modalities=modalities,
-        q=(q or "").strip() or None,
+        q=(q or "").strip() or None, min_confidence=min_confidence,
         actor_is_code=bool(actor) and actor.upper() in codes, recipient_is_code=bool(recipient) and recipient.upper() in codes,
     )  # fmt: skip
 
@@ -390,9 +394,10 @@ def create_app(
         type_: Type = None, modality: Modality = None, q: Text = None,
         story_id: Annotated[str | None, Query(max_length=100)] = None,
         article_id: Annotated[str | None, Query(max_length=400)] = None,
+        min_confidence: MinConfidence = None,
         limit: Limit = 50, offset: Offset = 0,
     ):  # fmt: skip
-        f = _filters(state, since, until, actor, recipient, type_, modality, q)
+        f = _filters(state, since, until, actor, recipient, type_, modality, q, min_confidence)
         page = queries.events_page(state.reader(), f, limit=limit, offset=offset, story_id=story_id, article_id=article_id)
         return page.as_dict()
 
@@ -401,9 +406,10 @@ def create_app(
         since: Since = None, until: Until = None, actor: Actor = None, recipient: Recipient = None,
         type_: Type = None, modality: Modality = None, q: Text = None,
         min_reports: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+        min_confidence: MinConfidence = None,
         limit: Limit = 50, offset: Offset = 0,
     ):  # fmt: skip
-        f = _filters(state, since, until, actor, recipient, type_, modality, q)
+        f = _filters(state, since, until, actor, recipient, type_, modality, q, min_confidence)
         return queries.stories_page(state.reader(), f, min_reports=min_reports, limit=limit, offset=offset).as_dict()
 
     @app.get("/api/stories/{story_id}", tags=["stories"], summary="One story event with every report of it")
@@ -537,8 +543,9 @@ def create_app(
         type_: Type = None, modality: Modality = None, q: Text = None,
         min_reports: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
         limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+        min_confidence: MinConfidence = None,
     ):  # fmt: skip
-        f = _filters(state, since, until, actor, recipient, type_, modality, q)
+        f = _filters(state, since, until, actor, recipient, type_, modality, q, min_confidence)
         return {"items": queries.places(state.reader(), f, min_reports=min_reports, limit=limit)}
 
     @app.get("/api/countries", tags=["analysis"], summary="Country outlines (GeoJSON)")

@@ -35,6 +35,7 @@ class Filters:
     q: str | None = None
     actor_is_code: bool = False  # actor / recipient name a country code, not words of a name
     recipient_is_code: bool = False
+    min_confidence: float | None = None  # events (stories) without a confidence are left out when set
 
 
 @dataclass(slots=True, frozen=True)
@@ -88,6 +89,9 @@ def _shared_where(f: Filters, alias: str, countries: str) -> tuple[list[str], li
         if values:
             where.append(f"list_contains(?, {alias}.{column})")
             params.append(list(values))
+    if f.min_confidence is not None:
+        where.append(f"{alias}.confidence >= ?")
+        params.append(f.min_confidence)
     return where, params
 
 
@@ -113,7 +117,7 @@ _EVENT_ORDER = "e.event_date DESC NULLS LAST, e.article_id, e.sentence_index, e.
 _EVENT_FIELDS = """e.event_id, e.article_id, e.sentence_index, e.trigger, [e.span_start, e.span_end] AS span,
     e.event_type, e.mode, e.contexts, e.cameo_code, e.quad_class, e.intensity, e.actor, e.recipient, e.modality,
     e.modality_cues, e.historical, e.condition, e.consequence, e.via, e.attribution, e.event_date,
-    e.date_precision, e.date_text, e.location, e.dead, e.injured, e.counts"""
+    e.date_precision, e.date_text, e.location, e.dead, e.injured, e.counts, e.confidence, e.decided_by"""
 
 
 def _marks(n: int) -> str:
@@ -187,8 +191,9 @@ def event_rows(store: Store, event_ids: list[str], *, with_offsets: bool = False
         row = {
             "event_id": event_id, "article_id": e["article_id"], "title": a.get("title"), "outlet": a.get("outlet"),
             "url": a.get("url"), "published": a.get("published"), "sentence_index": e["sentence_index"],
-            "sentence": sentence, **{k: v for k, v in e.items() if k not in ("event_id", "article_id", "sentence_index")},
-            "story_id": sid, "responds_to": responds.get(sid),
+            "sentence": sentence,
+            **{k: v for k, v in e.items() if k not in ("event_id", "article_id", "sentence_index", "confidence", "decided_by")},
+            "story_id": sid, "responds_to": responds.get(sid), "confidence": e["confidence"], "decided_by": e["decided_by"],
         }  # fmt: skip
         if with_offsets:
             row["sentence_start"] = start

@@ -3,7 +3,8 @@
 Each field's consensus is the value given by the most independent sources:
 wire copies of one story (a copy group) cast one vote between them, so forty
 reprints of one agency report do not outvote two outlets with their own
-reporters. Ties go to the larger figure for casualties (tolls are revised
+reporters. A vote weighs the report's confidence (the decision stage's; 1
+for reports coded by the rules only), so a doubtful report counts less. Ties go to the larger figure for casualties (tolls are revised
 upwards as bodies are found) and to the earlier day for dates.
 
 A field is flagged as disputed when independent reports give different
@@ -58,19 +59,36 @@ class StorySummary:
     responds_to: str | None
     condition: Condition | None
     consequence: Consequence | None
+    confidence: float | None = None
 
 
 def _votes(mentions: Iterable[Mention], value: Callable[[Mention], Hashable]) -> Counter:
-    """Votes per value, one per copy group, in the order the values were first
-    given (so that ties are broken the same way on every run)."""
+    """Votes per value, one per copy group weighing its report's confidence, in the
+    order the values were first given (so that ties are broken the same way on every run)."""
     votes: Counter = Counter()
     seen: set = set()
     for m in mentions:
         v = value(m)
         if v is not None and (m.copy_group, v) not in seen:
             seen.add((m.copy_group, v))
-            votes[v] += 1
+            votes[v] += 1.0 if m.confidence is None else max(m.confidence, 0.05)
     return votes
+
+
+def story_confidence(mentions: Iterable[Mention]) -> float | None:
+    """How sure we are the story's act was reported as coded: the chance that at least one
+    independent report (copy group) is right, each group counting its surest report.
+    None when no report carries a confidence (coded by the rules only)."""
+    best: dict[str, float] = {}
+    for m in mentions:
+        if m.confidence is not None:
+            best[m.copy_group] = max(best.get(m.copy_group, 0.0), m.confidence)
+    if not best:
+        return None
+    miss = 1.0
+    for c in best.values():
+        miss *= 1.0 - c
+    return round(1.0 - miss, 4)
 
 
 def _top(votes: Counter, prefer: Callable[[object], object] = lambda v: 0) -> object | None:
@@ -178,4 +196,5 @@ def summarise(
         responds_to=_top(answers),
         condition=next((m.condition for m in mentions if m.condition is not None), None),
         consequence=next((m.consequence for m in mentions if m.consequence is not None), None),
+        confidence=story_confidence(mentions),
     )

@@ -51,6 +51,7 @@ class Mention:
     consequence: Consequence | None = None
     copy_of: str | None = None  # the article this one is a wire copy of (its copy group), None if original
     reference: bool = False  # named as the act another event answers: joins an earlier story
+    confidence: float | None = None  # the decision stage's confidence; None when coded by the rules only
 
     @property
     def actors(self) -> frozenset[str]:
