@@ -283,7 +283,7 @@ function showPlace(place) {
 function readFilters() {
   const form = $("#filters");
   const out = {};
-  for (const name of ["since", "until", "actor", "recipient", "type", "modality", "q"]) {
+  for (const name of ["since", "until", "actor", "recipient", "type", "modality", "min_confidence", "q"]) {
     const value = String(form.elements[name].value || "").trim();
     if (value) out[name] = name === "type" ? value.toUpperCase().replace(/\s+/g, "") : value;
   }
@@ -293,7 +293,7 @@ function readFilters() {
 /** Set the event filters (from a click elsewhere), show story events, scroll to the list. */
 function setFilters(filters) {
   const form = $("#filters");
-  for (const name of ["since", "until", "actor", "recipient", "type", "modality", "q"]) form.elements[name].value = filters[name] || "";
+  for (const name of ["since", "until", "actor", "recipient", "type", "modality", "min_confidence", "q"]) form.elements[name].value = filters[name] || "";
   state.filters = readFilters();
   state.offset = 0;
   setMode("stories", false);
@@ -314,6 +314,13 @@ function setMode(mode, reload = true) {
   }
 }
 
+/** How sure the decision model is that an event is right as coded; nothing for rules-only events. */
+function confidenceBadge(c) {
+  if (typeof c !== "number") return null;
+  const pct = Math.round(c * 100);
+  return el("span", { class: ["confidence", c < 0.5 ? "low" : ""], title: `confidence ${num(c, 2)}: the model's calibrated chance that this event is right as coded`, "data-testid": "confidence" }, `${pct}%`);
+}
+
 function typeBadge(type, quad) {
   const badge = el("span", { class: "type" }, type || "?");
   if (QUAD_COLORS[quad]) badge.style.borderColor = QUAD_COLORS[quad];
@@ -324,7 +331,7 @@ function storyRow(s) {
   const where = s.location && s.location.name ? s.location.name : "";
   const row = el("tr", { class: "event-row", dataset: { storyId: s.story_id || "", testid: "event-row" } },
     el("td", { class: "nowrap" }, day(s.event_date) || "undated"),
-    el("td", {}, typeBadge(s.event_type, s.quad_class), s.modality && s.modality !== "asserted" ? el("span", { class: "modality" }, s.modality) : null),
+    el("td", {}, typeBadge(s.event_type, s.quad_class), s.modality && s.modality !== "asserted" ? el("span", { class: "modality" }, s.modality) : null, confidenceBadge(s.confidence)),
     el("td", {}, el("span", { class: "who" }, names(s.actor)), " → ", el("span", { class: "whom" }, names(s.recipient))),
     el("td", { class: "muted" }, where),
     el("td", { class: "nowrap muted" }, `${plural(+s.n_mentions || 0, "report")} · ${plural(+s.n_outlets || 0, "outlet")}`),
@@ -336,7 +343,7 @@ function storyRow(s) {
 function eventRow(e) {
   const row = el("tr", { class: "event-row", dataset: { eventId: e.event_id || "", storyId: e.story_id || "", testid: "event-row" } },
     el("td", { class: "nowrap" }, day(e.event_date) || day(e.published) || "undated"),
-    el("td", {}, typeBadge(e.event_type, e.quad_class), e.modality && e.modality !== "asserted" ? el("span", { class: "modality" }, e.modality) : null),
+    el("td", {}, typeBadge(e.event_type, e.quad_class), e.modality && e.modality !== "asserted" ? el("span", { class: "modality" }, e.modality) : null, confidenceBadge(e.confidence)),
     el("td", {}, el("span", { class: "who" }, names(e.actor)), " → ", el("span", { class: "whom" }, names(e.recipient))),
     el("td", { class: "sentence-cell" }, e.sentence || ""),
     el("td", { class: "nowrap muted" }, e.outlet || ""),
@@ -412,6 +419,7 @@ function reportItem(m, highlight) {
     m.published ? el("span", { class: "published" }, day(m.published)) : null,
     m.copy_of ? el("span", { class: "copy", title: `wire copy of ${m.copy_of}` }, "copy") : null,
     m.modality && m.modality !== "asserted" ? el("span", { class: "modality" }, m.modality) : null,
+    confidenceBadge(m.confidence),
   );
   const attribution = attributionText(m.attribution);
   const links = el("div", { class: "report-links" },
@@ -436,6 +444,7 @@ function storySummary(s) {
   bits.push(`${plural(+s.n_mentions || (s.mentions || []).length, "report")} from ${plural(+s.n_outlets || 0, "outlet")}`);
   if (s.n_independent !== undefined) bits.push(`${plural(+s.n_independent || 0, "independent source")}`);
   if (s.weight !== undefined && s.weight !== null) bits.push(`weight ${num(s.weight, 3)}`);
+  if (typeof s.confidence === "number") bits.push(`confidence ${num(s.confidence, 2)}`);
   return bits.join(" · ");
 }
 
