@@ -167,12 +167,6 @@ def test_saved_model_round_trips(tmp_path, shipped):
     assert not (tmp_path / "copy.npz.tmp").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load_model catches only OSError/ValueError/KeyError: an empty file raises EOFError (the CLI then "
-    "prints only 'Aborted.'), a truncated .npz zipfile.BadZipFile and a plain .npy TypeError (the CLI prints a "
-    "traceback), not a DataFileError naming the file",
-)
 @pytest.mark.parametrize("kind", ["empty", "truncated", "npy"])
 def test_damaged_model_files_are_a_clear_error(tmp_path, kind):
     path = tmp_path / "damaged.npz"
@@ -390,11 +384,6 @@ def test_train_refuses_the_frozen_test_split(tmp_path, monkeypatch, no_parsing, 
     assert not out.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the frozen-split check in training._realnews_folder looks at the path's spelling (folder.name == 'test'), "
-    "not the resolved folder: run from inside eval/realnews/test, `sitroom train .` (or gold.jsonl) trains on it",
-)
 @pytest.mark.parametrize("where", [".", "gold.jsonl"])
 def test_train_refuses_the_frozen_test_split_from_inside_it(tmp_path, monkeypatch, no_parsing, where):
     monkeypatch.chdir(REALNEWS / "test")

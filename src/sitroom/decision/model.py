@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,8 +137,9 @@ def load_model(path: str | Path) -> DecisionModel:
             arrays = {k: data[k] for k in ("columns", "weights", "bias", "confidence_weights")}
     except FileNotFoundError:
         raise DataFileError(str(p), None, "model file not found") from None
-    except (OSError, ValueError, KeyError) as exc:
-        raise DataFileError(str(p), None, f"not a Sitroom decision model: {exc}") from None
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+        # empty, cut off, a bare .npy, or not numpy at all
+        raise DataFileError(str(p), None, f"not a Sitroom decision model ({type(exc).__name__}: {exc})") from None
     if meta.get("format") != FORMAT:
         raise DataFileError(str(p), None, f"model format {meta.get('format')!r}, this Sitroom reads {FORMAT!r}")
     if meta.get("n_features") != N_FEATURES or list(meta.get("confidence_inputs", [])) != list(CONFIDENCE_INPUTS):

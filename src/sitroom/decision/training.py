@@ -95,6 +95,7 @@ def _read_lines(path: Path) -> list[tuple[int, dict]]:
 def _realnews_folder(folder: Path) -> list[Annotated]:
     from ..evaluation.realnews import load_annotated_folder
 
+    folder = folder.resolve()  # "." inside the test split is the test split
     if folder.name == "test" and (folder.parent / "GUIDE.md").exists():
         raise DataFileError(str(folder), None, "this is the frozen test split: it is scored, never trained on")
     _, articles, gold = load_annotated_folder(folder)
