@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from sitroom.decision import Candidate, default_model_path, load_model  # noqa: E402
-from sitroom.decision.training import Annotated, _plover_file, calibration, candidates_of  # noqa: E402
+from sitroom.decision.training import Annotated, load_plover_texts, calibration, candidates_of  # noqa: E402
 from sitroom.evaluation.realnews import article_counts, load_annotated_folder, located, match_article, trigger_near  # noqa: E402
 from sitroom.pipeline import Pipeline  # noqa: E402
 
@@ -134,7 +134,7 @@ def main() -> None:
     rules = Pipeline(rules_only=True)
     hybrid = Pipeline(actors=rules.actors, lexicon=rules.lexicon)
     sets = {"realnews dev (in-sample)": realnews("dev"), "realnews test": realnews("test"),
-            "PLOVER gold (in-sample)": _plover_file(ROOT / "eval" / "plover_gsr" / "PLOVER_GSR_CAMEO.txt")}  # fmt: skip
+            "PLOVER gold (in-sample)": load_plover_texts(ROOT / "eval" / "plover_gsr" / "PLOVER_GSR_CAMEO.txt")}  # fmt: skip
     results: dict = {"machine": f"{platform.machine()}, {platform.python_version()}", "model": model.meta.get("name"),
                      "threshold": model.threshold, "override": model.override}  # fmt: skip
     for name, texts in sets.items():

@@ -121,7 +121,7 @@ def candidate_features(c: Candidate) -> list[str]:
 
 
 def hashed(features: list[str], n_features: int = N_FEATURES) -> dict[int, float]:
-    """Column -> value, binary features scaled so each group weighs alike."""
+    """Column -> 1.0 for each feature present (binary; colliding features share a column)."""
     out: dict[int, float] = {}
     for f in features:
         col = zlib.crc32(f.encode("utf-8")) % n_features

@@ -34,12 +34,12 @@ from scipy import sparse
 from scipy.optimize import minimize
 
 from ..errors import DataFileError
-from ..evaluation.realnews import article_counts, located, trigger_near
+from ..evaluation.realnews import article_counts, located, match_article, trigger_near
 from ..records import Event
 from .features import N_FEATURES, Candidate, candidate_features, hashed
 from .model import CONFIDENCE_INPUTS, NONE, DecisionModel
 
-__all__ = ["Annotated", "TrainingResult", "candidates_of", "load_annotated", "train_model"]
+__all__ = ["Annotated", "TrainingResult", "calibration", "candidates_of", "load_annotated", "load_plover_texts", "train_model"]
 
 FOLDS = 5
 _L2 = 1.0  # penalty on the type head's weights
@@ -120,7 +120,7 @@ def _article_lines(path: Path) -> list[Annotated]:
     return out
 
 
-def _plover_file(path: Path) -> list[Annotated]:
+def load_plover_texts(path: Path) -> list[Annotated]:
     from ..evaluation.plover import load_plover_gold
 
     out = []
@@ -146,7 +146,7 @@ def load_annotated(paths: Iterable[str | Path]) -> tuple[list[Annotated], list[d
         elif p.is_file():
             head = p.read_text(encoding="utf-8", errors="replace").lstrip()[:1]
             if head == "[":
-                got, kind = _plover_file(p), "plover-gold"
+                got, kind = load_plover_texts(p), "plover-gold"
             else:
                 got, kind = _article_lines(p), "articles"
             digest = _sha256(p)
@@ -370,8 +370,6 @@ def train_model(
         by_text.setdefault(examples[i].text, []).append(i)
     for t, idx in by_text.items():
         views = [dict(examples[i].view, event_type=finals[i]) for i in idx]
-        from ..evaluation.realnews import match_article
-
         for _, si in match_article(texts[t].events, views):
             right[idx[si]] = 1.0
     xin = np.array(inputs)
