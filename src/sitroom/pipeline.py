@@ -107,13 +107,6 @@ class Pipeline:
             else:
                 log.warning("no decision model at %s: coding with the rules only", path)
 
-    @property
-    def decided_by(self) -> str:
-        """What decides the events: 'rules' or the model file's name."""
-        if self.decision is None:
-            return "rules"
-        return str(self.decision.model.meta.get("name") or "model")
-
     # --- one item ----------------------------------------------------------------------------
 
     def prepare(self, item: RawItem, options: IngestOptions = IngestOptions()) -> Article | IngestProblem:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..coding.lexicon import Lexicon
+from ..coding.lexicon import Lexicon, quad_class
 from ..records import Event, Sentence
 from .features import Candidate
 from .model import DecisionModel
@@ -48,7 +48,5 @@ class DecisionStage:
         cameo = self.lexicon.cameo.get(code) if code else None
         if cameo is None:
             return replace(e, event_type=event_type, mode=None, contexts=())
-        from ..coding.lexicon import quad_class
-
         return replace(e, event_type=event_type, mode=None, contexts=(), cameo_code=code,
                        quad_class=quad_class(code), intensity=cameo.goldstein)  # fmt: skip

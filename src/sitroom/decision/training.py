@@ -298,7 +298,10 @@ def _type_head(rows: list[dict[int, float]], y: np.ndarray, labels: list[str]) -
     )
 
 
-def _ece(confidence: np.ndarray, right: np.ndarray, bins: int = 10) -> tuple[float, list[dict]]:
+def calibration(confidence: Iterable[float], right: Iterable[bool], bins: int = 10) -> tuple[float, list[dict]]:
+    """Expected calibration error and the reliability table of (confidence, was it right) pairs."""
+    confidence = np.asarray(list(confidence), dtype=float)
+    right = np.asarray(list(right), dtype=float)
     table = []
     total = 0.0
     for i in range(bins):
@@ -311,11 +314,6 @@ def _ece(confidence: np.ndarray, right: np.ndarray, bins: int = 10) -> tuple[flo
         total += n * abs(mean_c - rate)
         table.append({"bin": f"{lo:.1f}-{hi:.1f}", "events": n, "mean_confidence": round(mean_c, 3), "right": round(rate, 3)})
     return (total / len(confidence) if len(confidence) else 0.0), table
-
-
-def calibration(confidence: Iterable[float], right: Iterable[bool], bins: int = 10) -> tuple[float, list[dict]]:
-    """Expected calibration error and the reliability table of (confidence, was it right) pairs."""
-    return _ece(np.asarray(list(confidence), dtype=float), np.asarray(list(right), dtype=float), bins)
 
 
 def train_model(
@@ -409,7 +407,7 @@ def train_model(
     by_threshold = {str(th): scores(lambda i, th=th: conf[i] >= th, lambda i: finals[i]) for th in _THRESHOLDS}
     if threshold is None:
         threshold = max(_THRESHOLDS, key=lambda th: (by_threshold[str(th)]["f1"], -th))
-    ece, table = _ece(conf[ex], right[ex])
+    ece, table = calibration(conf[ex], right[ex])
     cv = {
         "folds": FOLDS,
         "texts": len(texts),

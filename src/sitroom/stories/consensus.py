@@ -4,8 +4,9 @@ Each field's consensus is the value given by the most independent sources:
 wire copies of one story (a copy group) cast one vote between them, so forty
 reprints of one agency report do not outvote two outlets with their own
 reporters. A vote weighs the report's confidence (the decision stage's; 1
-for reports coded by the rules only), so a doubtful report counts less. Ties go to the larger figure for casualties (tolls are revised
-upwards as bodies are found) and to the earlier day for dates.
+for reports coded by the rules only), so a doubtful report counts less.
+Ties go to the larger figure for casualties (tolls are revised upwards as
+bodies are found) and to the earlier day for dates.
 
 A field is flagged as disputed when independent reports give different
 values: ``date`` (different days stated), ``location`` (different places),
