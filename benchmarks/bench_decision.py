@@ -41,39 +41,44 @@ def realnews(split: str) -> list[Annotated]:
     return [Annotated(i, a, gold[i], True, split, bool(a.get("truncated"))) for i, a in articles.items()]
 
 
-def view(c: Candidate, event_type: str) -> dict:
-    e = c.event
-    return {"sentence": c.sentence, "trigger": e.trigger, "event_type": event_type, "cameo_code": e.cameo_code,
+def deciders(pipeline) -> dict:
+    """rules only, model only (the model's type wherever it names one) and the hybrid (the default)."""
+    from dataclasses import replace as _replace
+
+    from sitroom.decision import DecisionStage
+
+    hybrid = pipeline.decision
+    model_only = DecisionStage(_replace(hybrid.model, override=0.0), hybrid.lexicon, country_name=hybrid.country_name)
+    return {"rules": None, "model": model_only, "hybrid": hybrid}
+
+
+def decided(stage, cands: list[Candidate]) -> list[tuple[Candidate, str, float | None, object]]:
+    """(candidate, type, confidence, the decided event) for every candidate, none dropped."""
+    if stage is None:
+        return [(c, c.event.event_type, None, c.event) for c in cands]
+    return [(c, e.event_type, e.confidence, e) for c, e in zip(cands, stage.score(cands))]
+
+
+def view_of(c: Candidate, e) -> dict:
+    return {"sentence": c.sentence, "trigger": e.trigger, "event_type": e.event_type, "cameo_code": e.cameo_code,
             "actor": [{"country": r.country} for r in e.actor], "recipient": [{"country": r.country} for r in e.recipient],
             "sentence_index": e.sentence_index}  # fmt: skip
 
 
-def decide(model, c: Candidate, how: str) -> tuple[str, float | None]:
-    if how == "rules":
-        return c.event.event_type, None
-    probs = model.type_probabilities(c)
-    if how == "model":
-        best = max(range(1, len(model.labels)), key=lambda i: probs[i])
-        t, by = (model.labels[best], "model") if model.labels[best] != c.event.event_type else (c.event.event_type, "both")
-    else:
-        t, by = model.hybrid(probs, c.event.event_type)
-    return t, model.calibrated(model.confidence_inputs(c, probs, t, by))
-
-
-def score_realnews(texts, cands, model, how: str) -> dict:
+def score_realnews(texts, cands, stage, how: str) -> dict:
     mr = req = ok = scored = typed = typed_right = 0
     confs, rights = [], []
+    threshold = stage.threshold if stage is not None else 0.0
     for a, cs in zip(texts, cands):
-        decided = [(c, *decide(model, c, how)) for c in cs]
+        rows = decided(stage, cs)
         # calibration: every candidate, right when it matches as coded
-        every = [view(c, t) for c, t, _ in decided]
+        every = [view_of(c, e) for c, _, _, e in rows]
         hit = {si for _, si in match_article(a.events, every)}
-        for i, (_, _, conf) in enumerate(decided):
+        for i, (_, _, conf, _) in enumerate(rows):
             if conf is not None:
                 confs.append(conf)
                 rights.append(i in hit)
-        kept = [(c, t) for c, t, conf in decided if conf is None or conf >= model.threshold]
-        views = [view(c, t) for c, t in kept]
+        views = [view_of(c, e) for c, _, conf, e in rows if conf is None or conf >= threshold]
         x = article_counts(a.events, views, a.truncated)
         mr, req, ok, scored = mr + x[0], req + x[1], ok + x[2], scored + x[3]
         for gi, si in match_article(a.events, views, require_type=False):
@@ -91,11 +96,11 @@ def score_realnews(texts, cands, model, how: str) -> dict:
     return out
 
 
-def score_plover(texts, cands, model, how: str) -> dict:
+def score_plover(texts, cands, stage, how: str) -> dict:
     right = 0
+    threshold = stage.threshold if stage is not None else 0.0
     for a, cs in zip(texts, cands):
-        decided = [(c, *decide(model, c, how)) for c in cs]
-        kept = [(c, t) for c, t, conf in decided if conf is None or conf >= model.threshold]
+        kept = [(c, t) for c, t, conf, _ in decided(stage, cs) if conf is None or conf >= threshold]
         main = next((x for x in kept if x[0].event.modality == "asserted"), kept[0] if kept else None)
         right += main is not None and main[1] == a.events[0]["type"]
     return {"type_accuracy": round(right / len(texts), 3), "records": len(texts)}
@@ -137,11 +142,12 @@ def main() -> None:
             "PLOVER gold (in-sample)": load_plover_texts(ROOT / "eval" / "plover_gsr" / "PLOVER_GSR_CAMEO.txt")}  # fmt: skip
     results: dict = {"machine": f"{platform.machine()}, {platform.python_version()}", "model": model.meta.get("name"),
                      "threshold": model.threshold, "override": model.override}  # fmt: skip
+    stages = deciders(hybrid)
     for name, texts in sets.items():
         cands = candidates_of(rules, texts)
-        for how in ("rules", "model", "hybrid"):
+        for how, stage in stages.items():
             fn = score_plover if name.startswith("PLOVER") else score_realnews
-            results.setdefault(name, {})[how] = fn(texts, cands, model, how)
+            results.setdefault(name, {})[how] = fn(texts, cands, stage, how)
     all_texts = [a.record["text"] for s in ("dev", "test") for a in realnews(s)]
     results["throughput"] = throughput(hybrid, all_texts, args.rounds)
     if args.json:

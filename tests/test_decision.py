@@ -124,6 +124,7 @@ def _write_npz(path: Path, model, meta: dict) -> Path:
             weights=model.weights.astype(np.float16),
             bias=model.bias.astype(np.float32),
             confidence_weights=model.confidence_weights.astype(np.float64),
+            fill_weights=model.fill_weights.astype(np.float32),
         )
     return path
 
@@ -522,3 +523,40 @@ def test_training_twice_gives_the_same_model(pipeline, tiny_data):
     assert np.array_equal(first.model.bias, second.model.bias)
     assert np.array_equal(first.model.confidence_weights, second.model.confidence_weights)
     assert first.model.cameo_of == second.model.cameo_of
+
+
+# --- filling a missing side from the article ---------------------------------------------------------
+
+
+def _event(i: int, actor: tuple[str, ...], recipient: tuple[str, ...], event_type: str = "ASSAULT"):
+    from sitroom.records import ActorRef, Event
+
+    def refs(codes):
+        return tuple(ActorRef(c, c, c, "") for c in codes)
+
+    return Event(event_id=f"e{i}", article_id="a", sentence_index=i, trigger="struck", span_start=10 * i,
+                 span_end=10 * i + 6, event_type=event_type, mode=None, contexts=(), cameo_code="190", quad_class=4,
+                 intensity=-10.0, actor=refs(actor), recipient=refs(recipient))  # fmt: skip
+
+
+def test_a_missing_recipient_is_filled_from_the_article(shipped):
+    from sitroom.decision.sides import context_of, fill_side
+
+    events = [_event(i, ("ISR",), ("IRN",)) for i in range(3)] + [_event(3, ("ISR",), ())]
+    ctx = context_of(events)
+    filled, sides, sure = fill_side(events[3], ctx, shipped.fill_weights, shipped.fill_threshold, lambda c: f"name of {c}")
+    assert sides == "recipient" and sure >= shipped.fill_threshold
+    (ref,) = filled.recipient
+    assert (ref.country, ref.name, ref.text) == ("IRN", "name of IRN", "")  # inferred: no words of the text
+    assert filled.actor == events[3].actor
+    # a side already named is left alone, and a filler that is never sure fills nothing
+    assert fill_side(events[0], ctx, shipped.fill_weights, shipped.fill_threshold, str)[1] == ""
+    assert fill_side(events[3], ctx, shipped.fill_weights, 1.01, str)[0] is events[3]
+
+
+def test_the_filler_never_offers_the_other_sides_country(shipped):
+    from sitroom.decision.sides import context_of, fill_options
+
+    events = [_event(0, ("ISR",), ("IRN",)), _event(1, ("IRN",), ())]
+    options = [c for c, _ in fill_options(events[1], "recipient", context_of(events))]
+    assert options == ["ISR"]

@@ -354,7 +354,7 @@ def train(
     override: Annotated[float, typer.Option(help="The model replaces the rules' type at or above this probability.", min=0.0, max=1.0)] = 0.6,
     threshold: Annotated[
         Optional[float],
-        typer.Option(help="Drop events under this confidence [default: the F1-best threshold, cross-validated].", min=0.0, max=1.0, show_default=False),
+        typer.Option(help="Drop events under this confidence [default: the most precise threshold whose cross-validated recall is at least the rules' alone].", min=0.0, max=1.0, show_default=False),
     ] = None,
     actors: ActorsOption = None,
     lexicon: LexiconOption = None,
@@ -391,12 +391,14 @@ def train(
     ta = cv["type_accuracy"]
     table = Table("measure", "rules only", "model", "hybrid", box=None)
     table.add_row("type accuracy (located candidates)", f"{ta['rules']:.3f}", f"{ta['model']:.3f}", f"{ta['hybrid']:.3f}")
-    r, h = cv["events_rules_only"], cv["events_hybrid"]
-    table.add_row("event precision", f"{r['precision']:.3f}", "", f"{h['precision']:.3f}")
-    table.add_row("event recall", f"{r['recall']:.3f}", "", f"{h['recall']:.3f}")
-    table.add_row("event F1", f"{r['f1']:.3f}", "", f"{h['f1']:.3f}")
-    table.add_row("events coded", str(r["coded"]), "", str(h["coded"]))
+    r, f, h = cv["events_rules_only"], cv["events_sides_filled"], cv["events_hybrid"]
+    table.add_row("event precision", f"{r['precision']:.3f}", f"{f['precision']:.3f} (sides filled)", f"{h['precision']:.3f}")
+    table.add_row("event recall", f"{r['recall']:.3f}", f"{f['recall']:.3f}", f"{h['recall']:.3f}")
+    table.add_row("event F1", f"{r['f1']:.3f}", f"{f['f1']:.3f}", f"{h['f1']:.3f}")
+    table.add_row("events coded", str(r["coded"]), str(f["coded"]), str(h["coded"]))
     out.print(table)
+    filled = {k: v for k, v in cv["sides_filled"].items() if k != "none"}
+    out.print(f"sides filled from the article: {', '.join(f'{k} {v}' for k, v in sorted(filled.items())) or 'none'}")
     out.print(f"threshold {result.model.threshold:.2f} · override at p ≥ {override:.2f} · expected calibration error {cv['calibration_error']:.3f}")
     rel = Table("confidence", "events", "mean confidence", "right", box=None)
     for row in result.reliability:
@@ -793,6 +795,8 @@ def eval_plover(
 def eval_modality(
     path: Annotated[Path, typer.Argument(help="Annotated set: a .jsonl file or a folder of them (eval/modality).", exists=True)],
     actors: ActorsOption = None,
+    model: ModelOption = None,
+    rules_only: RulesOnlyOption = False,
     json_out: JsonOption = False,
     show_errors: Annotated[bool, typer.Option("--errors", help="List the ids of the gold items each error class contains.")] = False,
 ) -> None:
@@ -802,7 +806,7 @@ def eval_modality(
     from .evaluation import run_modality
 
     try:
-        scores = run_modality(path, actor_files=actors or ())
+        scores = run_modality(path, actor_files=actors or (), model=model, rules_only=rules_only)
     except SitroomError as exc:
         raise _fail(str(exc)) from None
     d = scores.as_dict()
@@ -837,6 +841,8 @@ def eval_modality(
 def eval_stories(
     path: Annotated[Path, typer.Argument(help="Annotated corpus folder with articles.jsonl and gold.json (eval/stories).", exists=True, file_okay=False)],
     actors: ActorsOption = None,
+    model: ModelOption = None,
+    rules_only: RulesOnlyOption = False,
     json_out: JsonOption = False,
     show_errors: Annotated[bool, typer.Option("--errors", help="List every split, wrong merge, missed link and wrong ledger status.")] = False,
 ) -> None:
@@ -846,7 +852,7 @@ def eval_stories(
     from .evaluation import run_stories
 
     try:
-        scores = run_stories(path, actor_files=actors or ())
+        scores = run_stories(path, actor_files=actors or (), model=model, rules_only=rules_only)
     except SitroomError as exc:
         raise _fail(str(exc)) from None
     d = scores.as_dict()

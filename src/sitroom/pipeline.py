@@ -103,7 +103,7 @@ class Pipeline:
             chosen = model or os.environ.get("SITROOM_MODEL") or None
             path = Path(chosen) if chosen else default_model_path()
             if chosen or path.exists():
-                self.decision = DecisionStage(load_model(path), self.lexicon)
+                self.decision = DecisionStage(load_model(path), self.lexicon, country_name=self.actors.country_name)
             else:
                 log.warning("no decision model at %s: coding with the rules only", path)
 

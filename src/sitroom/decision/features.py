@@ -29,6 +29,8 @@ class Candidate:
     event: Event
     sentence: str  # the sentence's text
     sentence_start: int  # its offset in the article text
+    filled: str = ""  # the sides filled from the article ("actor", "recipient", "actor+recipient")
+    fill_p: float = 0.0  # how likely the filler thought its (least sure) filled side
 
 
 def _side(prefix: str, refs) -> list[str]:
@@ -68,6 +70,9 @@ def candidate_features(c: Candidate) -> list[str]:
         f"m={e.modality}",
         f"r={rtype}|m={e.modality}",
     ]
+    if c.filled:
+        feats.append(f"filled={c.filled}")
+        feats.append(f"r={rtype}|filled={c.filled}")
     if e.mode:
         feats.append(f"mode={e.mode}")
     if e.historical:

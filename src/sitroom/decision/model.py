@@ -23,11 +23,17 @@ from .features import N_FEATURES, Candidate, candidate_features, hashed
 
 __all__ = ["DecisionModel", "FORMAT", "NONE", "Decision", "default_model_path", "load_model"]
 
-FORMAT = "sitroom-decision/1"
+FORMAT = "sitroom-decision/2"
 NONE = "NONE"  # the label of a candidate that is no event
+_TYPES = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)  # fmt: skip
+_PRONOUNS = frozenset("he she it they we its his her their this that".split())
 CONFIDENCE_INPUTS = (
     "logit_final", "logit_none", "agree", "model_override", "actor_country", "recipient_country",
-    "recipient_inferred", "asserted", "bias",
+    "recipient_inferred", "asserted", "side_filled", "fill_logit", "actor_pronoun", "bias",
+    *(f"type={t}" for t in _TYPES),
 )  # fmt: skip
 
 
@@ -50,6 +56,8 @@ class DecisionModel:
     weights: np.ndarray  # float32 (len(columns), len(labels))
     bias: np.ndarray  # float32 (len(labels),)
     confidence_weights: np.ndarray  # float64 (len(CONFIDENCE_INPUTS),)
+    fill_weights: np.ndarray | None = None  # float32 (FILL_FEATURES,): the side filler (sides.py); None: no filling
+    fill_threshold: float = 0.5  # a side is filled when the best option is at least this likely
     override: float = 0.6  # the model replaces the rules' type at or above this probability
     threshold: float = 0.5  # candidates below this confidence are dropped
     cameo_of: dict[str, str] = field(default_factory=dict)  # type -> CAMEO code when the model assigns it
@@ -83,7 +91,11 @@ class DecisionModel:
             1.0 if any(r.country for r in e.recipient) else 0.0,
             1.0 if e.recipient and not any(r.text for r in e.recipient) else 0.0,
             1.0 if e.modality == "asserted" else 0.0,
+            1.0 if candidate.filled else 0.0,
+            _logit(candidate.fill_p) if candidate.filled else 0.0,
+            1.0 if any(r.text.lower().split()[:1] and r.text.lower().split()[0] in _PRONOUNS for r in e.actor) else 0.0,
             1.0,
+            *(1.0 if final == t else 0.0 for t in _TYPES),
         ]
 
     def hybrid(self, probs: np.ndarray, rules_type: str) -> tuple[str, str]:
@@ -113,7 +125,9 @@ class DecisionModel:
         meta.update(
             format=FORMAT, labels=self.labels, override=self.override, threshold=self.threshold,
             cameo_of=self.cameo_of, confidence_inputs=list(CONFIDENCE_INPUTS), n_features=N_FEATURES,
+            fill_threshold=self.fill_threshold,
         )  # fmt: skip
+        fill = self.fill_weights if self.fill_weights is not None else np.zeros(0, np.float32)
         tmp = p.with_name(p.name + ".tmp")
         with open(tmp, "wb") as fh:
             np.savez_compressed(
@@ -123,6 +137,7 @@ class DecisionModel:
                 weights=self.weights.astype(np.float16),
                 bias=self.bias.astype(np.float32),
                 confidence_weights=self.confidence_weights.astype(np.float64),
+                fill_weights=fill.astype(np.float32),
             )
         os.replace(tmp, p)
         return p
@@ -134,14 +149,15 @@ def load_model(path: str | Path) -> DecisionModel:
     try:
         with np.load(p, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
-            arrays = {k: data[k] for k in ("columns", "weights", "bias", "confidence_weights")}
+            if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+                found = meta.get("format") if isinstance(meta, dict) else None
+                raise DataFileError(str(p), None, f"model format {found!r}, this Sitroom reads {FORMAT!r}: retrain it with `sitroom train`")
+            arrays = {k: data[k] for k in ("columns", "weights", "bias", "confidence_weights", "fill_weights")}
     except FileNotFoundError:
         raise DataFileError(str(p), None, "model file not found") from None
     except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
         # empty, cut off, a bare .npy, or not numpy at all
         raise DataFileError(str(p), None, f"not a Sitroom decision model ({type(exc).__name__}: {exc})") from None
-    if meta.get("format") != FORMAT:
-        raise DataFileError(str(p), None, f"model format {meta.get('format')!r}, this Sitroom reads {FORMAT!r}")
     if meta.get("n_features") != N_FEATURES or list(meta.get("confidence_inputs", [])) != list(CONFIDENCE_INPUTS):
         raise DataFileError(str(p), None, "model was trained with other features; retrain it with `sitroom train`")
     labels = meta["labels"]
@@ -153,6 +169,8 @@ def load_model(path: str | Path) -> DecisionModel:
         weights=arrays["weights"].astype(np.float32),
         bias=arrays["bias"],
         confidence_weights=arrays["confidence_weights"],
+        fill_weights=arrays["fill_weights"] if len(arrays["fill_weights"]) else None,
+        fill_threshold=float(meta.get("fill_threshold", 0.5)),
         override=float(meta["override"]),
         threshold=float(meta["threshold"]),
         cameo_of=dict(meta.get("cameo_of", {})),

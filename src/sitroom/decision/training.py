@@ -34,16 +34,21 @@ from scipy import sparse
 from scipy.optimize import minimize
 
 from ..errors import DataFileError
-from ..evaluation.realnews import article_counts, located, match_article, trigger_near
+from ..evaluation.realnews import article_counts, located, match_article, side_ok, trigger_near
 from ..records import Event
 from .features import N_FEATURES, Candidate, candidate_features, hashed
 from .model import CONFIDENCE_INPUTS, NONE, DecisionModel
+from .sides import FILL_FEATURES, SIDES, context_of, fill_candidates, fill_options, hashed_fill
 
 __all__ = ["Annotated", "TrainingResult", "calibration", "candidates_of", "load_annotated", "load_plover_texts", "train_model"]
 
 FOLDS = 5
 _L2 = 1.0  # penalty on the type head's weights
+_CONF_L2 = 1.0  # on the confidence head: chosen on cross-validated calibration (0.01: 0.055, 1: 0.040, 10: 0.028)
 _THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 20)]
+# A side is filled when its best option is at least this likely: filling never makes a coded event
+# less right than an empty side, and the confidence head sees how sure the filler was.
+FILL_THRESHOLD = 0.25
 
 
 @dataclass(slots=True)
@@ -179,6 +184,7 @@ class _Example:
     candidate: Candidate
     label: str  # the annotated type at the candidate's place, or NONE
     view: dict  # the candidate as the evaluator sees it
+    raw: dict  # the rules' candidate before any side was filled, as the evaluator sees it
 
 
 def candidates_of(pipeline, texts: list[Annotated], progress: Callable[[int], None] | None = None) -> list[list[Candidate]]:
@@ -209,23 +215,64 @@ def _plover_main(cands: list[Candidate]) -> Candidate | None:
     return next((c for c in cands if c.event.modality == "asserted"), cands[0] if cands else None)
 
 
-def _examples(texts: list[Annotated], candidates: list[list[Candidate]]) -> list[_Example]:
+def _gold_here(a: Annotated, view: dict) -> dict | None:
+    """The annotated event at a candidate's place (the one of its type if several), or None."""
+    here = [g for g in a.events if located(g, view) and trigger_near(g, view)]
+    if not here:
+        return None
+    return next((g for g in here if g.get("type") == view["event_type"]), here[0])
+
+
+def _examples(texts: list[Annotated], candidates: list[list[Candidate]], raw: list[list[Candidate]]) -> list[_Example]:
     out = []
-    for t, (a, cands) in enumerate(zip(texts, candidates)):
+    for t, (a, cands, rules) in enumerate(zip(texts, candidates, raw)):
         if not a.exhaustive:
             main = _plover_main(cands)
             if main is not None:
-                out.append(_Example(t, main, a.events[0]["type"], {}))
+                out.append(_Example(t, main, a.events[0]["type"], {}, {}))
             continue
-        for c in cands:
+        for c, r in zip(cands, rules):
             view = _as_dict(c.event, c.sentence)
-            here = [g for g in a.events if located(g, view) and trigger_near(g, view)]
-            label = NONE
-            if here:
-                best = next((g for g in here if g.get("type") == c.event.event_type), here[0])
-                label = best.get("type") or NONE
-            out.append(_Example(t, c, label, view))
+            g = _gold_here(a, view)
+            label = (g.get("type") or NONE) if g else NONE
+            out.append(_Example(t, c, label, view, _as_dict(r.event, r.sentence)))
     return out
+
+
+def _fill_rows(texts: list[Annotated], candidates: list[list[Candidate]]) -> list[tuple[int, list[int], float]]:
+    """(text, hashed features, right) for every option of every empty side of a candidate that sits
+    on an annotated event: right when the annotation names that country on that side."""
+    rows = []
+    for t, (a, cands) in enumerate(zip(texts, candidates)):
+        if not a.exhaustive:
+            continue
+        ctx = context_of([c.event for c in cands])
+        for c in cands:
+            g = _gold_here(a, _as_dict(c.event, c.sentence))
+            if g is None:
+                continue
+            for side in SIDES:
+                if any(r.country for r in getattr(c.event, side)):
+                    continue
+                for country, features in fill_options(c.event, side, ctx):
+                    right = bool(g.get(side)) and side_ok(g.get(side), [{"country": country}])
+                    rows.append((t, hashed_fill(features), 1.0 if right else 0.0))
+    return rows
+
+
+def _fit_fill(rows: list[tuple[int, list[int], float]]) -> np.ndarray:
+    x = sparse.csr_matrix(
+        (np.ones(sum(len(r[1]) for r in rows)), np.concatenate([r[1] for r in rows]).astype(np.int64) if rows else [],
+         np.cumsum([0, *(len(r[1]) for r in rows)])),
+        shape=(len(rows), FILL_FEATURES),
+    )  # fmt: skip
+    return _fit_logistic(x, np.array([r[2] for r in rows]), l2=1.0).astype(np.float32)
+
+
+def _filled(candidates, weights_of_text, threshold: float, country_name) -> tuple[list[list[Candidate]], Counter]:
+    """Every text's candidates with their empty sides filled by the filler ``weights_of_text(t)``."""
+    out = [fill_candidates(cands, weights_of_text(t), threshold, country_name) for t, cands in enumerate(candidates)]
+    return out, Counter(c.filled or "none" for cands in out for c in cands)
 
 
 # --- fitting ------------------------------------------------------------------------------------------
@@ -328,15 +375,24 @@ def train_model(
     texts, provenance = load_annotated(paths)
     if not texts:
         raise DataFileError("training data", None, "no annotated texts")
-    candidates = candidates_of(pipeline, texts, (lambda n: progress("coding", n, len(texts))) if progress else None)
-    examples = _examples(texts, candidates)
+    raw = candidates_of(pipeline, texts, (lambda n: progress("coding", n, len(texts))) if progress else None)
+    fold_of_text = _folds(texts)
+
+    # the side filler, out of fold for the candidates the heads learn from
+    fill_rows = _fill_rows(texts, raw)
+    fill_w = None
+    candidates, fill_counts = raw, Counter()
+    if fill_rows and len({r[2] for r in fill_rows}) == 2:
+        by_fold = {k: _fit_fill([r for r in fill_rows if fold_of_text[r[0]] != k]) for k in range(FOLDS)}
+        candidates, fill_counts = _filled(raw, lambda t: by_fold[fold_of_text[t]], FILL_THRESHOLD, pipeline.actors.country_name)
+        fill_w = _fit_fill(fill_rows)
+    examples = _examples(texts, candidates, raw)
     if not examples:
         raise DataFileError("training data", None, "the rules found no candidate events in the training texts")
     types = sorted({e.label for e in examples if e.label != NONE} | {e.candidate.event.event_type for e in examples})
     labels = [NONE, *types]
     y = np.array([labels.index(e.label) for e in examples])
     rows = [hashed(candidate_features(e.candidate), N_FEATURES) for e in examples]
-    fold_of_text = _folds(texts)
     fold = np.array([fold_of_text[e.text] for e in examples])
 
     # out-of-fold type probabilities
@@ -377,15 +433,15 @@ def train_model(
         train = ex[fold[ex] != k]
         held = ex[fold[ex] == k]
         if len(held) and len(train):
-            w = _fit_logistic(xin[train], right[train])
+            w = _fit_logistic(xin[train], right[train], l2=_CONF_L2)
             conf[held] = 1.0 / (1.0 + np.exp(-np.clip(xin[held] @ w, -30, 30)))
-    conf_w = _fit_logistic(xin[ex], right[ex])
+    conf_w = _fit_logistic(xin[ex], right[ex], l2=_CONF_L2)
 
     # cross-validated figures, rules only and hybrid at each threshold
-    def scores(keep: Callable[[int], bool], typed: Callable[[int], str]) -> dict:
+    def scores(keep: Callable[[int], bool], typed: Callable[[int], str], view: str = "view") -> dict:
         mr = req = ok = scored = 0
         for t, idx in by_text.items():
-            views = [dict(examples[i].view, event_type=typed(i)) for i in idx if keep(i)]
+            views = [dict(getattr(examples[i], view), event_type=typed(i)) for i in idx if keep(i)]
             a, b, c, d = article_counts(texts[t].events, views, texts[t].truncated)
             mr, req, ok, scored = mr + a, req + b, ok + c, scored + d
         for t, a in enumerate(texts):  # texts where the rules found nothing still count their gold
@@ -405,8 +461,12 @@ def train_model(
         idx = [i for i in range(len(examples)) if examples[i].label != NONE]
         model_acc = sum(labels[int(np.argmax(oof[i][1:])) + 1] == examples[i].label for i in idx) / len(idx)
     by_threshold = {str(th): scores(lambda i, th=th: conf[i] >= th, lambda i: finals[i]) for th in _THRESHOLDS}
+    rules_only = scores(lambda i: True, lambda i: examples[i].raw["event_type"], "raw")
     if threshold is None:
-        threshold = max(_THRESHOLDS, key=lambda th: (by_threshold[str(th)]["f1"], -th))
+        # the most precise threshold that still finds at least as many events as the rules alone
+        # (cross-validated), else the F1-best one
+        enough = [th for th in _THRESHOLDS if by_threshold[str(th)]["recall"] >= rules_only["recall"]]
+        threshold = max(enough) if enough else max(_THRESHOLDS, key=lambda th: (by_threshold[str(th)]["f1"], -th))
     ece, table = calibration(conf[ex], right[ex])
     cv = {
         "folds": FOLDS,
@@ -414,7 +474,9 @@ def train_model(
         "candidates": len(examples),
         "type_accuracy": {"rules": round(rules_acc, 4), "model": round(model_acc, 4), "hybrid": round(hybrid_acc, 4),
                           "located_candidates": len(typed_pairs)},  # fmt: skip
-        "events_rules_only": scores(lambda i: True, lambda i: examples[i].candidate.event.event_type),
+        "events_rules_only": rules_only,
+        "events_sides_filled": scores(lambda i: True, lambda i: examples[i].candidate.event.event_type),
+        "sides_filled": dict(fill_counts),
         "events_hybrid_all": scores(lambda i: True, lambda i: finals[i]),
         "events_hybrid": by_threshold[str(threshold)],
         "by_threshold": by_threshold,
@@ -426,6 +488,8 @@ def train_model(
         progress("fitting", FOLDS + 1, FOLDS + 1)
     model = _type_head(rows, y, labels)
     model.confidence_weights = conf_w
+    model.fill_weights = fill_w
+    model.fill_threshold = FILL_THRESHOLD
     model.override = override
     model.threshold = float(threshold)
     model.cameo_of = _cameo_of(texts, examples)
