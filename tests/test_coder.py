@@ -281,3 +281,24 @@ def test_patterns_named_in_the_coder_brief(pipeline, text, expected):
         for e in coded.events
     ]
     assert got[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the real-news guide: a missile fired into the sea, at no one, is a show of force
+        ("North Korea has fired a ballistic missile off its east coast into the Sea of Japan.", ("MOBILIZE", "150", [])),
+        ("The North on Thursday fired a suspected intercontinental ballistic missile into the sea.", ("MOBILIZE", "150", [])),
+        # aimed at someone, even at sea, it is an attack
+        ("Houthis fired missiles at ships in the Red Sea.", ("ASSAULT", "195", [])),
+        ("Iran fired missiles at Israel.", ("ASSAULT", "195", ["ISR"])),
+        # armed capture of a town, and shooting down a missile, are ASSAULT as the guide codes them
+        ("The RSF captured the town of Wad Madani.", ("ASSAULT", "192", ["SDN"])),
+        ("Russian forces captured Avdiivka.", ("ASSAULT", "192", ["UKR"])),  # the place taken gives the recipient
+        ("Israeli air defences intercepted the missile.", ("ASSAULT", "190", [])),
+    ],
+)
+def test_guide_types_for_launches_captures_and_interceptions(pipeline, text, expected):
+    coded = pipeline.code_text(text, published=date(2024, 4, 2)).events
+    (event,) = [e for e in coded if e.trigger.split()[0] in ("fired", "captured", "intercepted")]
+    assert (event.event_type, event.cameo_code, [r.country for r in event.recipient]) == expected

@@ -76,6 +76,10 @@ _QUANTITY_NOUNS = frozenset(
     "day week hour".split()
 )
 _MUTUAL_LEMMAS = frozenset("fight fighting battle clash war hostility exchange ceasefire truce sign".split())
+# a missile fired into the sea is a show of force (MOBILIZE 150), not an attack
+_LAUNCHED = frozenset("missile missiles rocket rockets".split())
+_SEA_WORDS = frozenset("sea seas water waters ocean coast".split())
+_TARGET_PREPS = frozenset(("at", "on", "against", "toward", "towards"))
 
 
 def _countries(refs) -> set[str]:
@@ -215,6 +219,11 @@ class Coder:
         self.container_nouns = lexicon.container_nouns
         self.intent = load_intent_rules(lexicon)
         self.framer = Framer(self.matcher.dictionary.country_name)
+        self._show_of_force = (
+            LexEntry("*", "VERB", "MOBILIZE", "150", quad_class("150"), lexicon.cameo["150"].goldstein, contexts=("military",))
+            if "150" in lexicon.cameo and "MOBILIZE" in lexicon.ontology.modes
+            else None
+        )
         code = self.intent.codes["request"].get("10", "100")  # the generic demand
         self._bare_demand = (
             LexEntry("*", "VERB", "REQUEST", code, quad_class(code), lexicon.cameo[code].goldstein)
@@ -448,6 +457,9 @@ class Coder:
             if framing.relay.addressee:
                 recipient = list(framing.relay.addressee)
             recipient = [r for r in recipient if r not in via]
+        if entry is act and entry.event_type == "ASSAULT" and self._show_of_force is not None and _into_the_sea(trig):
+            # "fired a ballistic missile off its east coast into the Sea of Japan": a test, not an attack
+            entry, recipient = replace(self._show_of_force, lemma=act.lemma), []
         if not recipient and entry.event_type == "THREATEN" and entry.pos == "VERB":
             recipient = self._condition_subject(tok, mentions, on)
         if not recipient and entry.event_type in self.lexicon.ontology.place_targets:
@@ -931,6 +943,12 @@ class Coder:
                 if c.dep_ in ("acl", "advcl") and c.pos_ == "VERB" and c.lemma_.lower() in _TARGETING_VERBS:
                     holders.append(c)
                     holders.extend(o for o in c.children if o.dep_ in ("dobj", "obj"))
+        if trig.entry.cameo.startswith("192"):
+            # "captured Goma", "seized the town of Wad Madani": the place taken is the object
+            for obj in (c for c in trig.token.children if c.dep_ in ("dobj", "obj")):
+                found = self._place(obj, mentions, on)
+                if found:
+                    return found
         preps = _PLACE_PREPS | {"along"} | set(trig.entry.recipient_preps)  # "a strike on Kharkiv"
         for holder in holders:
             for prep in holder.children:
@@ -1017,6 +1035,23 @@ class Coder:
                         return refs
                 queue.append(c)
         return []
+
+
+def _into_the_sea(trig: Trigger) -> bool:
+    """A missile or rocket fired into the sea or off a coast, at no one: "fired a ballistic
+    missile into the Sea of Japan", "launched missiles toward waters off its east coast"."""
+    obj = trig.object_token
+    if obj is None or obj.lower_ not in _LAUNCHED:
+        return False
+    verb = trig.token
+    sea = False
+    for prep in (c for c in (*verb.children, *obj.children) if c.dep_ == "prep"):
+        ends = [c for c in prep.children if c.dep_ == "pobj"]
+        if any(e.lower_ in _SEA_WORDS for e in ends):
+            sea = True
+        elif prep.lower_ in _TARGET_PREPS and any(e.ent_type_ not in ("DATE", "TIME") for e in ends):
+            return False  # aimed at someone ("at ships in the Red Sea"), not "on Thursday"
+    return sea
 
 
 def _complement(verb: Token) -> bool:
