@@ -560,3 +560,28 @@ def test_the_filler_never_offers_the_other_sides_country(shipped):
     events = [_event(0, ("ISR",), ("IRN",)), _event(1, ("IRN",), ())]
     options = [c for c, _ in fill_options(events[1], "recipient", context_of(events))]
     assert options == ["ISR"]
+
+
+def test_ingest_threshold_zero_keeps_every_candidate_with_its_confidence(tmp_path):
+    from sitroom.store import Store
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Israeli jets struck Hezbollah positions in southern Lebanon on Tuesday, the army said. "
+        "The attack killed three fighters. Hezbollah vowed to respond and fired rockets at northern Israel. "
+        "Officials met in Paris to discuss aid.\n",
+        encoding="utf-8",
+    )
+    counts = {}
+    for name, extra in (("default", []), ("all", ["--threshold", "0"])):
+        db = tmp_path / f"{name}.duckdb"
+        result = runner.invoke(app, ["ingest", str(corpus), "--db", str(db), "--no-progress", *extra])
+        assert result.exit_code == 0, result.output
+        with Store(str(db), read_only=True) as store:
+            rows = list(store.iter_public_events())
+        assert rows and all(r["confidence"] is not None for r in rows)
+        counts[name] = len(rows)
+    assert counts["all"] > counts["default"]
+    refused = runner.invoke(app, ["code", "Iran attacked Israel.", "--rules-only", "--threshold", "0.2"])
+    assert refused.exit_code == 2

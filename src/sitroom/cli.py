@@ -53,6 +53,13 @@ ModelOption = Annotated[
 RulesOnlyOption = Annotated[
     bool, typer.Option("--rules-only", help="No decision model: the rules' events as they are, without confidence.")
 ]
+ThresholdOption = Annotated[
+    Optional[float],
+    typer.Option(
+        "--threshold", min=0.0, max=1.0, show_default=False,
+        help="Keep events at least this confident [default: the model's own]; 0 keeps every candidate, with its confidence.",
+    ),
+]  # fmt: skip
 MinConfidenceOption = Annotated[
     Optional[float],
     typer.Option(
@@ -95,14 +102,19 @@ def _main(
         raise typer.Exit(0)
 
 
-def _pipeline(actors: list[Path] | None, lexicons: list[Path] | None = None, model: Path | None = None, rules_only: bool = False):
+def _pipeline(
+    actors: list[Path] | None, lexicons: list[Path] | None = None, model: Path | None = None, rules_only: bool = False,
+    threshold: float | None = None,
+):  # fmt: skip
     """The pipeline, or a clean exit naming the bad dictionary, lexicon or model file."""
     from .pipeline import Pipeline
 
     if model is not None and rules_only:
         raise _fail("--model and --rules-only exclude each other", 2)
+    if threshold is not None and rules_only:
+        raise _fail("--threshold needs the decision model; --rules-only keeps every candidate", 2)
     try:
-        return Pipeline(actor_files=actors or (), lexicon_files=lexicons or (), model=model, rules_only=rules_only)
+        return Pipeline(actor_files=actors or (), lexicon_files=lexicons or (), model=model, rules_only=rules_only, threshold=threshold)
     except SitroomError as exc:
         raise _fail(str(exc)) from None
 
@@ -119,6 +131,7 @@ def ingest(
     lexicon: LexiconOption = None,
     model: ModelOption = None,
     rules_only: RulesOnlyOption = False,
+    threshold: ThresholdOption = None,
     max_bytes: Annotated[int, typer.Option(help="Largest file (or JSONL/CSV record) read, in bytes.", min=1)] = DEFAULT_MAX_BYTES,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
 ) -> None:
@@ -129,7 +142,7 @@ def ingest(
     from .pipeline import IngestOptions
 
     options = IngestOptions(outlet=outlet, published=_parse_day(published), max_bytes=max_bytes)
-    pipeline = _pipeline(actors, lexicon, model, rules_only)
+    pipeline = _pipeline(actors, lexicon, model, rules_only, threshold)
     try:
         store = Store(_db(db))
     except SitroomError as exc:
@@ -199,6 +212,7 @@ def watch(
     lexicon: LexiconOption = None,
     model: ModelOption = None,
     rules_only: RulesOnlyOption = False,
+    threshold: ThresholdOption = None,
     max_bytes: Annotated[int, typer.Option(help="Largest feed response, file (or JSONL/CSV record) read, in bytes.", min=1)] = DEFAULT_MAX_BYTES,
 ) -> None:
     """Poll feeds and folders; code and store only the new articles, again and again.
@@ -220,7 +234,7 @@ def watch(
             check_source(source)
     except SourceError as exc:
         raise _fail(str(exc), 2) from None
-    pipeline = _pipeline(actors, lexicon, model, rules_only)
+    pipeline = _pipeline(actors, lexicon, model, rules_only, threshold)
     try:
         store = Store(_db(db))
     except SitroomError as exc:
@@ -319,6 +333,7 @@ def code(
     lexicon: LexiconOption = None,
     model: ModelOption = None,
     rules_only: RulesOnlyOption = False,
+    threshold: ThresholdOption = None,
 ) -> None:
     """Code one text and print its events (nothing is stored)."""
     if format not in ("table", "jsonl"):
@@ -326,7 +341,7 @@ def code(
     if text == "-":
         text = sys.stdin.read()
     day = _parse_day(published)
-    pipeline = _pipeline(actors, lexicon, model, rules_only)
+    pipeline = _pipeline(actors, lexicon, model, rules_only, threshold)
     try:
         coded = pipeline.code_text(text, published=day)
     except ValueError as exc:

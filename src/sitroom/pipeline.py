@@ -91,9 +91,11 @@ class Pipeline:
         lexicon: Lexicon | None = None,
         model: str | Path | None = None,
         rules_only: bool = False,
+        threshold: float | None = None,
     ) -> None:
         """``model``: a decision model file (default: ``$SITROOM_MODEL``, else the one shipped
-        in the package); ``rules_only``: no decision stage, the rules' events as they are."""
+        in the package); ``rules_only``: no decision stage, the rules' events as they are;
+        ``threshold``: store events at least this confident (default: the model's own)."""
         self.nlp = load_nlp()
         self.actors = actors or load_actor_dictionary(actor_files)
         self.lexicon = lexicon or load_lexicon(lexicon_files)
@@ -103,7 +105,9 @@ class Pipeline:
             chosen = model or os.environ.get("SITROOM_MODEL") or None
             path = Path(chosen) if chosen else default_model_path()
             if chosen or path.exists():
-                self.decision = DecisionStage(load_model(path), self.lexicon, country_name=self.actors.country_name)
+                self.decision = DecisionStage(
+                    load_model(path), self.lexicon, threshold=threshold, country_name=self.actors.country_name
+                )
             else:
                 log.warning("no decision model at %s: coding with the rules only", path)
 
