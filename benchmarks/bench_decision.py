@@ -68,7 +68,6 @@ def view_of(c: Candidate, e) -> dict:
 def score_realnews(texts, cands, stage, how: str) -> dict:
     mr = req = ok = scored = typed = typed_right = 0
     confs, rights = [], []
-    threshold = stage.threshold if stage is not None else 0.0
     for a, cs in zip(texts, cands):
         rows = decided(stage, cs)
         # calibration: every candidate, right when it matches as coded
@@ -78,7 +77,11 @@ def score_realnews(texts, cands, stage, how: str) -> dict:
             if conf is not None:
                 confs.append(conf)
                 rights.append(i in hit)
-        views = [view_of(c, e) for c, _, conf, e in rows if conf is None or conf >= threshold]
+        if stage is None:
+            views = [view_of(c, e) for c, _, _, e in rows]
+        else:  # the events the stage keeps: over the threshold, one sentence's copies of an event merged
+            by_id = {e.event_id: c for c, _, _, e in rows}
+            views = [view_of(by_id[e.event_id], e) for e in stage.keep([e for _, _, _, e in rows])]
         x = article_counts(a.events, views, a.truncated)
         mr, req, ok, scored = mr + x[0], req + x[1], ok + x[2], scored + x[3]
         for gi, si in match_article(a.events, views, require_type=False):

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -525,6 +527,26 @@ def test_training_twice_gives_the_same_model(pipeline, tiny_data):
     assert first.model.cameo_of == second.model.cameo_of
 
 
+def test_the_filler_ranks_alike_in_every_process():
+    """Set order changes with the process's hash seed; the options and their features must not."""
+    import subprocess
+    import sys
+
+    script = (
+        "from tests.test_decision import _event\n"
+        "from sitroom.decision.sides import context_of, fill_options\n"
+        "events = [_event(0, ('USA', 'GBR', 'FRA'), ('SYR',)), _event(1, ('RUS', 'TUR'), ('IRN', 'ISR')), _event(2, (), ('SYR',))]\n"
+        "print(fill_options(events[2], 'actor', context_of(events)))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    runs = {
+        subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout  # fmt: skip
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(runs) == 1, runs
+
+
 # --- filling a missing side from the article ---------------------------------------------------------
 
 
@@ -554,12 +576,52 @@ def test_a_missing_recipient_is_filled_from_the_article(shipped):
     assert fill_side(events[3], ctx, shipped.fill_weights, 1.01, str)[0] is events[3]
 
 
-def test_the_filler_never_offers_the_other_sides_country(shipped):
+def test_the_other_sides_country_is_offered_only_as_the_same_country(shipped):
     from sitroom.decision.sides import context_of, fill_options
 
+    # two acts say too little to put one country on both sides
     events = [_event(0, ("ISR",), ("IRN",)), _event(1, ("IRN",), ())]
-    options = [c for c, _ in fill_options(events[1], "recipient", context_of(events))]
-    assert options == ["ISR"]
+    assert [c for c, _ in fill_options(events[1], "recipient", context_of(events))] == ["ISR"]
+    # a longer report may: the other side's country is an option, marked as such
+    events = [_event(i, ("ISR",), ("IRN",)) for i in range(4)] + [_event(4, ("IRN",), ())]
+    options = dict(fill_options(events[4], "recipient", context_of(events)))
+    assert sorted(options) == ["IRN", "ISR"]
+    assert "same_country" in options["IRN"] and "same_country" not in options["ISR"]
+
+
+def test_a_civil_war_report_fills_the_same_country_on_both_sides(shipped):
+    from sitroom.decision.sides import context_of, fill_side
+    from sitroom.records import ActorRef
+
+    # a militia of Sudan attacks; the article's other acts are Sudanese against Sudanese
+    events = [_event(i, ("SDN",), ("SDN",)) for i in range(3)]
+    militia = replace(_event(3, (), ()), actor=(ActorRef("the RSF", "Rapid Support Forces", "SDN", "REB"),))
+    filled, sides, _ = fill_side(militia, context_of([*events, militia]), shipped.fill_weights, shipped.fill_threshold, str)
+    assert sides == "recipient" and [r.country for r in filled.recipient] == ["SDN"]
+    # between two countries the other side's country is not the answer
+    events = [_event(i, ("ISR",), ("IRN",)) for i in range(3)] + [_event(3, ("ISR",), ())]
+    filled, _, _ = fill_side(events[3], context_of(events), shipped.fill_weights, shipped.fill_threshold, str)
+    assert [r.country for r in filled.recipient] == ["IRN"]
+
+
+def test_candidates_of_one_sentence_that_are_one_event_are_merged(shipped, pipeline):
+    from sitroom.decision.stage import DecisionStage
+    from sitroom.records import Location, Sentence
+
+    strike = replace(_event(0, ("ISR",), ("LBN",)), confidence=None)
+    killed = replace(_event(0, ("ISR",), ("LBN",)), event_id="e0b", trigger="killed", span_start=30, span_end=36,
+                     dead=3, location=Location("Tyre", "LBN", 33.27, 35.2))  # fmt: skip
+    other = replace(_event(0, ("ISR",), ("SYR",)), event_id="e0c", span_start=50, span_end=56)
+    answer = replace(_event(1, ("LBN",), ("ISR",)), event_id="e1", cause_event="e0b")
+    sentences = [Sentence("a", 0, 0, 60, "x" * 60), Sentence("a", 1, 61, 120, "y" * 59)]
+    stage = DecisionStage(shipped, pipeline.lexicon, threshold=0.0)
+    out = stage.decide([strike, killed, other, answer], sentences)
+    first = [e for e in out if e.sentence_index == 0]
+    assert len(first) == 2  # the strike and the killing are one event; the strike on Syria is another
+    (merged,) = [e for e in first if [r.country for r in e.recipient] == ["LBN"]]
+    assert merged.dead == 3 and merged.location is not None and merged.location.country == "LBN"
+    (reply,) = [e for e in out if e.sentence_index == 1]
+    assert reply.cause_event == merged.event_id  # a link to the event merged away follows it
 
 
 def test_ingest_threshold_zero_keeps_every_candidate_with_its_confidence(tmp_path):

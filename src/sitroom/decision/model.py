@@ -23,7 +23,7 @@ from .features import N_FEATURES, Candidate, candidate_features, hashed
 
 __all__ = ["DecisionModel", "FORMAT", "NONE", "Decision", "default_model_path", "load_model"]
 
-FORMAT = "sitroom-decision/2"
+FORMAT = "sitroom-decision/3"
 NONE = "NONE"  # the label of a candidate that is no event
 _TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",

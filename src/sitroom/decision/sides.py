@@ -27,6 +27,8 @@ __all__ = ["FILL_FEATURES", "ArticleContext", "context_of", "fill_candidates", "
 
 FILL_FEATURES = 1 << 14
 SIDES = ("actor", "recipient")
+_FEW = 4  # a text with fewer candidates says too little about who is on which side
+_INSIDE = frozenset({"REB", "OPP", "UAF", "CVL", "REF"})  # sectors that mostly act inside their own country
 
 
 @dataclass(slots=True)
@@ -37,6 +39,8 @@ class ArticleContext:
     roles: dict[str, Counter] = field(default_factory=lambda: {"actor": Counter(), "recipient": Counter()})
     by_sentence: dict[int, dict[str, set[str]]] = field(default_factory=dict)  # sentence -> side -> countries
     lead: dict[str, set[str]] = field(default_factory=dict)  # the first event with both sides named
+    domestic: int = 0  # events with one country on both sides
+    events: int = 0
 
 
 def _countries(refs) -> set[str]:
@@ -48,10 +52,13 @@ def context_of(events: list[Event]) -> ArticleContext:
     for e in events:
         for side in SIDES:
             found = _countries(getattr(e, side))
-            for c in found:
+            for c in sorted(found):  # a fixed order: ties in how often a country is named rank alike everywhere
                 ctx.counts[c] += 1
                 ctx.roles[side][c] += 1
             ctx.by_sentence.setdefault(e.sentence_index, {"actor": set(), "recipient": set()})[side] |= found
+        ctx.events += 1
+        if _countries(e.actor) & _countries(e.recipient):
+            ctx.domestic += 1
         if not ctx.lead and _countries(e.actor) and _countries(e.recipient):
             ctx.lead = {"actor": _countries(e.actor), "recipient": _countries(e.recipient)}
     return ctx
@@ -68,6 +75,21 @@ def fill_options(e: Event, side: str, ctx: ArticleContext) -> list[tuple[str, li
     ranked = [c for c, _ in ctx.counts.most_common() if c not in taken]
     sentence = ctx.by_sentence.get(e.sentence_index, {"actor": set(), "recipient": set()})
     out = []
+    named = len(ctx.counts)
+    for c in sorted(taken):
+        # both sides of one country: a government and its insurgents, a militia and the civilians it
+        # kills; offered only where the article or the named side shows a conflict inside a country
+        sectors = sorted({r.sector or "-" for r in getattr(e, other) if r.country == c}) or ["-"]
+        if not ctx.domestic and not _INSIDE.intersection(sectors) and ctx.events < _FEW:
+            continue
+        f = ["bias", f"side={side}", "same_country", f"same_country|side={side}", f"same_country|type={e.event_type}",
+             f"same_country|countries={min(named, 4)}", f"same_country|count={_bin(ctx.counts[c])}",
+             f"same_country|domestic={_bin(ctx.domestic)}", f"modality={e.modality}"]  # fmt: skip
+        f += [f"same_country|sector={s}" for s in sectors]
+        f += [f"same_country|sector={s}|side={side}" for s in sectors]
+        if e.location is not None and e.location.country == c:
+            f.append("same_country|is_place")
+        out.append((c, f))
     for rank, c in enumerate(ranked):
         f = [
             "bias", f"side={side}", f"rank={min(rank, 4)}", f"count={_bin(ctx.counts[c])}",

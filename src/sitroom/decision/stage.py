@@ -19,7 +19,7 @@ from .features import Candidate
 from .model import DecisionModel
 from .sides import fill_candidates
 
-__all__ = ["DecisionStage"]
+__all__ = ["DecisionStage", "article_candidates", "merge_key"]
 
 
 class DecisionStage:
@@ -30,15 +30,32 @@ class DecisionStage:
         self.country_name = country_name or (lambda code: code)
 
     def decide(self, events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
-        """The article's events the model keeps, decided, in text order."""
-        kept: dict[tuple[int, str, str], Event] = {}
-        for decided in self.score(article_candidates(events, sentences)):
+        """The article's events the model keeps, decided, in text order. Candidates of one sentence
+        that the decision makes the same event (type, modality, both sides' countries: "struck the
+        base and killed three") are one event: the surest, with the casualties, place and date the
+        others add, and links to the others pointed at it."""
+        return self.keep(self.score(article_candidates(events, sentences)))
+
+    def keep(self, scored: Sequence[Event]) -> list[Event]:
+        """Of one article's scored events, those at or above the threshold, merged as ``decide`` says."""
+        kept: dict[tuple, Event] = {}
+        same: dict[str, str] = {}  # event id merged away -> the id kept
+        for decided in scored:
             if decided.confidence < self.threshold:
                 continue
-            key = (decided.span_start, decided.event_type, "|".join(sorted(a.country for a in decided.actor)))
-            if key not in kept or kept[key].confidence < decided.confidence:
-                kept[key] = decided  # two candidates the model makes one: keep the surer
-        return sorted(kept.values(), key=lambda e: (e.sentence_index, e.span_start, e.event_id))
+            key = merge_key(decided)
+            prev = kept.get(key)
+            if prev is None:
+                kept[key] = decided
+                continue
+            keep, drop = (decided, prev) if decided.confidence > prev.confidence else (prev, decided)
+            kept[key] = _merged(keep, drop)
+            same[drop.event_id] = keep.event_id
+        for merged_away in list(same):  # chains: a -> b -> c
+            while same[merged_away] in same:
+                same[merged_away] = same[same[merged_away]]
+        out = [replace(e, cause_event=same[e.cause_event]) if e.cause_event in same else e for e in kept.values()]
+        return sorted(out, key=lambda e: (e.sentence_index, e.span_start, e.event_id))
 
     def score(self, candidates: Sequence[Candidate]) -> list[Event]:
         """Every candidate of one article decided (sides filled, type, confidence), none dropped."""
@@ -61,6 +78,26 @@ class DecisionStage:
             return replace(e, event_type=event_type, mode=None, contexts=())
         return replace(e, event_type=event_type, mode=None, contexts=(), cameo_code=code,
                        quad_class=quad_class(code), intensity=cameo.goldstein)  # fmt: skip
+
+
+def merge_key(e: Event, event_type: str | None = None) -> tuple:
+    """Candidates with one key are one event: same sentence, type, modality and countries on each side."""
+    return (e.sentence_index, event_type or e.event_type, e.modality,
+            "|".join(sorted({a.country for a in e.actor})), "|".join(sorted({r.country for r in e.recipient})))  # fmt: skip
+
+
+def _merged(keep: Event, drop: Event) -> Event:
+    """``keep`` with what only ``drop`` says: casualties, place, date."""
+    changes: dict = {}
+    for name in ("dead", "injured"):
+        a, b = getattr(keep, name), getattr(drop, name)
+        if b is not None and (a is None or b > a):
+            changes[name] = b
+    if keep.location is None and drop.location is not None:
+        changes["location"] = drop.location
+    if keep.event_date is None and drop.event_date is not None:
+        changes.update(event_date=drop.event_date, date_precision=drop.date_precision, date_text=drop.date_text)
+    return replace(keep, **changes) if changes else keep
 
 
 def article_candidates(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Candidate]:

@@ -38,6 +38,7 @@ from ..evaluation.realnews import article_counts, located, match_article, side_o
 from ..records import Event
 from .features import N_FEATURES, Candidate, candidate_features, hashed
 from .model import CONFIDENCE_INPUTS, NONE, DecisionModel
+from .stage import merge_key
 from .sides import FILL_FEATURES, SIDES, context_of, fill_candidates, fill_options, hashed_fill
 
 __all__ = ["Annotated", "TrainingResult", "calibration", "candidates_of", "load_annotated", "load_plover_texts", "train_model"]
@@ -460,7 +461,17 @@ def train_model(
     if typed_pairs:
         idx = [i for i in range(len(examples)) if examples[i].label != NONE]
         model_acc = sum(labels[int(np.argmax(oof[i][1:])) + 1] == examples[i].label for i in idx) / len(idx)
-    by_threshold = {str(th): scores(lambda i, th=th: conf[i] >= th, lambda i: finals[i]) for th in _THRESHOLDS}
+    def kept_at(th: float) -> set[int]:
+        """The candidates the stage keeps at ``th``: the surest of each merge key (stage.py)."""
+        best: dict[tuple, int] = {}
+        for i in ex:
+            key = (examples[i].text, *merge_key(examples[i].candidate.event, finals[i]))
+            if conf[i] >= th and (key not in best or conf[best[key]] < conf[i]):
+                best[key] = i
+        return set(best.values())
+
+    kept = {th: kept_at(th) for th in _THRESHOLDS}
+    by_threshold = {str(th): scores(lambda i, th=th: i in kept[th], lambda i: finals[i]) for th in _THRESHOLDS}
     rules_only = scores(lambda i: True, lambda i: examples[i].raw["event_type"], "raw")
     if threshold is None:
         # the most precise threshold that still finds at least as many events as the rules alone
