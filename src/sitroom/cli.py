@@ -696,9 +696,8 @@ def serve(
     """
     import os
 
-    import uvicorn
-
     from .server.app import create_app
+    from .server.run import serve as run_server
     from .watch import SourceError, check_source, parse_duration
 
     try:
@@ -730,7 +729,7 @@ def serve(
         err.print(f"watching {escape(source)} every {escape(every)} (failures: 'sitroom errors')")
     if not loopback:
         err.print(f"[yellow]warning:[/yellow] listening on {escape(host)}: anyone who can reach this machine can read the store")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    run_server(application, host=host, port=port)
 
 
 @app.command()
