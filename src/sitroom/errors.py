@@ -30,6 +30,7 @@ CODES: dict[str, str] = {
     "E113": "no article text found in HTML",
     "E114": "path not found",
     "E115": "feed URL cannot be fetched",
+    "E116": "symbolic link not followed",
     # knowledge files
     "E201": "invalid data file",
 }

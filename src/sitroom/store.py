@@ -391,8 +391,20 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
 
-    def add_problems(self, problems: Iterable[IngestProblem], run_id: str) -> None:
-        rows = list(problems)
+    def add_problems(self, problems: Iterable[IngestProblem], run_id: str, *, replace: bool = False) -> None:
+        """Record problems. With ``replace``, a problem already recorded for the same item
+        with the same code and message (the same input read again) is replaced by this
+        one, so it is listed once, with the latest run and time."""
+        latest: dict[tuple[str, str, str], IngestProblem] = {}
+        rows: list[IngestProblem] = []
+        for p in problems:
+            if replace:
+                latest.pop((p.source, p.code, p.message), None)
+                latest[(p.source, p.code, p.message)] = p
+            else:
+                rows.append(p)
+        if replace:
+            rows = list(latest.values())
         if not rows:
             return
         now = datetime.now(timezone.utc)
@@ -408,7 +420,18 @@ class Store:
         )
         self.con.register("_batch_errors", table)
         try:
-            self.con.execute("INSERT INTO ingest_errors BY NAME SELECT * FROM _batch_errors")
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                if replace:
+                    self.con.execute(
+                        """DELETE FROM ingest_errors e USING _batch_errors b
+                           WHERE e.source = b.source AND e.code = b.code AND e.message = b.message"""
+                    )
+                self.con.execute("INSERT INTO ingest_errors BY NAME SELECT * FROM _batch_errors")
+                self.con.execute("COMMIT")
+            except Exception:
+                self.con.execute("ROLLBACK")
+                raise
         finally:
             self.con.unregister("_batch_errors")
 

@@ -399,7 +399,7 @@ class Watcher:
     def _poll_path(self, source: _Source, result: SourceReport) -> None:
         root = Path(source.name)
         if root.is_dir():
-            candidates = (p for p in _walk(root) if p.suffix.lower() in FORMATS)
+            candidates = (p for p in _walk(root, self.options.follow_symlinks) if p.suffix.lower() in FORMATS)
         elif root.is_file():
             candidates = iter([root])
         else:
@@ -416,7 +416,9 @@ class Watcher:
             files.append((path, (str(path), st.st_mtime_ns, st.st_size)))
         new = [path for path, key in files if key not in source.seen]
         if new:
-            self._ingest(iter_items(new, max_bytes=self.options.max_bytes), result)
+            within = root if root.is_dir() else None  # links found in a watched folder are checked as ingest does
+            items = iter_items(new, max_bytes=self.options.max_bytes, follow_symlinks=self.options.follow_symlinks, within=within)
+            self._ingest(items, result)
         source.seen = {key for _, key in files}
 
 
