@@ -3,8 +3,10 @@ injected clock (no real sleeping), through the mini pipeline."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -344,11 +346,18 @@ def test_oversized_feed_is_a_problem_not_a_crash(server, store, make_watcher, le
 # --- folders --------------------------------------------------------------------------------------
 
 
+def written_earlier(path, text: str, seconds: float = 3600.0) -> None:
+    """A file written complete a while ago (as one moved into a watched folder keeps its time)."""
+    path.write_text(text)
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
 def test_folder_source_picks_up_new_files(store, make_watcher, tmp_path):
     folder = tmp_path / "inbox"
     (folder / "sub").mkdir(parents=True)
-    (folder / "a.txt").write_text(STORIES["a1"] + "\n")
-    (folder / "README.md").write_text("not an article\n")
+    written_earlier(folder / "a.txt", STORIES["a1"] + "\n")
+    written_earlier(folder / "README.md", "not an article\n")
     w = make_watcher([str(folder)])
     assert w.poll_once().articles == 1
 
@@ -356,8 +365,8 @@ def test_folder_source_picks_up_new_files(store, make_watcher, tmp_path):
     (s,) = w.poll_once().sources
     assert (s.articles, s.unchanged, s.problems) == (0, 0, 0)  # nothing re-read
 
-    (folder / "sub" / "b.txt").write_text(STORIES["a2"] + "\n")
-    (folder / "c.txt").write_text("")  # an empty file: one problem, reported once
+    written_earlier(folder / "sub" / "b.txt", STORIES["a2"] + "\n")
+    written_earlier(folder / "c.txt", "")  # an empty file: one problem, reported once
     w.clock.now += EVERY
     (s,) = w.poll_once().sources
     assert (s.articles, s.problems) == (1, 1)
