@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 DEFAULT_DB = "sitroom.duckdb"
 DEFAULT_WAIT = 30.0  # seconds to wait for a store another process holds
 _LOCK_CONFLICT = "Could not set lock on file"
+_OTHER_CONFIG = "different configuration"
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 _LOCK_PROGRAM = re.compile(r"held in (.+?) \(PID")
 
@@ -334,6 +335,9 @@ class Store:
                 return duckdb.connect(self.path, read_only=self.read_only)
             except duckdb.Error as exc:
                 message = str(exc)
+                if self.read_only and _OTHER_CONFIG in message:
+                    # this process has the file open for writing: read through that
+                    return self._connect_in_process()
                 if _LOCK_CONFLICT not in message:
                     raise StoreError(f"cannot open store {self.path}: {exc}") from None
             now = time.monotonic()
@@ -349,6 +353,14 @@ class Store:
                 raise StoreLockedError(self.path, lock_holder(message), self.wait)
             time.sleep(min(delay, deadline - now))
             delay = min(delay * 2, 0.5)
+
+    def _connect_in_process(self) -> duckdb.DuckDBPyConnection:
+        """A read-only store in a process that has the file open for writing reads through
+        that database (DuckDB allows one configuration per file and process)."""
+        try:
+            return duckdb.connect(self.path)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from None
 
     def release(self) -> None:
         """Close the file until the store is next used, when it was opened with
