@@ -9,11 +9,12 @@ recorded in ``ingest_errors`` and tried again after ``every * 2**k`` seconds
 (k failures in a row, capped at ``max_backoff``); one success resets it. One
 bad item is a problem of that item; the rest of the source is still stored.
 
-A file is handed over only once it has stopped changing: when a poll finds it
-with the size and modification time the poll before found, or when its
-modification time is already ``settle`` seconds old at the first poll that
-sees it (a file moved in whole keeps the time it was written). A folder with
-files still changing is polled again after ``settle`` seconds.
+A file is handed over only once it is complete: when a poll finds it with the
+size and modification time the poll before found, or, at the first poll that
+sees it, when it was moved in after it was written: its status-change time
+(ctime) is later than its modification time, which a rename (or a copy that
+keeps the file's time) changes and writing does not. A folder with files
+still changing is polled again after ``settle`` seconds.
 
 Every round first finishes story work an interrupted run left in the store.
 Given a store opened with ``keep_open=False``, the watcher holds the file only
@@ -64,7 +65,7 @@ log = logging.getLogger(__name__)
 
 FETCH_TIMEOUT = 30.0  # seconds per feed request
 DEFAULT_MAX_BACKOFF = 6 * 3600.0
-MAX_SETTLE = 60.0  # a file unchanged this long (or one interval, if shorter) is taken as complete
+MAX_SETTLE = 60.0  # a folder with files still changing is looked at again this soon (or after one interval)
 USER_AGENT = f"Sitroom/{__version__}"
 _ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
@@ -220,10 +221,9 @@ class Watcher:
 
     ``poll_once`` visits every source that is due and never raises for bad
     input; ``run`` loops, sleeping until the next source is due. ``clock`` and
-    ``sleep`` are injectable (monotonic seconds) for tests, ``wall`` (the time
-    file modification times are compared with) too. ``settle``: seconds a file
-    must be left unchanged before it is read (default: the interval, at most
-    ``MAX_SETTLE``).
+    ``sleep`` are injectable (monotonic seconds) for tests. ``settle``: seconds
+    after which a folder holding files still changing is polled again, to see
+    whether they are (default: the interval, at most ``MAX_SETTLE``).
     """
 
     def __init__(
@@ -239,7 +239,6 @@ class Watcher:
         on_cycle: Callable[[CycleReport], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
-        wall: Callable[[], float] = time.time,
         settle: float | None = None,
     ) -> None:
         if every <= 0:
@@ -258,7 +257,6 @@ class Watcher:
         self.on_cycle = on_cycle
         self._sleep = sleep
         self._clock = clock
-        self._wall = wall
         self.settle = min(self.every, MAX_SETTLE) if settle is None else max(0.0, float(settle))
         self._stop: threading.Event | None = None
         self.totals = WatchTotals()
@@ -448,6 +446,7 @@ class Watcher:
         else:
             raise _Failure("E114", "no such file or folder")
         files: list[tuple[Path, tuple]] = []
+        moved_in: set[str] = set()  # changed (renamed) after they were last written
         for path in candidates:
             try:
                 st = path.stat()
@@ -457,15 +456,16 @@ class Watcher:
                 files.append((path, (str(path), None, None)))  # the reader reports it
                 continue
             files.append((path, (str(path), st.st_mtime_ns, st.st_size)))
-        now = self._wall()
+            if st.st_ctime_ns > st.st_mtime_ns:
+                moved_in.add(str(path))
         ready: list[Path] = []
         settling: dict[str, tuple[int, int]] = {}
         for path, key in files:
             if key in source.seen:
                 continue
             name, mtime, size = key
-            if mtime is None or source.settling.get(name) == (mtime, size) or now - mtime / 1e9 >= self.settle:
-                ready.append(path)  # unchanged since the last poll, or left alone long enough
+            if mtime is None or source.settling.get(name) == (mtime, size) or name in moved_in:
+                ready.append(path)  # unchanged since the last poll, or moved in whole
             else:
                 settling[name] = (mtime, size)  # perhaps still being written: look again next time
         if ready:
