@@ -322,6 +322,9 @@ class Watcher:
 
         try:
             return complete_stories(self.store)
+        except SitroomError as exc:  # the store is locked by another process: the work stays pending
+            log.warning("the story stage could not run (%s); the next round tries again", exc)
+            return None
         except Exception:  # the next round tries again: the work stays pending in the store
             log.exception("the story stage failed; the next round tries again")
             return None
