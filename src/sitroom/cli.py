@@ -177,6 +177,7 @@ def ingest(
     store = _open(db, wait, keep_open=False)  # held while reading and writing, not while parsing
     with store:
         recovered = complete_stories(store)  # what a run killed before its story stage left
+        store.release()
         if recovered is not None:
             err.print(f"stories left by an interrupted run: {_stories_line(recovered)}")
         total = count_files(paths)

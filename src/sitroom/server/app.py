@@ -212,7 +212,8 @@ class _State:
         self.write_lock = threading.Lock()
         self._local = threading.local()
         self._handles: list[Store] = []
-        self._handles_lock = threading.Lock()  # also guards the request count and the opening and closing
+        self._handles_lock = threading.Lock()  # also guards the request count and the closing
+        self._open_lock = threading.Lock()
         self._active = 0  # requests in flight
         self._generation = 0  # bumped each time the store is closed: older cursors are gone
         self._idle: threading.Timer | None = None
@@ -224,8 +225,11 @@ class _State:
         """This thread's handle on the store, opening the store if it is closed (within a request)."""
         handle = getattr(self._local, "store", None)
         if handle is None or self._local.generation != self._generation:
-            with self._handles_lock:
+            # Opening may wait for another process: not under the lock that enter and leave take
+            # (the event loop does). The store is not closed meanwhile: a request is in flight.
+            with self._open_lock:
                 handle = self.store.fork()
+            with self._handles_lock:
                 self._handles.append(handle)
                 self._local.store, self._local.generation = handle, self._generation
         return handle
