@@ -1,7 +1,7 @@
 """A store another process is using: DuckDB lets one process at a time write a file and
 refuses every other process meanwhile, readers too. Writers hold the file only while they
 work with it; everyone else waits for it (``--wait``, ``wait=``), saying once who holds it,
-and after the wait stops with E116. Tested with real processes: the lock is per process."""
+and after the wait stops with E117. Tested with real processes: the lock is per process."""
 
 from __future__ import annotations
 
@@ -81,16 +81,16 @@ def test_a_store_held_by_another_process_is_waited_for_then_refused_with_e116(db
         assert result.exit_code == 1, out
         assert out.count("waiting: ") == 1  # said once, not at every retry
         assert f"is in use by process {holder.pid} (" in out and "waiting up to 0.5 s" in out
-        assert f"error: [E116] store {db} is locked by process {holder.pid}" in out and "--wait" in out
+        assert f"error: [E117] store {db} is locked by process {holder.pid}" in out and "--wait" in out
         assert "Could not set lock" not in out  # not DuckDB's own words
 
         told: list[str] = []
         with pytest.raises(StoreError) as info:
             Store(db, read_only=True, wait=0.3, on_wait=told.append)
-        assert type(info.value).__name__ == "StoreLockedError" and info.value.code == "E116"
-        assert str(info.value).startswith("[E116]")
+        assert type(info.value).__name__ == "StoreLockedError" and info.value.code == "E117"
+        assert str(info.value).startswith("[E117]")
         assert len(told) == 1 and f"process {holder.pid}" in told[0]
-        with pytest.raises(StoreError, match=r"^\[E116\]"):
+        with pytest.raises(StoreError, match=r"^\[E117\]"):
             sitroom.open(db, wait=0)
 
         holder.kill()  # the other process ends: a reader waiting for it gets in
@@ -125,7 +125,7 @@ def test_a_request_that_finds_the_store_held_waits_then_answers_503(db):
         with held(db, mode="rw"):
             r = client.get("/api/status")
             assert r.status_code == 503 and r.headers["retry-after"] == "5"
-            assert r.json()["error"].startswith(f"[E116] store {db} is locked by process")
+            assert r.json()["error"].startswith(f"[E117] store {db} is locked by process")
         assert client.get("/api/status").status_code == 200  # free again
 
 

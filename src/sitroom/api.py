@@ -66,7 +66,7 @@ def _confidence(value: float | None) -> float | None:
 class Situation:
     """Read-only views of one store. Use as a context manager, or call close().
 
-    ``wait``: seconds to wait for a store another process is writing (then StoreLockedError, E116)."""
+    ``wait``: seconds to wait for a store another process is writing (then StoreLockedError, E117)."""
 
     def __init__(self, path: str | os.PathLike[str], *, wait: float = DEFAULT_WAIT) -> None:
         self.store = Store(path, read_only=True, wait=wait, keep_open=False)
@@ -141,7 +141,7 @@ class Situation:
 
 def open_store(path: str | os.PathLike[str] | None = None, *, wait: float = DEFAULT_WAIT) -> Situation:
     """Open a store for reading (``sitroom.open``); ``None`` means $SITROOM_DB or ./sitroom.duckdb.
-    ``wait``: seconds to wait for a store another process is writing, then StoreLockedError (E116)."""
+    ``wait``: seconds to wait for a store another process is writing, then StoreLockedError (E117)."""
     from .store import default_db_path
 
     return Situation(path or default_db_path(), wait=wait)

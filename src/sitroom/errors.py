@@ -31,7 +31,7 @@ CODES: dict[str, str] = {
     "E113": "no article text found in HTML",
     "E114": "path not found",
     "E115": "feed URL cannot be fetched",
-    "E116": "store locked by another process",
+    "E117": "store locked by another process",
     # knowledge files
     "E201": "invalid data file",
 }
@@ -57,10 +57,10 @@ class StoreError(SitroomError):
 
 
 class StoreLockedError(StoreError):
-    """Another process kept the store locked for longer than the caller would wait (E116);
+    """Another process kept the store locked for longer than the caller would wait (E117);
     names the store and, where it can tell, the process that holds it."""
 
-    code = "E116"
+    code = "E117"
 
     def __init__(self, path: str, holder: str, waited: float) -> None:
         self.path = path
@@ -68,6 +68,6 @@ class StoreLockedError(StoreError):
         self.waited = waited
         still = f"still after waiting {waited:g} s" if waited > 0 else "and no wait was asked for"
         super().__init__(
-            f"[E116] store {path} is locked by {holder}, {still}; try again when it is done, "
+            f"[E117] store {path} is locked by {holder}, {still}; try again when it is done, "
             "give a longer --wait (wait= in Python), or stop that process"
         )

@@ -274,7 +274,7 @@ class Store:
     DuckDB lets one process at a time write a file, and refuses even readers
     while it does. A store that finds the file locked by another process waits
     for it, up to ``wait`` seconds (telling ``on_wait``, else the log, once, who
-    holds it), then raises StoreLockedError (E116). With ``keep_open=False`` the
+    holds it), then raises StoreLockedError (E117). With ``keep_open=False`` the
     file is opened when first used and closed again by ``release()``, so that a
     long-running writer (``sitroom watch``) holds it only while it works.
     """

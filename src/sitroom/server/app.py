@@ -10,7 +10,7 @@ The server holds the database file only while requests are in flight (and
 ``LINGER`` seconds after the last one), and the watcher only while a round
 reads or writes, so that other processes (``sitroom summary``, a notebook)
 can open the store between. A request that finds the file held by another
-process waits for it, up to ``wait`` seconds, then gets a 503 (E116).
+process waits for it, up to ``wait`` seconds, then gets a 503 (E117).
 
 Whole-store analyses (the threat ledger, pairs and alerts, the network) are
 computed once per store revision and kept, so only the first request after a
