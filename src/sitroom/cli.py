@@ -68,6 +68,13 @@ FollowSymlinksOption = Annotated[
         help="Read symbolic links in a folder that lead outside it (refused by default: E116).",
     ),
 ]
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait", min=0.0, metavar="SECONDS",
+        help="How long to wait for a store another process is using (a running watch lets go between writes); 0 fails at once.",
+    ),
+]  # fmt: skip
 MinConfidenceOption = Annotated[
     Optional[float],
     typer.Option(
@@ -106,6 +113,27 @@ class _SafeFormatter(logging.Formatter):
 def _fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[red]error:[/red] {_safe(message)}")
     return typer.Exit(code)
+
+
+def _waiting(message: str) -> None:
+    err.print(f"[yellow]waiting:[/yellow] {escape(message)}")
+
+
+def _open(db: Path | None, wait: float, *, read_only: bool = False, keep_open: bool = True) -> Store:
+    """The store, waiting up to ``wait`` seconds for another process to let go of it,
+    or a clean exit naming the problem."""
+    try:
+        return Store(_db(db), read_only=read_only, wait=wait, on_wait=_waiting, keep_open=keep_open)
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _stories_line(stories) -> str:
+    return (
+        f"{stories.mentions} new mentions -> {stories.new_stories} new story events, "
+        f"{stories.extended_stories} extended; {stories.copies} of {stories.articles_checked} new articles are wire copies; "
+        f"{stories.links} response links"
+    )
 
 
 @app.callback()
@@ -158,6 +186,7 @@ def ingest(
     max_bytes: Annotated[int, typer.Option(help="Largest file (or JSONL/CSV record) read, in bytes.", min=1)] = DEFAULT_MAX_BYTES,
     follow_symlinks: FollowSymlinksOption = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    wait: WaitOption = 30.0,
 ) -> None:
     """Read articles (txt, html, jsonl, csv, rss/atom, folders), code their events and store them.
 
@@ -168,12 +197,15 @@ def ingest(
     options = IngestOptions(
         outlet=outlet, published=_parse_day(published), max_bytes=max_bytes, follow_symlinks=follow_symlinks
     )
+    from .stories import StoryReport, complete_stories
+
     pipeline = _pipeline(actors, lexicon, model, rules_only, threshold)
-    try:
-        store = Store(_db(db))
-    except SitroomError as exc:
-        raise _fail(str(exc)) from None
+    store = _open(db, wait, keep_open=False)  # held while reading and writing, not while parsing
     with store:
+        recovered = complete_stories(store)  # what a run killed before its story stage left
+        store.release()
+        if recovered is not None:
+            err.print(f"stories left by an interrupted run: {_stories_line(recovered)}")
         total = count_files(paths, follow_symlinks)
         show = progress and err.is_terminal
         bar = Progress(
@@ -193,15 +225,13 @@ def ingest(
 
             report = pipeline.ingest(paths, store, options, progress=on_progress)
             bar.update(task, completed=total, articles=report.articles)
-        from .stories import update_stories
-
         with err.status("stories: finding wire copies and merging reports", spinner="dots") if show else nullcontext() as status:
 
             def on_stories(stage: str, done: int, of: int) -> None:
                 if status is not None:
                     status.update(f"stories: {stage} {done:,} of {of:,}")
 
-            stories = update_stories(store, progress=on_stories)
+            stories = complete_stories(store, progress=on_stories) or StoryReport()
     shown = report.problems[:50]
     for problem in shown:
         style = "red" if problem.failure else "dim"
@@ -217,11 +247,7 @@ def ingest(
         + (f" ({reasons})" if reasons else "")
         + f" -> {_safe(store.path)}"
     )
-    err.print(
-        f"stories: {stories.mentions} new mentions -> {stories.new_stories} new story events, "
-        f"{stories.extended_stories} extended; {stories.copies} of {stories.articles_checked} new articles are wire copies; "
-        f"{stories.links} response links"
-    )
+    err.print(f"stories: {_stories_line(stories)}")
     raise typer.Exit(1 if report.failed else 0)
 
 
@@ -242,6 +268,7 @@ def watch(
     threshold: ThresholdOption = None,
     max_bytes: Annotated[int, typer.Option(help="Largest feed response, file (or JSONL/CSV record) read, in bytes.", min=1)] = DEFAULT_MAX_BYTES,
     follow_symlinks: FollowSymlinksOption = False,
+    wait: WaitOption = 30.0,
 ) -> None:
     """Poll feeds and folders; code and store only the new articles, again and again.
 
@@ -263,15 +290,14 @@ def watch(
     except SourceError as exc:
         raise _fail(str(exc), 2) from None
     pipeline = _pipeline(actors, lexicon, model, rules_only, threshold)
-    try:
-        store = Store(_db(db))
-    except SitroomError as exc:
-        raise _fail(str(exc)) from None
+    store = _open(db, wait, keep_open=False)  # the file is held only while a round reads or writes it
 
     def plural(count: int, word: str) -> str:
         return f"{count} {word}" + ("" if count == 1 else "s")
 
     def on_cycle(report) -> None:
+        if report.recovered is not None:
+            err.print(f"{report.started:%H:%M:%S} stories left by an interrupted run: {_stories_line(report.recovered)}")
         for s in report.sources:
             stamp = f"{s.at:%H:%M:%S}"
             if s.error:
@@ -287,6 +313,8 @@ def watch(
                 parts.append(f"{s.unchanged} already stored")
             if s.problems:
                 parts.append(f"[red]{plural(s.problems, 'problem')}[/red] (see 'sitroom errors')")
+            if s.settling:
+                parts.append(f"{plural(s.settling, 'file')} still changing, read once unchanged")
             if not parts:
                 parts.append("nothing new" + (" (not modified)" if s.not_modified else ""))
             err.print(f"{stamp} {_safe(s.source)}: " + "; ".join(parts))
@@ -325,14 +353,12 @@ def events(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     limit: Annotated[Optional[int], typer.Option(help="At most this many events.", min=0)] = None,
     min_confidence: MinConfidenceOption = None,
+    wait: WaitOption = 30.0,
 ) -> None:
     """Print or export the stored events in the public schema (docs/schema.md)."""
     if format not in FORMATS:
         raise typer.BadParameter(f"unknown format {format!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
-    try:
-        store = Store(_db(db), read_only=True)
-    except SitroomError as exc:
-        raise _fail(str(exc)) from None
+    store = _open(db, wait, read_only=True)
     with store:
         if format == "parquet":
             if output is None:
@@ -452,14 +478,11 @@ def train(
 
 
 @app.command()
-def summary(db: DbOption = None) -> None:
+def summary(db: DbOption = None, wait: WaitOption = 30.0) -> None:
     """A readable summary of what a store holds."""
     from .summary import summarise
 
-    try:
-        store = Store(_db(db), read_only=True)
-    except SitroomError as exc:
-        raise _fail(str(exc)) from None
+    store = _open(db, wait, read_only=True)
     with store:
         s = summarise(store)
     span = f"{s.first_published} to {s.last_published}" if s.first_published else "no dates"
@@ -497,11 +520,8 @@ def summary(db: DbOption = None) -> None:
             out.print(f"      [dim]{_safe(sentence)}[/dim]")
 
 
-def _read_store(db: Path | None) -> Store:
-    try:
-        return Store(_db(db), read_only=True)
-    except SitroomError as exc:
-        raise _fail(str(exc)) from None
+def _read_store(db: Path | None, wait: float) -> Store:
+    return _open(db, wait, read_only=True)
 
 
 def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
@@ -524,6 +544,7 @@ def stories(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Forget every story and copy group and build them again (new story ids).")
     ] = False,
+    wait: WaitOption = 30.0,
 ) -> None:
     """Story events: every report of one real-world act merged into one, with consensus and disagreements."""
     _choice(format, ("table", "jsonl", "csv"), "--format")
@@ -532,16 +553,12 @@ def stories(
 
         if not Path(_db(db)).exists():
             raise _fail(f"no store at {_db(db)} (run 'sitroom ingest' first, or pass --db)")
-        try:
-            store = Store(_db(db))
-        except SitroomError as exc:
-            raise _fail(str(exc)) from None
-        with store:
+        with _open(db, wait) as store:
             store.reset_stories()
             report = update_stories(store)
         err.print(f"rebuilt: {report.new_stories} story events from {report.mentions} mentions, {report.copies} wire copies")
     shown = limit if limit is not None or format != "table" else 50
-    with _read_store(db) as store:
+    with _read_store(db, wait) as store:
         rows = store.public_stories(min_reports, shown, min_confidence)
         total = store.count_stories(min_reports, min_confidence) if limit is None and format == "table" else len(rows)
     if format == "jsonl":
@@ -576,13 +593,14 @@ def threats(
     window_days: Annotated[int, typer.Option("--window-days", help="Days a threat has to be carried out before it lapses.", min=0)] = 30,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Judge statuses on this day (YYYY-MM-DD) [default: newest article].")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl or csv.")] = "table",
+    wait: WaitOption = 30.0,
 ) -> None:
     """The threat ledger: every threat and conditional statement, and whether it was carried out."""
     from .stories import ledger
 
     _choice(format, ("table", "jsonl", "csv"), "--format")
     day = _parse_day(as_of)
-    with _read_store(db) as store:
+    with _read_store(db, wait) as store:
         try:
             entries = ledger.select(
                 ledger.threat_ledger(store, window_days=window_days, as_of=day), status=status, actor=actor
@@ -634,6 +652,7 @@ def timeline(
     since: Annotated[Optional[str], typer.Option(help="From this day (YYYY-MM-DD).")] = None,
     until: Annotated[Optional[str], typer.Option(help="Up to this day (YYYY-MM-DD).")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    wait: WaitOption = 30.0,
 ) -> None:
     """Escalation timeline of one directed pair: story events per day or week by QuadClass, threats, intensity."""
     from .stories.timeline import parse_dyad, timeline as build
@@ -644,7 +663,7 @@ def timeline(
         pair = parse_dyad(dyad)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--dyad") from None
-    with _read_store(db) as store:
+    with _read_store(db, wait) as store:
         frame = build(store, pair, freq=freq, since=_parse_day(since), until=_parse_day(until))
     if frame.empty and format == "table":
         err.print(f"no story events for {pair}")
@@ -662,13 +681,14 @@ def alerts(
     min_conflict: Annotated[float, typer.Option("--min-conflict", help="Least weighted conflict intensity for an alert.")] = 5.0,
     since: Annotated[Optional[str], typer.Option(help="Only alerts from this day (YYYY-MM-DD).")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    wait: WaitOption = 30.0,
 ) -> None:
     """Pairs whose conflict departs from their own baseline (rolling z-score, see docs/stories.md)."""
     from .stories.timeline import alerts as find
 
     _choice(format, ("table", "csv", "json"), "--format")
     _choice(freq, ("day", "week"), "--freq")
-    with _read_store(db) as store:
+    with _read_store(db, wait) as store:
         try:
             frame = find(store, freq=freq, baseline=baseline, z_threshold=z, min_conflict=min_conflict, dyad=dyad,
                          since=_parse_day(since))  # fmt: skip
@@ -687,12 +707,13 @@ def network(
     until: Annotated[Optional[str], typer.Option(help="Only story events up to this day (YYYY-MM-DD).")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or graphml.")] = "table",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    wait: WaitOption = 30.0,
 ) -> None:
     """The actor network: weighted directed edges between countries by QuadClass, on story events."""
     from .stories.network import NETWORK_FORMATS, network as build, write_network
 
     _choice(format, NETWORK_FORMATS, "--format")
-    with _read_store(db) as store:
+    with _read_store(db, wait) as store:
         edges = build(store, since=_parse_day(since), until=_parse_day(until))
     if format == "table":
         _frame_out(edges, "table")
@@ -716,6 +737,7 @@ def serve(
         typer.Option("--watch", help="Feed URL or folder to poll while serving (as 'sitroom watch'); repeatable."),
     ] = None,
     every: Annotated[str, typer.Option(help="With --watch: how often each source is polled (90s, 15m, 1h).")] = "15m",
+    wait: WaitOption = 30.0,
 ) -> None:
     """Serve the dashboard and the HTTP API (docs/api.md) over a store.
 
@@ -746,7 +768,7 @@ def serve(
     loopback = host in ("127.0.0.1", "localhost", "::1")
     try:
         application = create_app(
-            path, token=token, max_body=max_body, watch=list(watch or ()), every=interval,
+            path, token=token, max_body=max_body, watch=list(watch or ()), every=interval, wait=wait,
             allowed_hosts=["127.0.0.1", "localhost", "[::1]", "::1"] if loopback else None,
         )  # fmt: skip
     except SitroomError as exc:
@@ -766,12 +788,10 @@ def serve(
 def errors(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="At most this many rows.", min=1)] = 100,
+    wait: WaitOption = 30.0,
 ) -> None:
     """List the ingest problems recorded in the store, newest first."""
-    try:
-        store = Store(_db(db), read_only=True)
-    except SitroomError as exc:
-        raise _fail(str(exc)) from None
+    store = _open(db, wait, read_only=True)
     with store:
         rows = store.query(
             "SELECT logged_at, source, code, message, failure FROM ingest_errors ORDER BY logged_at DESC, source LIMIT ?", [limit]

@@ -261,23 +261,14 @@ class Pipeline:
                 else:
                     prepared.append(result)
             stored = store.stored_hashes([a.article_id for a in prepared])
+            store.release()  # a store opened with keep_open=False is not held while parsing
             for article in prepared:
                 known = stored.get(article.article_id) or pending.get(article.article_id)
                 if known == article.content_hash:
                     report.unchanged += 1
                     continue
                 if known is not None:
-                    self._problem(
-                        IngestProblem(
-                            article.source,
-                            "E110",
-                            f"article id {article.article_id!r} is already stored with different content; "
-                            "kept the stored version (give this article another id to keep both)",
-                        ),
-                        report,
-                        problems,
-                        store,
-                    )
+                    self._problem(_conflict(article), report, problems, store)
                     continue
                 pending[article.article_id] = article.content_hash
                 yield article
@@ -302,18 +293,35 @@ class Pipeline:
         pending: dict[str, str],
     ) -> None:
         if buffer:
-            store.write_batch(
+            already = store.write_batch(
                 [c.article for c in buffer],
                 [s for c in buffer for s in c.sentences],
                 [e for c in buffer for e in c.events],
                 {c.article.article_id: (len(c.sentences), len(c.events)) for c in buffer},
             )
             for c in buffer:
+                pending.pop(c.article.article_id, None)
+                stored_hash = already.get(c.article.article_id)
+                if stored_hash == c.article.content_hash:  # another writer stored it meanwhile
+                    report.unchanged += 1
+                    continue
+                if stored_hash is not None:
+                    self._problem(_conflict(c.article), report, problems, store)
+                    continue
                 report.articles += 1
                 report.sentences += len(c.sentences)
                 report.events += len(c.events)
-                pending.pop(c.article.article_id, None)
             buffer.clear()
         if problems:
             store.add_problems(problems, report.run_id, replace=True)
             problems.clear()
+        store.release()
+
+
+def _conflict(article: Article) -> IngestProblem:
+    return IngestProblem(
+        article.source,
+        "E110",
+        f"article id {article.article_id!r} is already stored with different content; "
+        "kept the stored version (give this article another id to keep both)",
+    )

@@ -6,6 +6,12 @@ opened read-only unless the app may write: with a token (``POST
 thread reads through its own cursor on the one open database, and writes
 (the watcher's, the POST endpoint's) are serialised by one lock.
 
+The server holds the database file only while requests are in flight (and
+``LINGER`` seconds after the last one), and the watcher only while a round
+reads or writes, so that other processes (``sitroom summary``, a notebook)
+can open the store between. A request that finds the file held by another
+process waits for it, up to ``wait`` seconds, then gets a 503 (E117).
+
 Whole-store analyses (the threat ledger, pairs and alerts, the network) are
 computed once per store revision and kept, so only the first request after a
 write pays for them.
@@ -19,6 +25,7 @@ import logging
 import math
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -38,9 +45,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from .. import __version__
-from ..errors import StoreError
+from ..errors import StoreError, StoreLockedError
 from ..records import MODALITIES
-from ..store import Store
+from ..store import DEFAULT_WAIT, Store
 from ..stories import ledger
 from ..stories import network as _network
 from ..stories import timeline as _timeline
@@ -72,6 +79,7 @@ _SECURITY_HEADERS = [
 _SECURITY_HEADER_NAMES = {name for name, _ in _SECURITY_HEADERS}
 _STATIC = resources.files("sitroom.server") / "static"
 _CACHE_SIZE = 64
+LINGER = 1.0  # seconds the store stays open after the last request, for the next one
 
 
 class ApiError(Exception):
@@ -229,33 +237,79 @@ class _BodyTooLarge(Exception):
 
 
 class _State:
-    """The open store, per-thread cursors, the write lock and the analysis cache."""
+    """The store, per-thread cursors, the write lock and the analysis cache.
 
-    def __init__(self, db: str, writable: bool) -> None:
+    The store is opened by the first request that reads it and closed again
+    once no request has been in flight for ``LINGER`` seconds (``enter`` and
+    ``leave`` count them), so the server does not keep other processes out."""
+
+    def __init__(self, db: str, writable: bool, wait: float = DEFAULT_WAIT) -> None:
+        self.wait = wait
         try:
-            self.store = Store(db, read_only=not writable)
+            self.store = Store(db, read_only=not writable, wait=wait, keep_open=False)
         except StoreError as exc:
             if "needs migrating" not in str(exc):
                 raise
-            Store(db).close()  # an older store: bring its schema up to date once, then read only
-            self.store = Store(db, read_only=True)
+            Store(db, wait=wait).close()  # an older store: bring its schema up to date once, then read only
+            self.store = Store(db, read_only=True, wait=wait, keep_open=False)
         self.writable = writable
         self.write_lock = threading.Lock()
         self._local = threading.local()
         self._handles: list[Store] = []
-        self._handles_lock = threading.Lock()
+        self._handles_lock = threading.Lock()  # also guards the request count and the closing
+        self._open_lock = threading.Lock()
+        self._active = 0  # requests in flight
+        self._generation = 0  # bumped each time the store is closed: older cursors are gone
+        self._idle: threading.Timer | None = None
         self._cache: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.watching: list[str] = []
 
     def reader(self) -> Store:
+        """This thread's handle on the store, opening the store if it is closed (within a request)."""
         handle = getattr(self._local, "store", None)
-        if handle is None:
-            handle = self.store.fork()
-            self._local.store = handle
+        if handle is None or self._local.generation != self._generation:
+            # Opening may wait for another process: not under the lock that enter and leave take
+            # (the event loop does). The store is not closed meanwhile: a request is in flight.
+            with self._open_lock:
+                handle = self.store.fork()
             with self._handles_lock:
                 self._handles.append(handle)
+                self._local.store, self._local.generation = handle, self._generation
         return handle
+
+    def enter(self) -> None:
+        """A request starts: the store stays open until it ends."""
+        with self._handles_lock:
+            self._active += 1
+            if self._idle is not None:
+                self._idle.cancel()
+                self._idle = None
+
+    def leave(self) -> None:
+        """A request ended: close the store if no other starts within LINGER seconds."""
+        with self._handles_lock:
+            self._active -= 1
+            if self._active == 0 and self._idle is None:
+                self._idle = threading.Timer(LINGER, self._release_if_idle)
+                self._idle.daemon = True
+                self._idle.start()
+
+    def _release_if_idle(self) -> None:
+        with self._handles_lock:
+            self._idle = None
+            if self._active == 0:
+                self._release()
+
+    def _release(self) -> None:
+        for handle in self._handles:
+            try:
+                handle.close()
+            except Exception:  # a cursor of a closed connection
+                pass
+        self._handles.clear()
+        self._generation += 1
+        self.store.release()
 
     def cached(self, key: tuple, compute: Callable[[Store], Any]) -> Any:
         store = self.reader()
@@ -274,12 +328,29 @@ class _State:
         return value
 
     def close(self) -> None:
-        for handle in self._handles:
-            try:
-                handle.close()
-            except Exception:  # a cursor of a closed connection
-                pass
-        self.store.close()
+        with self._handles_lock:
+            if self._idle is not None:
+                self._idle.cancel()
+                self._idle = None
+            self._release()
+            self.store.close()
+
+
+class _Lease:
+    """Counts the requests in flight, so that the store is open while any is."""
+
+    def __init__(self, app, state: _State) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        self.state.enter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.state.leave()
 
 
 def _csv(value: str | None) -> tuple[str, ...]:
@@ -324,6 +395,7 @@ def create_app(
     max_body: int = DEFAULT_MAX_BODY,
     allowed_hosts: list[str] | None = None,
     pipeline_factory: Callable[[], Any] | None = None,
+    wait: float = DEFAULT_WAIT,
 ) -> FastAPI:
     """The API and dashboard over the store at ``db`` (docs/api.md).
 
@@ -332,9 +404,10 @@ def create_app(
     ``allowed_hosts`` restricts the Host header (the CLI sets it to the
     loopback names when bound to 127.0.0.1, against DNS rebinding);
     ``pipeline_factory`` builds the coding pipeline for writes (default: the
-    full English pipeline, loaded on first use).
+    full English pipeline, loaded on first use); ``wait``: seconds to wait for a
+    store another process holds (at start, and in each request that opens it).
     """
-    state = _State(str(db), writable=bool(token) or bool(watch))
+    state = _State(str(db), writable=bool(token) or bool(watch), wait=wait)
     stop = threading.Event()
     pipeline_lock = threading.Lock()
     pipeline_box: list[Any] = []
@@ -399,6 +472,10 @@ def create_app(
         if exc.status_code == 404 and message == "Not Found":
             message = f"no such page: {request.url.path}"
         return Json({"error": message, "status": exc.status_code}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(StoreLockedError)
+    async def _locked(request: Request, exc: StoreLockedError):
+        return Json({"error": str(exc), "status": 503}, status_code=503, headers={"retry-after": "5"})
 
     @app.exception_handler(ValueError)
     async def _bad_value(request: Request, exc: ValueError):
@@ -637,7 +714,7 @@ def create_app(
     def _ingest_records(records: list) -> Response:
         from ..ingest.readers import record_item
         from ..records import IngestProblem
-        from ..stories import update_stories
+        from ..stories import complete_stories
 
         items = [
             record_item(f"api#{n}", "api", r) if isinstance(r, dict)
@@ -646,8 +723,10 @@ def create_app(
         ]  # fmt: skip
         with state.write_lock:
             writer = state.reader()
+            recovered = complete_stories(writer)  # what a write killed before its story stage left
             report = pipeline().ingest_items(items, writer)
-            stories = update_stories(writer) if report.articles else None
+            stories = complete_stories(writer) if report.articles else None
+            stories = recovered + stories if recovered and stories else recovered or stories
         return Json(
             {
                 "stored": report.articles, "unchanged": report.unchanged, "failed": report.failed,
@@ -672,17 +751,20 @@ def create_app(
         from ..pipeline import IngestOptions
         from ..watch import Watcher
 
-        handle = state.store.fork()
+        handle = None
         try:
+            # its own connection, open only while a round reads or writes (shared in-process with the readers')
+            handle = Store(state.store.path, wait=state.wait, keep_open=False)
             watcher = Watcher(list(watch or ()), handle, pipeline(), every=every, options=IngestOptions())
             while not stop.is_set():
                 with state.write_lock:
                     watcher.poll_once()
-                stop.wait(min(every, 5.0))
+                stop.wait(max(0.05, watcher.next_due() - time.monotonic()))
         except Exception:
             log.exception("the watcher stopped")
         finally:
-            handle.close()
+            if handle is not None:
+                handle.close()
 
     plain_openapi = app.openapi
 
@@ -693,5 +775,6 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(GZipMiddleware, minimum_size=2048)
+    app.add_middleware(_Lease, state=state)
     app.add_middleware(_Guard, max_body=max_body, allowed_hosts=allowed_hosts)
     return app
