@@ -271,8 +271,8 @@ def coded(mini_pipeline, article_id: str, text: str):
     return mini_pipeline.code_article(article)
 
 
-def write(store: Store, batch) -> None:
-    store.write_batch(
+def write(store: Store, batch) -> dict[str, str]:
+    return store.write_batch(
         [c.article for c in batch],
         [s for c in batch for s in c.sentences],
         [e for c in batch for e in c.events],
@@ -322,11 +322,25 @@ def test_write_batch_constraint_violation_leaves_nothing(tmp_path, mini_pipeline
     with Store(tmp_path / "s.duckdb") as store:
         write(store, [good])
         before = data_counts(store)
-        # g2 is new, but g1 is already stored: the article insert violates the primary key.
+        # g2 is new, but the batch holds it twice: the article insert violates the primary key.
         with pytest.raises(duckdb.Error):
-            write(store, [clash, good])
+            write(store, [clash, clash])
         assert data_counts(store) == before
         assert store.query("SELECT count(*) FROM articles WHERE article_id = 'g2'") == [(0,)]
+
+
+def test_write_batch_leaves_out_articles_another_writer_stored_meanwhile(tmp_path, mini_pipeline):
+    """Two processes may check the same article as new and both write it: the second stores
+    the rest of its batch and says which articles were already there, with their stored hash."""
+    good = coded(mini_pipeline, "g1", "Iran condemned Israel.")
+    other = coded(mini_pipeline, "g2", "Israel struck Iran.")
+    with Store(tmp_path / "s.duckdb") as store:
+        assert write(store, [good]) == {}
+        once = data_counts(store)
+        assert write(store, [other, good]) == {"g1": good.article.content_hash}
+        twice = data_counts(store)
+    assert twice["articles"] == 2
+    assert twice["events"] == once["events"] + len(other.events)  # g1's events are not stored again
 
 
 # --- public events -----------------------------------------------------------------------------------

@@ -3,8 +3,10 @@ injected clock (no real sleeping), through the mini pipeline."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -344,11 +346,18 @@ def test_oversized_feed_is_a_problem_not_a_crash(server, store, make_watcher, le
 # --- folders --------------------------------------------------------------------------------------
 
 
+def written_earlier(path, text: str, seconds: float = 3600.0) -> None:
+    """A file written complete a while ago (as one moved into a watched folder keeps its time)."""
+    path.write_text(text)
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
 def test_folder_source_picks_up_new_files(store, make_watcher, tmp_path):
     folder = tmp_path / "inbox"
     (folder / "sub").mkdir(parents=True)
-    (folder / "a.txt").write_text(STORIES["a1"] + "\n")
-    (folder / "README.md").write_text("not an article\n")
+    written_earlier(folder / "a.txt", STORIES["a1"] + "\n")
+    written_earlier(folder / "README.md", "not an article\n")
     w = make_watcher([str(folder)])
     assert w.poll_once().articles == 1
 
@@ -356,8 +365,8 @@ def test_folder_source_picks_up_new_files(store, make_watcher, tmp_path):
     (s,) = w.poll_once().sources
     assert (s.articles, s.unchanged, s.problems) == (0, 0, 0)  # nothing re-read
 
-    (folder / "sub" / "b.txt").write_text(STORIES["a2"] + "\n")
-    (folder / "c.txt").write_text("")  # an empty file: one problem, reported once
+    written_earlier(folder / "sub" / "b.txt", STORIES["a2"] + "\n")
+    written_earlier(folder / "c.txt", "")  # an empty file: one problem, reported once
     w.clock.now += EVERY
     (s,) = w.poll_once().sources
     assert (s.articles, s.problems) == (1, 1)
@@ -367,6 +376,52 @@ def test_folder_source_picks_up_new_files(store, make_watcher, tmp_path):
     (s,) = w.poll_once().sources
     assert (s.articles, s.problems) == (0, 0)
     assert [(source, code) for source, code, _ in errors(store)] == [(str(folder / "c.txt"), "E103")]
+
+
+def test_a_file_still_being_written_is_read_once_it_stops_changing(store, make_watcher, tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    text = " ".join([STORIES["a1"], STORIES["a2"], STORIES["a3"], STORIES["a5"]] * 12) + "\n"
+    data = text.encode("utf-8")
+    assert len(data) > 1400
+    path = folder / "report.txt"
+    path.write_bytes(data[:700])  # the writer has got this far when the poll comes
+    w = make_watcher([str(folder)])
+    (s,) = w.poll_once().sources
+    assert s.articles == 0 and s.problems == 0  # not read yet: it was written just now
+    assert s.settling == 1
+
+    with path.open("ab") as fh:  # the writer finishes
+        fh.write(data[700:])
+    w.clock.now += EVERY
+    (s,) = w.poll_once().sources
+    assert s.articles == 0 and s.settling == 1  # it changed since the last poll
+
+    w.clock.now += EVERY
+    (s,) = w.poll_once().sources
+    assert (s.articles, s.problems, s.settling) == (1, 0, 0)  # unchanged since the last poll: read, whole
+    assert store.query("SELECT text FROM articles") == [(text.strip(),)]
+    assert errors(store) == []
+
+
+def test_a_file_moved_in_whole_is_read_at_once_and_one_written_in_place_at_the_next_look(store, make_watcher, tmp_path):
+    folder, drafts = tmp_path / "inbox", tmp_path / "drafts"
+    folder.mkdir()
+    drafts.mkdir()
+    (drafts / "moved.txt").write_text(STORIES["a1"] + "\n")
+    time.sleep(0.05)  # written, then (later) renamed into the folder: a rename changes ctime, not mtime
+    (drafts / "moved.txt").rename(folder / "moved.txt")
+    written_earlier(folder / "copied.txt", STORIES["a3"] + "\n")  # a copy that kept its time: ctime > mtime too
+    (folder / "in-place.txt").write_text(STORIES["a2"] + "\n")  # complete, but nothing says so yet
+    w = make_watcher([str(folder)], every=900.0)
+    (s,) = w.poll_once().sources
+    assert s.articles == 2 and s.settling == 1  # the one written in place may still be written to
+    assert w.settle == 60.0  # one interval, at most a minute
+    assert s.wait == 60.0  # so the folder is looked at again after that, not after the interval
+    w.clock.now += 60.0
+    (s,) = w.poll_once().sources
+    assert (s.articles, s.settling) == (1, 0) and s.wait == 900.0  # unchanged since: read
+    assert sorted(r[0] for r in store.query("SELECT article_id FROM articles")) == ["copied", "in-place", "moved"]
 
 
 def test_missing_folder_at_run_time_backs_off(store, make_watcher, tmp_path):
@@ -484,6 +539,17 @@ def test_cli_watch_one_cycle_stores_the_articles(cli, server):
     with Store(cli / "w.duckdb", read_only=True) as store:
         assert count(store, "articles") == 2
         assert {code for _, code, _ in errors(store)} == {"E109", "E115"}
+
+
+def test_cli_watch_says_which_files_are_still_changing(cli):
+    inbox = cli / "inbox"
+    inbox.mkdir()
+    (inbox / "new.txt").write_text(STORIES["a1"] + "\n")
+    result = runner.invoke(app, ["watch", str(inbox), "--cycles", "1", "--db", "w.duckdb", "--every", "1m"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert f"{inbox}: 1 file still changing, read once unchanged" in out
+    assert "done after 1 round: 0 articles stored" in out
 
 
 @pytest.mark.parametrize("every", ["soon", "0s", "0.2"])

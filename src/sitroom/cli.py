@@ -20,6 +20,7 @@ from .errors import CODES, SitroomError
 from .export import FORMATS, coded_rows, write_csv, write_jsonl, write_parquet
 from .ingest.readers import DEFAULT_MAX_BYTES, count_files
 from .store import Store, default_db_path
+from .terminal import printable
 
 app = typer.Typer(
     help="Sitroom: crisis news articles in, sourced PLOVER events out.",
@@ -60,6 +61,20 @@ ThresholdOption = Annotated[
         help="Keep events at least this confident [default: the model's own]; 0 keeps every candidate, with its confidence.",
     ),
 ]  # fmt: skip
+FollowSymlinksOption = Annotated[
+    bool,
+    typer.Option(
+        "--follow-symlinks",
+        help="Read symbolic links in a folder that lead outside it (refused by default: E116).",
+    ),
+]
+WaitOption = Annotated[
+    float,
+    typer.Option(
+        "--wait", min=0.0, metavar="SECONDS",
+        help="How long to wait for a store another process is using (a running watch lets go between writes); 0 fails at once.",
+    ),
+]  # fmt: skip
 MinConfidenceOption = Annotated[
     Optional[float],
     typer.Option(
@@ -82,9 +97,43 @@ def _db(path: Path | None) -> str:
     return str(path) if path else default_db_path()
 
 
+def _safe(text: object) -> str:
+    """Untrusted text (a file name, an id, a title, a message quoting input) as printed:
+    terminal control characters shown as escapes (sitroom.terminal), Rich markup escaped."""
+    return escape(printable(text))
+
+
+class _SafeFormatter(logging.Formatter):
+    """Log lines with the message's control characters shown as escapes."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return printable(super().formatMessage(record))
+
+
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {escape(message)}")
+    err.print(f"[red]error:[/red] {_safe(message)}")
     return typer.Exit(code)
+
+
+def _waiting(message: str) -> None:
+    err.print(f"[yellow]waiting:[/yellow] {escape(message)}")
+
+
+def _open(db: Path | None, wait: float, *, read_only: bool = False, keep_open: bool = True) -> Store:
+    """The store, waiting up to ``wait`` seconds for another process to let go of it,
+    or a clean exit naming the problem."""
+    try:
+        return Store(_db(db), read_only=read_only, wait=wait, on_wait=_waiting, keep_open=keep_open)
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _stories_line(stories) -> str:
+    return (
+        f"{stories.mentions} new mentions -> {stories.new_stories} new story events, "
+        f"{stories.extended_stories} extended; {stories.copies} of {stories.articles_checked} new articles are wire copies; "
+        f"{stories.links} response links"
+    )
 
 
 @app.callback()
@@ -93,7 +142,9 @@ def _main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_SafeFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
     if version:
         out.print(f"sitroom {__version__}")
         raise typer.Exit(0)
@@ -133,7 +184,9 @@ def ingest(
     rules_only: RulesOnlyOption = False,
     threshold: ThresholdOption = None,
     max_bytes: Annotated[int, typer.Option(help="Largest file (or JSONL/CSV record) read, in bytes.", min=1)] = DEFAULT_MAX_BYTES,
+    follow_symlinks: FollowSymlinksOption = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    wait: WaitOption = 30.0,
 ) -> None:
     """Read articles (txt, html, jsonl, csv, rss/atom, folders), code their events and store them.
 
@@ -141,14 +194,19 @@ def ingest(
     """
     from .pipeline import IngestOptions
 
-    options = IngestOptions(outlet=outlet, published=_parse_day(published), max_bytes=max_bytes)
+    options = IngestOptions(
+        outlet=outlet, published=_parse_day(published), max_bytes=max_bytes, follow_symlinks=follow_symlinks
+    )
+    from .stories import StoryReport, complete_stories
+
     pipeline = _pipeline(actors, lexicon, model, rules_only, threshold)
-    try:
-        store = Store(_db(db))
-    except SitroomError as exc:
-        raise _fail(str(exc)) from None
+    store = _open(db, wait, keep_open=False)  # held while reading and writing, not while parsing
     with store:
-        total = count_files(paths)
+        recovered = complete_stories(store)  # what a run killed before its story stage left
+        store.release()
+        if recovered is not None:
+            err.print(f"stories left by an interrupted run: {_stories_line(recovered)}")
+        total = count_files(paths, follow_symlinks)
         show = progress and err.is_terminal
         bar = Progress(
             TextColumn("[bold]ingest[/bold]"),
@@ -167,20 +225,19 @@ def ingest(
 
             report = pipeline.ingest(paths, store, options, progress=on_progress)
             bar.update(task, completed=total, articles=report.articles)
-        from .stories import update_stories
-
         with err.status("stories: finding wire copies and merging reports", spinner="dots") if show else nullcontext() as status:
 
             def on_stories(stage: str, done: int, of: int) -> None:
                 if status is not None:
                     status.update(f"stories: {stage} {done:,} of {of:,}")
 
-            stories = update_stories(store, progress=on_stories)
-    for problem in report.problems[:50]:
+            stories = complete_stories(store, progress=on_stories) or StoryReport()
+    shown = report.problems[:50]
+    for problem in shown:
         style = "red" if problem.failure else "dim"
-        err.print(f"[{style}]{'error' if problem.failure else 'skipped'}:[/{style}] {escape(str(problem))}")
-    if len(report.problems) > 50:
-        err.print(f"... and {len(report.problems) - 50} more (see 'sitroom errors')")
+        err.print(f"[{style}]{'error' if problem.failure else 'skipped'}:[/{style}] {_safe(problem)}")
+    if report.problem_total > len(shown):
+        err.print(f"... and {report.problem_total - len(shown):,} more (see 'sitroom errors')")
     reasons = ", ".join(
         f"{n} {CODES.get(code, code)}" for (code, failure), n in sorted(report.problem_counts.items())
     )
@@ -188,13 +245,9 @@ def ingest(
         f"[bold]{report.articles}[/bold] articles stored, {report.sentences} sentences, {report.events} events; "
         f"{report.unchanged} already stored; {report.failed} failed"
         + (f" ({reasons})" if reasons else "")
-        + f" -> {escape(store.path)}"
+        + f" -> {_safe(store.path)}"
     )
-    err.print(
-        f"stories: {stories.mentions} new mentions -> {stories.new_stories} new story events, "
-        f"{stories.extended_stories} extended; {stories.copies} of {stories.articles_checked} new articles are wire copies; "
-        f"{stories.links} response links"
-    )
+    err.print(f"stories: {_stories_line(stories)}")
     raise typer.Exit(1 if report.failed else 0)
 
 
@@ -214,6 +267,8 @@ def watch(
     rules_only: RulesOnlyOption = False,
     threshold: ThresholdOption = None,
     max_bytes: Annotated[int, typer.Option(help="Largest feed response, file (or JSONL/CSV record) read, in bytes.", min=1)] = DEFAULT_MAX_BYTES,
+    follow_symlinks: FollowSymlinksOption = False,
+    wait: WaitOption = 30.0,
 ) -> None:
     """Poll feeds and folders; code and store only the new articles, again and again.
 
@@ -235,20 +290,19 @@ def watch(
     except SourceError as exc:
         raise _fail(str(exc), 2) from None
     pipeline = _pipeline(actors, lexicon, model, rules_only, threshold)
-    try:
-        store = Store(_db(db))
-    except SitroomError as exc:
-        raise _fail(str(exc)) from None
+    store = _open(db, wait, keep_open=False)  # the file is held only while a round reads or writes it
 
     def plural(count: int, word: str) -> str:
         return f"{count} {word}" + ("" if count == 1 else "s")
 
     def on_cycle(report) -> None:
+        if report.recovered is not None:
+            err.print(f"{report.started:%H:%M:%S} stories left by an interrupted run: {_stories_line(report.recovered)}")
         for s in report.sources:
             stamp = f"{s.at:%H:%M:%S}"
             if s.error:
                 err.print(
-                    f"{stamp} {escape(s.source)}: [red]failed:[/red] {escape(s.error)}; "
+                    f"{stamp} {_safe(s.source)}: [red]failed:[/red] {_safe(s.error)}; "
                     f"retry at {s.next_at:%H:%M:%S} (back-off {format_duration(s.wait)})"
                 )
                 continue
@@ -259,9 +313,11 @@ def watch(
                 parts.append(f"{s.unchanged} already stored")
             if s.problems:
                 parts.append(f"[red]{plural(s.problems, 'problem')}[/red] (see 'sitroom errors')")
+            if s.settling:
+                parts.append(f"{plural(s.settling, 'file')} still changing, read once unchanged")
             if not parts:
                 parts.append("nothing new" + (" (not modified)" if s.not_modified else ""))
-            err.print(f"{stamp} {escape(s.source)}: " + "; ".join(parts))
+            err.print(f"{stamp} {_safe(s.source)}: " + "; ".join(parts))
         if report.stories is not None:
             st = report.stories
             err.print(
@@ -271,10 +327,11 @@ def watch(
 
     with store:
         watcher = Watcher(
-            sources, store, pipeline, every=interval, options=IngestOptions(outlet=outlet, max_bytes=max_bytes), on_cycle=on_cycle
+            sources, store, pipeline, every=interval, on_cycle=on_cycle,
+            options=IngestOptions(outlet=outlet, max_bytes=max_bytes, follow_symlinks=follow_symlinks),
         )
         err.print(
-            f"watching {plural(len(watcher.sources), 'source')} every {format_duration(interval)} -> {escape(store.path)}"
+            f"watching {plural(len(watcher.sources), 'source')} every {format_duration(interval)} -> {_safe(store.path)}"
             + ("" if cycles else "; Ctrl-C stops")
         )
         try:
@@ -285,7 +342,7 @@ def watch(
     t = watcher.totals
     err.print(
         f"{ended} after {plural(t.rounds, 'round')}: {plural(t.articles, 'article')} stored, {plural(t.events, 'event')}, "
-        f"{plural(t.problems, 'problem')}, {plural(t.errors, 'failed poll')} -> {escape(store.path)}"
+        f"{plural(t.problems, 'problem')}, {plural(t.errors, 'failed poll')} -> {_safe(store.path)}"
     )
 
 
@@ -296,20 +353,18 @@ def events(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     limit: Annotated[Optional[int], typer.Option(help="At most this many events.", min=0)] = None,
     min_confidence: MinConfidenceOption = None,
+    wait: WaitOption = 30.0,
 ) -> None:
     """Print or export the stored events in the public schema (docs/schema.md)."""
     if format not in FORMATS:
         raise typer.BadParameter(f"unknown format {format!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
-    try:
-        store = Store(_db(db), read_only=True)
-    except SitroomError as exc:
-        raise _fail(str(exc)) from None
+    store = _open(db, wait, read_only=True)
     with store:
         if format == "parquet":
             if output is None:
                 raise _fail("--format parquet needs --output FILE", 2)
             n = write_parquet(store, str(output), min_confidence)
-            err.print(f"{n} events -> {escape(str(output))}")
+            err.print(f"{n} events -> {_safe(str(output))}")
             return
         rows = store.iter_public_events(min_confidence=min_confidence)
         if format == "table":
@@ -321,7 +376,7 @@ def events(
         else:
             with output.open("w", encoding="utf-8", newline="") as fh:
                 n = writer(rows, fh, limit)
-            err.print(f"{n} events -> {escape(str(output))}")
+            err.print(f"{n} events -> {_safe(str(output))}")
 
 
 @app.command()
@@ -419,41 +474,39 @@ def train(
     for row in result.reliability:
         rel.add_row(row["bin"], str(row["events"]), f"{row['mean_confidence']:.3f}", f"{row['right']:.3f}")
     out.print(rel)
-    err.print(f"model -> {escape(str(output))} ({output.stat().st_size:,} bytes)")
+    err.print(f"model -> {_safe(str(output))} ({output.stat().st_size:,} bytes)")
 
 
 @app.command()
-def summary(db: DbOption = None) -> None:
+def summary(db: DbOption = None, wait: WaitOption = 30.0) -> None:
     """A readable summary of what a store holds."""
     from .summary import summarise
 
-    try:
-        store = Store(_db(db), read_only=True)
-    except SitroomError as exc:
-        raise _fail(str(exc)) from None
+    store = _open(db, wait, read_only=True)
     with store:
         s = summarise(store)
     span = f"{s.first_published} to {s.last_published}" if s.first_published else "no dates"
     dot = " · "
-    out.print(f"[bold]Store[/bold] {escape(s.path)}")
+    out.print(f"[bold]Store[/bold] {_safe(s.path)}")
     out.print(
         f"  {s.articles} articles ({span}) from {len(s.outlets)} outlets, {s.sentences} sentences, {s.events} events"
     )
-    out.print("  outlets: " + dot.join(f"{escape(o)} {n}" for o, n in s.outlets))
+    out.print("  outlets: " + dot.join(f"{_safe(o)} {n}" for o, n in s.outlets))
     out.print("[bold]Events by type[/bold]")
-    out.print("  " + dot.join(f"{t} {n}" for t, n in s.event_types))
+    out.print("  " + dot.join(f"{_safe(t)} {n}" for t, n in s.event_types))
     out.print("[bold]Most active actors[/bold]")
-    out.print("  " + dot.join(f"{escape(a)} ({c}) {n}" for a, c, n in s.actors))
+    out.print("  " + dot.join(f"{_safe(a)} ({_safe(c)}) {n}" for a, c, n in s.actors))
     out.print("[bold]Top dyads[/bold] (actor -> recipient)")
-    out.print("  " + dot.join(f"{a} -> {b} {t} {n}" for a, b, t, n in s.dyads))
+    out.print("  " + dot.join(f"{_safe(a)} -> {_safe(b)} {_safe(t)} {n}" for a, b, t, n in s.dyads))
     removed = sum(n for _, n in s.removals)
     out.print("[bold]Scraper dirt removed[/bold]")
     out.print(f"  {removed} pieces" + (": " + dot.join(f"{r} {n}" for r, n in s.removals) if s.removals else ""))
     out.print("[bold]Ingest problems[/bold]")
-    if s.problems:
-        for c, m, n in s.problems:
-            out.print(f"  {c} x{n}: {escape(m)}")
-    else:
+    for c, m, n in s.problems:
+        out.print(f"  {_safe(c)} x{n}: {_safe(m)}")
+    for c, m, n in s.skipped:
+        out.print(f"  {_safe(c)} x{n} (skipped): {_safe(m)}")
+    if not s.problems and not s.skipped:
         out.print("  none")
     if s.highlights:
         out.print("[bold]Strongest story events[/bold] (most independent reports first)")
@@ -461,17 +514,14 @@ def summary(db: DbOption = None) -> None:
             sentence = h["sentence"] or ""
             sentence = sentence if len(sentence) <= 110 else sentence[:107] + "..."
             out.print(
-                f"  {h['published'] or '????-??-??'}  {h['story_id']}  {h['event_type']:<8} {escape(', '.join(h['actor']))} -> "
-                f"{escape(', '.join(h['recipient']))}  ({h['reports']} reports, {h['outlets']} outlets)"
+                f"  {h['published'] or '????-??-??'}  {_safe(h['story_id'])}  {_safe(h['event_type']):<8} {_safe(', '.join(h['actor']))} -> "
+                f"{_safe(', '.join(h['recipient']))}  ({h['reports']} reports, {h['outlets']} outlets)"
             )
-            out.print(f"      [dim]{escape(sentence)}[/dim]")
+            out.print(f"      [dim]{_safe(sentence)}[/dim]")
 
 
-def _read_store(db: Path | None) -> Store:
-    try:
-        return Store(_db(db), read_only=True)
-    except SitroomError as exc:
-        raise _fail(str(exc)) from None
+def _read_store(db: Path | None, wait: float) -> Store:
+    return _open(db, wait, read_only=True)
 
 
 def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
@@ -494,6 +544,7 @@ def stories(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Forget every story and copy group and build them again (new story ids).")
     ] = False,
+    wait: WaitOption = 30.0,
 ) -> None:
     """Story events: every report of one real-world act merged into one, with consensus and disagreements."""
     _choice(format, ("table", "jsonl", "csv"), "--format")
@@ -502,16 +553,12 @@ def stories(
 
         if not Path(_db(db)).exists():
             raise _fail(f"no store at {_db(db)} (run 'sitroom ingest' first, or pass --db)")
-        try:
-            store = Store(_db(db))
-        except SitroomError as exc:
-            raise _fail(str(exc)) from None
-        with store:
+        with _open(db, wait) as store:
             store.reset_stories()
             report = update_stories(store)
         err.print(f"rebuilt: {report.new_stories} story events from {report.mentions} mentions, {report.copies} wire copies")
     shown = limit if limit is not None or format != "table" else 50
-    with _read_store(db) as store:
+    with _read_store(db, wait) as store:
         rows = store.public_stories(min_reports, shown, min_confidence)
         total = store.count_stories(min_reports, min_confidence) if limit is None and format == "table" else len(rows)
     if format == "jsonl":
@@ -527,9 +574,9 @@ def stories(
         table.add_column(column)
     for r in rows:
         table.add_row(
-            r["story_id"], str(r["event_date"] or "-"), escape(_countries_cell(r["actor"])), r["event_type"],
-            escape(_countries_cell(r["recipient"])), str(r["n_mentions"]), str(r["n_outlets"]),
-            str(r["n_independent"]), ", ".join(r["disagreements"]) or "-", r["responds_to"] or "-",
+            _safe(r["story_id"]), str(r["event_date"] or "-"), _safe(_countries_cell(r["actor"])), _safe(r["event_type"]),
+            _safe(_countries_cell(r["recipient"])), str(r["n_mentions"]), str(r["n_outlets"]),
+            str(r["n_independent"]), _safe(", ".join(r["disagreements"]) or "-"), _safe(r["responds_to"] or "-"),
         )  # fmt: skip
     out.print(table)
     if total > len(rows):
@@ -546,13 +593,14 @@ def threats(
     window_days: Annotated[int, typer.Option("--window-days", help="Days a threat has to be carried out before it lapses.", min=0)] = 30,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Judge statuses on this day (YYYY-MM-DD) [default: newest article].")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl or csv.")] = "table",
+    wait: WaitOption = 30.0,
 ) -> None:
     """The threat ledger: every threat and conditional statement, and whether it was carried out."""
     from .stories import ledger
 
     _choice(format, ("table", "jsonl", "csv"), "--format")
     day = _parse_day(as_of)
-    with _read_store(db) as store:
+    with _read_store(db, wait) as store:
         try:
             entries = ledger.select(
                 ledger.threat_ledger(store, window_days=window_days, as_of=day), status=status, actor=actor
@@ -575,9 +623,9 @@ def threats(
         table.add_column(column)
     for r in rows:
         table.add_row(
-            r["story_id"], str(r["date"] or "-"), escape(", ".join(r["declarant_names"]) or "-"),
-            escape(", ".join(r["addressee_names"]) or "-"), r["consequence"] or "-", escape((r["condition"] or "-")[:40]),
-            f"[{colours[r['status']]}]{r['status']}[/]", r["carried_out_by"] or "-", str(len(r["sources"])),
+            _safe(r["story_id"]), str(r["date"] or "-"), _safe(", ".join(r["declarant_names"]) or "-"),
+            _safe(", ".join(r["addressee_names"]) or "-"), _safe(r["consequence"] or "-"), _safe((r["condition"] or "-")[:40]),
+            f"[{colours[r['status']]}]{r['status']}[/]", _safe(r["carried_out_by"] or "-"), str(len(r["sources"])),
         )  # fmt: skip
     out.print(table)
 
@@ -592,7 +640,7 @@ def _frame_out(frame, format: str) -> None:
         for column in frame.columns:
             table.add_column(str(column), justify="right" if frame[column].dtype.kind in "if" else "left")
         for row in frame.itertuples(index=False):
-            table.add_row(*(escape(", ".join(v) if isinstance(v, list) else str(v)) for v in row))
+            table.add_row(*(_safe(", ".join(v) if isinstance(v, list) else str(v)) for v in row))
         out.print(table)
 
 
@@ -604,6 +652,7 @@ def timeline(
     since: Annotated[Optional[str], typer.Option(help="From this day (YYYY-MM-DD).")] = None,
     until: Annotated[Optional[str], typer.Option(help="Up to this day (YYYY-MM-DD).")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    wait: WaitOption = 30.0,
 ) -> None:
     """Escalation timeline of one directed pair: story events per day or week by QuadClass, threats, intensity."""
     from .stories.timeline import parse_dyad, timeline as build
@@ -614,7 +663,7 @@ def timeline(
         pair = parse_dyad(dyad)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--dyad") from None
-    with _read_store(db) as store:
+    with _read_store(db, wait) as store:
         frame = build(store, pair, freq=freq, since=_parse_day(since), until=_parse_day(until))
     if frame.empty and format == "table":
         err.print(f"no story events for {pair}")
@@ -632,13 +681,14 @@ def alerts(
     min_conflict: Annotated[float, typer.Option("--min-conflict", help="Least weighted conflict intensity for an alert.")] = 5.0,
     since: Annotated[Optional[str], typer.Option(help="Only alerts from this day (YYYY-MM-DD).")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    wait: WaitOption = 30.0,
 ) -> None:
     """Pairs whose conflict departs from their own baseline (rolling z-score, see docs/stories.md)."""
     from .stories.timeline import alerts as find
 
     _choice(format, ("table", "csv", "json"), "--format")
     _choice(freq, ("day", "week"), "--freq")
-    with _read_store(db) as store:
+    with _read_store(db, wait) as store:
         try:
             frame = find(store, freq=freq, baseline=baseline, z_threshold=z, min_conflict=min_conflict, dyad=dyad,
                          since=_parse_day(since))  # fmt: skip
@@ -657,12 +707,13 @@ def network(
     until: Annotated[Optional[str], typer.Option(help="Only story events up to this day (YYYY-MM-DD).")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or graphml.")] = "table",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    wait: WaitOption = 30.0,
 ) -> None:
     """The actor network: weighted directed edges between countries by QuadClass, on story events."""
     from .stories.network import NETWORK_FORMATS, network as build, write_network
 
     _choice(format, NETWORK_FORMATS, "--format")
-    with _read_store(db) as store:
+    with _read_store(db, wait) as store:
         edges = build(store, since=_parse_day(since), until=_parse_day(until))
     if format == "table":
         _frame_out(edges, "table")
@@ -672,7 +723,7 @@ def network(
     else:
         with output.open("w", encoding="utf-8", newline="") as fh:
             write_network(edges, fh, format)
-        err.print(f"{len(edges)} edges -> {escape(str(output))}")
+        err.print(f"{len(edges)} edges -> {_safe(str(output))}")
 
 
 @app.command()
@@ -686,6 +737,7 @@ def serve(
         typer.Option("--watch", help="Feed URL or folder to poll while serving (as 'sitroom watch'); repeatable."),
     ] = None,
     every: Annotated[str, typer.Option(help="With --watch: how often each source is polled (90s, 15m, 1h).")] = "15m",
+    wait: WaitOption = 30.0,
 ) -> None:
     """Serve the dashboard and the HTTP API (docs/api.md) over a store.
 
@@ -696,9 +748,8 @@ def serve(
     """
     import os
 
-    import uvicorn
-
     from .server.app import create_app
+    from .server.run import serve as run_server
     from .watch import SourceError, check_source, parse_duration
 
     try:
@@ -717,43 +768,44 @@ def serve(
     loopback = host in ("127.0.0.1", "localhost", "::1")
     try:
         application = create_app(
-            path, token=token, max_body=max_body, watch=list(watch or ()), every=interval,
+            path, token=token, max_body=max_body, watch=list(watch or ()), every=interval, wait=wait,
             allowed_hosts=["127.0.0.1", "localhost", "[::1]", "::1"] if loopback else None,
         )  # fmt: skip
     except SitroomError as exc:
         raise _fail(str(exc)) from None
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"Sitroom dashboard on {escape(path)}: [bold]http://{shown}:{port}/[/bold]  (API: /api/..., /openapi.json; Ctrl-C stops)")
+    err.print(f"Sitroom dashboard on {_safe(path)}: [bold]http://{shown}:{port}/[/bold]  (API: /api/..., /openapi.json; Ctrl-C stops)")
     if token:
         err.print("writes enabled: POST /api/articles with 'Authorization: Bearer $SITROOM_TOKEN'")
     for source in watch or ():
-        err.print(f"watching {escape(source)} every {escape(every)} (failures: 'sitroom errors')")
+        err.print(f"watching {_safe(source)} every {_safe(every)} (failures: 'sitroom errors')")
     if not loopback:
-        err.print(f"[yellow]warning:[/yellow] listening on {escape(host)}: anyone who can reach this machine can read the store")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+        err.print(f"[yellow]warning:[/yellow] listening on {_safe(host)}: anyone who can reach this machine can read the store")
+    run_server(application, host=host, port=port)
 
 
 @app.command()
 def errors(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="At most this many rows.", min=1)] = 100,
+    wait: WaitOption = 30.0,
 ) -> None:
     """List the ingest problems recorded in the store, newest first."""
-    try:
-        store = Store(_db(db), read_only=True)
-    except SitroomError as exc:
-        raise _fail(str(exc)) from None
+    store = _open(db, wait, read_only=True)
     with store:
         rows = store.query(
             "SELECT logged_at, source, code, message, failure FROM ingest_errors ORDER BY logged_at DESC, source LIMIT ?", [limit]
         )
+        total = int(store.scalar("SELECT count(*) FROM ingest_errors"))
     if not rows:
         out.print("no ingest problems recorded")
         return
     table = Table("when", "item", "code", "problem")
     for at, source, code_, message, failure in rows:
-        table.add_row(f"{at:%Y-%m-%d %H:%M}", escape(source), code_ if failure else f"{code_} (skipped)", escape(message))
+        table.add_row(f"{at:%Y-%m-%d %H:%M}", _safe(source), _safe(code_ if failure else f"{code_} (skipped)"), _safe(message))
     out.print(table)
+    if total > len(rows):
+        err.print(f"(the newest {len(rows):,} of {total:,}; use --limit for more)")
 
 
 eval_app = typer.Typer(help="Score the coder against gold data (see eval/README.md).", no_args_is_help=True)
@@ -787,7 +839,7 @@ def eval_plover(
         out.print_json(json.dumps(scores.as_dict()))
         return
     t = scores.triple
-    out.print(f"[bold]PLOVER gold[/bold] {escape(str(path))}: {scores.records} records")
+    out.print(f"[bold]PLOVER gold[/bold] {_safe(str(path))}: {scores.records} records")
     out.print(f"  event-type accuracy   {scores.type_accuracy:.3f}")
     out.print(f"  triple (type, source, target)  precision {t.precision:.3f}  recall {t.recall:.3f}  F1 {t.f1:.3f}")
     out.print(f"  gold type among any coded event  {scores.any_event_type_recall:.3f}")
@@ -828,7 +880,7 @@ def eval_modality(
     if json_out:
         out.print_json(json.dumps({**d, "examples": scores.examples} if show_errors else d))
         return
-    out.print(f"[bold]Annotated set[/bold] {escape(str(path))}: {scores.items} items, target event coded in {d['target_found']:.3f}")
+    out.print(f"[bold]Annotated set[/bold] {_safe(str(path))}: {scores.items} items, target event coded in {d['target_found']:.3f}")
     table = Table("field", "score", "measure", box=None)
     table.add_row("modality", f"{d['modality_accuracy']:.3f}", f"accuracy over {scores.items} items")
     table.add_row("historical", f"{d['historical_accuracy']:.3f}", "accuracy")
@@ -849,7 +901,7 @@ def eval_modality(
         out.print("[bold]Modality errors[/bold] (gold->coded)  " + " · ".join(f"{k} {n}" for k, n in d["modality_confusion"].items()))
     if show_errors:
         for kind, ids in sorted(scores.examples.items()):
-            out.print(f"  {escape(kind)}: {escape(' '.join(ids))}")
+            out.print(f"  {_safe(kind)}: {_safe(' '.join(ids))}")
 
 
 @eval_app.command("stories")
@@ -874,7 +926,7 @@ def eval_stories(
     if json_out:
         out.print_json(json.dumps({**d, "errors": scores.errors} if show_errors else d))
         return
-    out.print(f"[bold]Annotated corpus[/bold] {escape(str(path))}: {d['reports']} gold reports, {d['coverage']:.3f} coded")
+    out.print(f"[bold]Annotated corpus[/bold] {_safe(str(path))}: {d['reports']} gold reports, {d['coverage']:.3f} coded")
     table = Table("measure", "score", "over", box=None)
     pairs = d["merge_pairs"]
     table.add_row("story merge precision", f"{d['typed_merge_precision']:.3f}", f"pairs of the {d['typed']:.3f} of reports coded with the gold type")
@@ -888,7 +940,7 @@ def eval_stories(
     out.print(table)
     if show_errors:
         for e in scores.errors:
-            out.print("  " + escape(json.dumps(e, ensure_ascii=False)))
+            out.print("  " + _safe(json.dumps(e, ensure_ascii=False)))
 
 
 @eval_app.command("realnews")
@@ -926,7 +978,7 @@ def eval_realnews(
         return
     ev, g = d["events"], d["gold_events"]
     fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
-    out.print(f"[bold]Real news, {split} split[/bold] {escape(str(path))}: {d['articles']} articles, "
+    out.print(f"[bold]Real news, {split} split[/bold] {_safe(str(path))}: {d['articles']} articles, "
               f"{g['required']} required + {g['optional']} optional gold events, {d['coded_events']} coded")  # fmt: skip
     table = Table("measure", "score", "over", box=None)
     table.add_row("event recall", f"{ev['recall']:.3f}", f"{g['required']} required gold events")
@@ -952,7 +1004,7 @@ def eval_realnews(
     if d["confusions"]:
         out.print("[bold]Type confusions[/bold] (gold->coded)  " + " · ".join(f"{k} {n}" for k, n in d["confusions"].items()))
     for e in shown:
-        out.print("  " + escape(json.dumps(e, ensure_ascii=False, default=str)))
+        out.print("  " + _safe(json.dumps(e, ensure_ascii=False, default=str)))
 
 
 @eval_app.command("petrarch")
@@ -978,7 +1030,7 @@ def eval_petrarch(
         return
     t = scores.triples
     lexicon_name = "Sitroom's lexicon" if own_lexicon else "the suite's verb dictionary"
-    out.print(f"[bold]PETRARCH-2 unit tests[/bold] {escape(str(path))}: {scores.records} records with standard CAMEO codes, events from {lexicon_name}")
+    out.print(f"[bold]PETRARCH-2 unit tests[/bold] {_safe(str(path))}: {scores.records} records with standard CAMEO codes, events from {lexicon_name}")
     out.print(f"  root-code triples  precision {t.precision:.3f}  recall {t.recall:.3f}  F1 {t.f1:.3f}  ({t.support} expected)")
     out.print(f"  records expecting no event: {scores.noevent_records}, events coded on them anyway: {scores.noevent_false_events}")
     out.print("  recall by category  " + " · ".join(f"{c} {p.recall:.2f} ({p.support})" for c, p in scores.per_category.items()))
@@ -1002,8 +1054,8 @@ def actors_import_tabari(
     except SitroomError as exc:
         raise _fail(str(exc)) from None
     for line in result.skipped[:30]:
-        err.print(f"[dim]skipped:[/dim] {escape(line)}")
-    err.print(f"{len(result.entries)} entries -> {escape(str(output))}; {len(result.skipped)} lines skipped")
+        err.print(f"[dim]skipped:[/dim] {_safe(line)}")
+    err.print(f"{len(result.entries)} entries -> {_safe(str(output))}; {len(result.skipped)} lines skipped")
 
 
 @lexicon_app.command("import-petrarch")
@@ -1022,8 +1074,8 @@ def lexicon_import_petrarch(
     except SitroomError as exc:
         raise _fail(str(exc)) from None
     for line in result.skipped[:30]:
-        err.print(f"[dim]skipped:[/dim] {escape(line)}")
-    err.print(f"{len(result.entries)} entries -> {escape(str(output))}; {len(result.skipped)} lines skipped")
+        err.print(f"[dim]skipped:[/dim] {_safe(line)}")
+    err.print(f"{len(result.entries)} entries -> {_safe(str(output))}; {len(result.skipped)} lines skipped")
 
 
 def load_actor_dictionary_check(path: Path) -> None:
@@ -1038,7 +1090,7 @@ def _actor_cell(refs: list[dict]) -> str:
     for r in refs:
         tag = " ".join(x for x in (r["country"], r["sector"]) if x)
         parts.append(f"{r['name']} [{tag}]")
-    return escape("; ".join(parts)) or "-"
+    return _safe("; ".join(parts)) or "-"
 
 
 def _when_cell(row: dict) -> str:
@@ -1079,12 +1131,12 @@ def _print_events_table(rows, limit: int | None, *, with_date: bool = True) -> N
         cells = [str(row["published"] or "")] if with_date else []
         cells += [
             _actor_cell(row["actor"]),
-            row["event_type"] + (f" ({row['modality']})" if row.get("modality") not in (None, "asserted") else ""),
+            _safe(row["event_type"] + (f" ({row['modality']})" if row.get("modality") not in (None, "asserted") else "")),
             _actor_cell(row["recipient"]),
             _when_cell(row),
-            escape(row["location"]["name"]) if row.get("location") else "-",
-            escape(row["trigger"]),
-            f"{row['cameo_code']} {row['intensity']:+g}",
+            _safe(row["location"]["name"]) if row.get("location") else "-",
+            _safe(row["trigger"]),
+            _safe(f"{row['cameo_code']} {row['intensity']:+g}"),
         ]
         table.add_row(*cells)
         n += 1

@@ -11,6 +11,7 @@ __all__ = [
     "DataFileError",
     "SitroomError",
     "StoreError",
+    "StoreLockedError",
 ]
 
 CODES: dict[str, str] = {
@@ -30,6 +31,8 @@ CODES: dict[str, str] = {
     "E113": "no article text found in HTML",
     "E114": "path not found",
     "E115": "feed URL cannot be fetched",
+    "E116": "symbolic link not followed",
+    "E117": "store locked by another process",
     # knowledge files
     "E201": "invalid data file",
 }
@@ -52,3 +55,20 @@ class DataFileError(SitroomError):
 
 class StoreError(SitroomError):
     """The database cannot be opened or migrated."""
+
+
+class StoreLockedError(StoreError):
+    """Another process kept the store locked for longer than the caller would wait (E117);
+    names the store and, where it can tell, the process that holds it."""
+
+    code = "E117"
+
+    def __init__(self, path: str, holder: str, waited: float) -> None:
+        self.path = path
+        self.holder = holder
+        self.waited = waited
+        still = f"still after waiting {waited:g} s" if waited > 0 else "and no wait was asked for"
+        super().__init__(
+            f"[E117] store {path} is locked by {holder}, {still}; try again when it is done, "
+            "give a longer --wait (wait= in Python), or stop that process"
+        )

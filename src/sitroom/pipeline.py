@@ -32,7 +32,8 @@ __all__ = ["CodedArticle", "IngestOptions", "IngestReport", "Pipeline"]
 
 log = logging.getLogger(__name__)
 
-_KEEP_PROBLEMS = 1000  # problems kept in the report; all are counted and stored
+_KEEP_PROBLEMS = 1000  # problems kept in the report (the first ones); all are counted and stored
+_PROBLEM_BATCH = 5000  # problems written to the store at a time
 
 
 @dataclass(slots=True, frozen=True)
@@ -42,6 +43,7 @@ class IngestOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     batch_size: int = 32  # documents per nlp.pipe batch
     write_every: int = 256  # articles per store transaction
+    follow_symlinks: bool = False  # read links that lead out of a folder being read
 
 
 @dataclass(slots=True)
@@ -53,13 +55,18 @@ class IngestReport:
     unchanged: int = 0
     sentences: int = 0
     events: int = 0
-    problems: list[IngestProblem] = field(default_factory=list)
-    problem_counts: Counter = field(default_factory=Counter)  # code -> count
+    problems: list[IngestProblem] = field(default_factory=list)  # the first _KEEP_PROBLEMS, in order
+    problem_counts: Counter = field(default_factory=Counter)  # (code, failure) -> count
     skipped_files: int = 0  # non-article files in folders
 
     @property
     def failed(self) -> int:
         return sum(n for (code, failure), n in self.problem_counts.items() if failure)
+
+    @property
+    def problem_total(self) -> int:
+        """Every problem of the run, failures and skipped files; ``problems`` holds the first of them."""
+        return sum(self.problem_counts.values())
 
     def note(self, problem: IngestProblem) -> None:
         self.problem_counts[(problem.code, problem.failure)] += 1
@@ -190,7 +197,8 @@ class Pipeline:
         progress: ProgressFn | None = None,
     ) -> IngestReport:
         """Ingest every article under ``paths`` into ``store``."""
-        return self.ingest_items(iter_items(paths, max_bytes=options.max_bytes), store, options, progress)
+        items = iter_items(paths, max_bytes=options.max_bytes, follow_symlinks=options.follow_symlinks)
+        return self.ingest_items(items, store, options, progress)
 
     def ingest_items(
         self,
@@ -249,35 +257,32 @@ class Pipeline:
             for item in chunk:
                 result = item if isinstance(item, IngestProblem) else self.prepare(item, options)
                 if isinstance(result, IngestProblem):
-                    self._problem(result, report, problems)
+                    self._problem(result, report, problems, store)
                 else:
                     prepared.append(result)
             stored = store.stored_hashes([a.article_id for a in prepared])
+            store.release()  # a store opened with keep_open=False is not held while parsing
             for article in prepared:
                 known = stored.get(article.article_id) or pending.get(article.article_id)
                 if known == article.content_hash:
                     report.unchanged += 1
                     continue
                 if known is not None:
-                    self._problem(
-                        IngestProblem(
-                            article.source,
-                            "E110",
-                            f"article id {article.article_id!r} is already stored with different content; "
-                            "kept the stored version (give this article another id to keep both)",
-                        ),
-                        report,
-                        problems,
-                    )
+                    self._problem(_conflict(article), report, problems, store)
                     continue
                 pending[article.article_id] = article.content_hash
                 yield article
 
-    def _problem(self, problem: IngestProblem, report: IngestReport, problems: list[IngestProblem]) -> None:
+    def _problem(
+        self, problem: IngestProblem, report: IngestReport, problems: list[IngestProblem], store: Store
+    ) -> None:
         if problem.failure:
             log.info("%s", problem)
         report.note(problem)
         problems.append(problem)
+        if len(problems) >= _PROBLEM_BATCH:  # a flood of bad records is written as it comes, not held
+            store.add_problems(problems, report.run_id, replace=True)
+            problems.clear()
 
     def _flush(
         self,
@@ -288,18 +293,35 @@ class Pipeline:
         pending: dict[str, str],
     ) -> None:
         if buffer:
-            store.write_batch(
+            already = store.write_batch(
                 [c.article for c in buffer],
                 [s for c in buffer for s in c.sentences],
                 [e for c in buffer for e in c.events],
                 {c.article.article_id: (len(c.sentences), len(c.events)) for c in buffer},
             )
             for c in buffer:
+                pending.pop(c.article.article_id, None)
+                stored_hash = already.get(c.article.article_id)
+                if stored_hash == c.article.content_hash:  # another writer stored it meanwhile
+                    report.unchanged += 1
+                    continue
+                if stored_hash is not None:
+                    self._problem(_conflict(c.article), report, problems, store)
+                    continue
                 report.articles += 1
                 report.sentences += len(c.sentences)
                 report.events += len(c.events)
-                pending.pop(c.article.article_id, None)
             buffer.clear()
         if problems:
-            store.add_problems(problems, report.run_id)
+            store.add_problems(problems, report.run_id, replace=True)
             problems.clear()
+        store.release()
+
+
+def _conflict(article: Article) -> IngestProblem:
+    return IngestProblem(
+        article.source,
+        "E110",
+        f"article id {article.article_id!r} is already stored with different content; "
+        "kept the stored version (give this article another id to keep both)",
+    )

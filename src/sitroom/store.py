@@ -12,21 +12,29 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from .errors import StoreError
+from .errors import StoreError, StoreLockedError
+from .faults import fault_point
 from .records import Article, Event, IngestProblem, Sentence
 
-__all__ = ["DEFAULT_DB", "PUBLIC_EVENT_COLUMNS", "PUBLIC_STORY_COLUMNS", "SCHEMA_VERSION", "STORY_ARROW_TYPES", "Store", "default_db_path"]
+__all__ = ["DEFAULT_DB", "DEFAULT_WAIT", "PUBLIC_EVENT_COLUMNS", "PUBLIC_STORY_COLUMNS", "SCHEMA_VERSION", "STORY_ARROW_TYPES", "Store", "default_db_path", "lock_holder"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DB = "sitroom.duckdb"
+DEFAULT_WAIT = 30.0  # seconds to wait for a store another process holds
+_LOCK_CONFLICT = "Could not set lock on file"
+_OTHER_CONFIG = "different configuration"
+_LOCK_PID = re.compile(r"\(PID (\d+)\)")
+_LOCK_PROGRAM = re.compile(r"held in (.+?) \(PID")
 
 _ACTOR_FIELDS = "text VARCHAR, name VARCHAR, country VARCHAR, sector VARCHAR"
 _ACTOR_STRUCT = f"STRUCT({_ACTOR_FIELDS})[]"
@@ -224,29 +232,142 @@ def default_db_path() -> str:
     return os.environ.get("SITROOM_DB") or DEFAULT_DB
 
 
-class Store:
-    """Owns one DuckDB database file. Use as a context manager."""
+def lock_holder(message: str) -> str:
+    """Who holds a store, from DuckDB's lock error: ``process 4242 (sitroom watch inbox)``.
+    The command line is read from /proc where there is one; else the program DuckDB names."""
+    pid = _LOCK_PID.search(message)
+    if pid is None:
+        return "another process"
+    command = _command_line(int(pid.group(1)))
+    if command is None:
+        program = _LOCK_PROGRAM.search(message)
+        command = program.group(1) if program else None
+    return f"process {pid.group(1)}" + (f" ({command})" if command else "")
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
+
+def _command_line(pid: int) -> str | None:
+    """The command a process runs, shortened to ``sitroom ...`` for Sitroom's own; None when unknown."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return None
+    args = [a.decode("utf-8", "replace") for a in raw.split(b"\0") if a]
+    if not args:
+        return None
+    for n, arg in enumerate(args):
+        if Path(arg).name == "sitroom":
+            args = ["sitroom", *args[n + 1 :]]
+            break
+        if arg == "-m" and n + 1 < len(args) and args[n + 1].split(".")[0] == "sitroom":
+            args = ["sitroom", *args[n + 2 :]]
+            break
+    else:
+        args = [Path(args[0]).name, *args[1:]]
+    text = " ".join(args)
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+class Store:
+    """Owns one DuckDB database file. Use as a context manager.
+
+    DuckDB lets one process at a time write a file, and refuses even readers
+    while it does. A store that finds the file locked by another process waits
+    for it, up to ``wait`` seconds (telling ``on_wait``, else the log, once, who
+    holds it), then raises StoreLockedError (E117). With ``keep_open=False`` the
+    file is opened when first used and closed again by ``release()``, so that a
+    long-running writer (``sitroom watch``) holds it only while it works.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        read_only: bool = False,
+        wait: float = DEFAULT_WAIT,
+        on_wait: Callable[[str], None] | None = None,
+        keep_open: bool = True,
+    ) -> None:
         self.path = str(path or default_db_path())
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(f"no store at {self.path} (run 'sitroom ingest' first, or pass --db)")
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open store {self.path}: {exc}") from None
         self.read_only = read_only
+        self.wait = max(0.0, float(wait))
+        self.on_wait = on_wait
+        self.keep_open = keep_open or self.path == ":memory:"
+        self._closed = False
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._con = self._connect()
         try:
             self._migrate()
         except BaseException:
-            self.con.close()
+            self.close()
             raise
+        self.release()
 
     @classmethod
     def _wrap(cls, con: duckdb.DuckDBPyConnection, path: str, read_only: bool) -> Store:
         store = cls.__new__(cls)
-        store.path, store.con, store.read_only = path, con, read_only
+        store.path, store._con, store.read_only = path, con, read_only
+        store.wait, store.on_wait, store.keep_open, store._closed = 0.0, None, True, False
         return store
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection; opened here (waiting for the file if it must) when
+        the store was released."""
+        if self._con is None:
+            if self._closed:
+                raise StoreError(f"store {self.path} is closed")
+            self._con = self._connect()
+        return self._con
+
+    @con.setter
+    def con(self, value: duckdb.DuckDBPyConnection) -> None:
+        self._con = value
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """Open the file; while another process holds its lock, try again until ``wait`` is up."""
+        deadline: float | None = None
+        delay = 0.05
+        while True:
+            try:
+                return duckdb.connect(self.path, read_only=self.read_only)
+            except duckdb.Error as exc:
+                message = str(exc)
+                if self.read_only and _OTHER_CONFIG in message:
+                    # this process has the file open for writing: read through that
+                    return self._connect_in_process()
+                if _LOCK_CONFLICT not in message:
+                    raise StoreError(f"cannot open store {self.path}: {exc}") from None
+            now = time.monotonic()
+            if deadline is None:
+                deadline = now + self.wait
+                holder = lock_holder(message)
+                if self.wait > 0:
+                    (self.on_wait or log.warning)(
+                        f"store {self.path} is in use by {holder}; waiting up to {self.wait:g} s for it "
+                        "(a 'sitroom watch' lets go between writes; if this lasts, stop that process or give a longer --wait)"
+                    )
+            if now >= deadline:
+                raise StoreLockedError(self.path, lock_holder(message), self.wait)
+            time.sleep(min(delay, deadline - now))
+            delay = min(delay * 2, 0.5)
+
+    def _connect_in_process(self) -> duckdb.DuckDBPyConnection:
+        """A read-only store in a process that has the file open for writing reads through
+        that database (DuckDB allows one configuration per file and process)."""
+        try:
+            return duckdb.connect(self.path)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from None
+
+    def release(self) -> None:
+        """Close the file until the store is next used, when it was opened with
+        ``keep_open=False``; otherwise nothing. Call it between units of work."""
+        if not self.keep_open and self._con is not None:
+            con, self._con = self._con, None
+            con.close()
 
     def fork(self) -> Store:
         """Another handle on the same open database for use in another thread
@@ -271,7 +392,10 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.con.close()
+        self._closed = True
+        if self._con is not None:
+            con, self._con = self._con, None
+            con.close()
 
     # --- schema -------------------------------------------------------------------------
 
@@ -329,54 +453,21 @@ class Store:
         sentences: Sequence[Sentence],
         events: Sequence[Event],
         counts: dict[str, tuple[int, int]] | None = None,
-    ) -> None:
-        """Store parsed articles with their sentences and events, all or nothing."""
+    ) -> dict[str, str]:
+        """Store parsed articles with their sentences and events, all or nothing.
+
+        Articles whose id another writer stored since they were checked are left
+        out (nothing is stored twice); returns their ids with the stored content hash."""
         if not articles:
-            return
-        counts = counts or {}
-        now = datetime.now(timezone.utc)
-        tables = {
-            "articles": pa.table(
-                {
-                    "article_id": [a.article_id for a in articles],
-                    "source": [a.source for a in articles],
-                    "format": [a.fmt for a in articles],
-                    "title": [a.title for a in articles],
-                    "url": [a.url for a in articles],
-                    "outlet": [a.outlet for a in articles],
-                    "published": pa.array([a.published for a in articles], pa.date32()),
-                    "published_from": [a.published_from for a in articles],
-                    "raw_text": [a.raw_text for a in articles],
-                    "text": [a.text for a in articles],
-                    "content_hash": [a.content_hash for a in articles],
-                    "ingested_at": pa.array([now] * len(articles), pa.timestamp("us", tz="UTC")),
-                    "n_sentences": pa.array([counts.get(a.article_id, (0, 0))[0] for a in articles], pa.int32()),
-                    "n_events": pa.array([counts.get(a.article_id, (0, 0))[1] for a in articles], pa.int32()),
-                }
-            ),
-            "removals": pa.table(
-                {
-                    "article_id": pa.array([a.article_id for a in articles for _ in a.removals], pa.string()),
-                    "line": pa.array([r.line for a in articles for r in a.removals], pa.int32()),
-                    "rule": pa.array([r.rule for a in articles for r in a.removals], pa.string()),
-                    "text": pa.array([r.text for a in articles for r in a.removals], pa.string()),
-                }
-            ),
-            "sentences": pa.table(
-                {
-                    "article_id": pa.array([s.article_id for s in sentences], pa.string()),
-                    "sentence_index": pa.array([s.index for s in sentences], pa.int32()),
-                    "start_char": pa.array([s.start for s in sentences], pa.int32()),
-                    "end_char": pa.array([s.end for s in sentences], pa.int32()),
-                    "text": pa.array([s.text for s in sentences], pa.string()),
-                }
-            ),
-            "events": _events_table(events),
-            "actors": _actors_table(events),
-        }
+            return {}
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for name, table in tables.items():
+            already = self.stored_hashes([a.article_id for a in articles])
+            if already:
+                articles = [a for a in articles if a.article_id not in already]
+                sentences = [x for x in sentences if x.article_id not in already]
+                events = [e for e in events if e.article_id not in already]
+            for name, table in _batch_tables(articles, sentences, events, counts or {}).items():
                 if table.num_rows == 0:
                     continue
                 view = f"_batch_{name}"
@@ -385,14 +476,31 @@ class Store:
                     self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
                 finally:
                     self.con.unregister(view)
-            self._bump_revision()
+                if name == "articles":
+                    fault_point("articles-written")
+            if articles:
+                self._bump_revision()
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
             raise
+        fault_point("events-written")
+        return already
 
-    def add_problems(self, problems: Iterable[IngestProblem], run_id: str) -> None:
-        rows = list(problems)
+    def add_problems(self, problems: Iterable[IngestProblem], run_id: str, *, replace: bool = False) -> None:
+        """Record problems. With ``replace``, a problem already recorded for the same item
+        with the same code and message (the same input read again) is replaced by this
+        one, so it is listed once, with the latest run and time."""
+        latest: dict[tuple[str, str, str], IngestProblem] = {}
+        rows: list[IngestProblem] = []
+        for p in problems:
+            if replace:
+                latest.pop((p.source, p.code, p.message), None)
+                latest[(p.source, p.code, p.message)] = p
+            else:
+                rows.append(p)
+        if replace:
+            rows = list(latest.values())
         if not rows:
             return
         now = datetime.now(timezone.utc)
@@ -408,7 +516,18 @@ class Store:
         )
         self.con.register("_batch_errors", table)
         try:
-            self.con.execute("INSERT INTO ingest_errors BY NAME SELECT * FROM _batch_errors")
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                if replace:
+                    self.con.execute(
+                        """DELETE FROM ingest_errors e USING _batch_errors b
+                           WHERE e.source = b.source AND e.code = b.code AND e.message = b.message"""
+                    )
+                self.con.execute("INSERT INTO ingest_errors BY NAME SELECT * FROM _batch_errors")
+                self.con.execute("COMMIT")
+            except Exception:
+                self.con.execute("ROLLBACK")
+                raise
         finally:
             self.con.unregister("_batch_errors")
 
@@ -530,11 +649,28 @@ class Store:
                     self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
                 finally:
                     self.con.unregister(view)
+            fault_point("stories-writing")
             self._bump_revision()
+            # the story stage is complete up to this revision (see stories_pending)
+            self.con.execute("INSERT OR REPLACE INTO meta SELECT 'stories_revision', value FROM meta WHERE key = 'revision'")
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
             raise
+
+    def stories_pending(self) -> bool:
+        """Whether the story stage has work to do: articles stored (or stories reset) since it
+        last completed, also by a run that was killed before it wrote its stories. One lookup;
+        a store no story stage of this version has completed is checked table by table."""
+        done = self.scalar("SELECT max(value) FROM meta WHERE key = 'stories_revision'")
+        if done is not None:
+            return int(done) != self.revision()
+        return bool(self.scalar(
+            """SELECT EXISTS (SELECT 1 FROM articles a LEFT JOIN article_copies c USING (article_id)
+                              WHERE c.article_id IS NULL)
+                   OR EXISTS (SELECT 1 FROM events e LEFT JOIN story_mentions m USING (event_id)
+                              WHERE m.event_id IS NULL)"""
+        ))  # fmt: skip
 
     def reset_stories(self) -> None:
         """Forget every story and copy check (``sitroom stories --rebuild``)."""
@@ -562,6 +698,52 @@ class Store:
     def scalar(self, sql: str, params: Sequence[object] = ()) -> object:
         rows = self.query(sql, params)
         return rows[0][0] if rows else None
+
+
+def _batch_tables(
+    articles: Sequence[Article], sentences: Sequence[Sentence], events: Sequence[Event], counts: dict[str, tuple[int, int]]
+) -> dict[str, pa.Table]:
+    """One batch as Arrow tables, in the order they are inserted."""
+    now = datetime.now(timezone.utc)
+    return {
+        "articles": pa.table(
+            {
+                "article_id": [a.article_id for a in articles],
+                "source": [a.source for a in articles],
+                "format": [a.fmt for a in articles],
+                "title": [a.title for a in articles],
+                "url": [a.url for a in articles],
+                "outlet": [a.outlet for a in articles],
+                "published": pa.array([a.published for a in articles], pa.date32()),
+                "published_from": [a.published_from for a in articles],
+                "raw_text": [a.raw_text for a in articles],
+                "text": [a.text for a in articles],
+                "content_hash": [a.content_hash for a in articles],
+                "ingested_at": pa.array([now] * len(articles), pa.timestamp("us", tz="UTC")),
+                "n_sentences": pa.array([counts.get(a.article_id, (0, 0))[0] for a in articles], pa.int32()),
+                "n_events": pa.array([counts.get(a.article_id, (0, 0))[1] for a in articles], pa.int32()),
+            }
+        ),
+        "removals": pa.table(
+            {
+                "article_id": pa.array([a.article_id for a in articles for _ in a.removals], pa.string()),
+                "line": pa.array([r.line for a in articles for r in a.removals], pa.int32()),
+                "rule": pa.array([r.rule for a in articles for r in a.removals], pa.string()),
+                "text": pa.array([r.text for a in articles for r in a.removals], pa.string()),
+            }
+        ),
+        "sentences": pa.table(
+            {
+                "article_id": pa.array([s.article_id for s in sentences], pa.string()),
+                "sentence_index": pa.array([s.index for s in sentences], pa.int32()),
+                "start_char": pa.array([s.start for s in sentences], pa.int32()),
+                "end_char": pa.array([s.end for s in sentences], pa.int32()),
+                "text": pa.array([s.text for s in sentences], pa.string()),
+            }
+        ),
+        "events": _events_table(events),
+        "actors": _actors_table(events),
+    }
 
 
 def _events_table(events: Sequence[Event]) -> pa.Table:

@@ -23,7 +23,8 @@ class StoreSummary:
     actors: list[tuple[str, str, int]]  # name, country, events
     dyads: list[tuple[str, str, str, int]]  # actor country, recipient country, type, count
     removals: list[tuple[str, int]]
-    problems: list[tuple[str, str, int]]  # code, message, count
+    problems: list[tuple[str, str, int]]  # code, a message, count: the failures recorded
+    skipped: list[tuple[str, str, int]]  # the same for items skipped on purpose (a README in a folder)
     highlights: list[dict]
 
 
@@ -55,7 +56,11 @@ def summarise(store: Store, top: int = 8) -> StoreSummary:
         ),
         removals=q("SELECT rule, count(*) FROM removals GROUP BY 1 ORDER BY 2 DESC, 1"),
         problems=q(
-            """SELECT code, any_value(message), count(*) FROM ingest_errors WHERE failure
+            """SELECT code, min(message), count(*) FROM ingest_errors WHERE failure
+               GROUP BY 1 ORDER BY 3 DESC, 1"""
+        ),
+        skipped=q(
+            """SELECT code, min(message), count(*) FROM ingest_errors WHERE NOT failure
                GROUP BY 1 ORDER BY 3 DESC, 1"""
         ),
         highlights=[

@@ -8,6 +8,17 @@ whole (network error, HTTP error status, unreadable feed, missing folder) is
 recorded in ``ingest_errors`` and tried again after ``every * 2**k`` seconds
 (k failures in a row, capped at ``max_backoff``); one success resets it. One
 bad item is a problem of that item; the rest of the source is still stored.
+
+A file is handed over only once it is complete: when a poll finds it with the
+size and modification time the poll before found, or, at the first poll that
+sees it, when it was moved in after it was written: its status-change time
+(ctime) is later than its modification time, which a rename (or a copy that
+keeps the file's time) changes and writing does not. A folder with files
+still changing is polled again after ``settle`` seconds.
+
+Every round first finishes story work an interrupted run left in the store.
+Given a store opened with ``keep_open=False``, the watcher holds the file only
+while it reads or writes it, so that other processes can use the store between.
 """
 
 from __future__ import annotations
@@ -54,6 +65,7 @@ log = logging.getLogger(__name__)
 
 FETCH_TIMEOUT = 30.0  # seconds per feed request
 DEFAULT_MAX_BACKOFF = 6 * 3600.0
+MAX_SETTLE = 60.0  # a folder with files still changing is looked at again this soon (or after one interval)
 USER_AGENT = f"Sitroom/{__version__}"
 _ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
@@ -126,6 +138,7 @@ class _Source:
     etag: str | None = None
     last_modified: str | None = None
     seen: set[tuple] = field(default_factory=set)  # entries or files handed over, as of the last success
+    settling: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (mtime_ns, size) still changing
 
 
 class _Failure(Exception):
@@ -150,6 +163,7 @@ class SourceReport:
     events: int = 0
     unchanged: int = 0  # handed over but already stored
     problems: int = 0  # item problems recorded
+    settling: int = 0  # files still changing, left for a later poll
     not_modified: bool = False  # the server answered 304
     error: str | None = None  # the source failed as a whole
     failures: int = 0  # failures in a row, this one included
@@ -165,6 +179,7 @@ class CycleReport:
     started: datetime
     sources: list[SourceReport] = field(default_factory=list)
     stories: StoryReport | None = None  # when articles were stored
+    recovered: StoryReport | None = None  # story work an interrupted run had left, finished first
 
     @property
     def articles(self) -> int:
@@ -206,7 +221,9 @@ class Watcher:
 
     ``poll_once`` visits every source that is due and never raises for bad
     input; ``run`` loops, sleeping until the next source is due. ``clock`` and
-    ``sleep`` are injectable (monotonic seconds) for tests.
+    ``sleep`` are injectable (monotonic seconds) for tests. ``settle``: seconds
+    after which a folder holding files still changing is polled again, to see
+    whether they are (default: the interval, at most ``MAX_SETTLE``).
     """
 
     def __init__(
@@ -222,6 +239,7 @@ class Watcher:
         on_cycle: Callable[[CycleReport], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        settle: float | None = None,
     ) -> None:
         if every <= 0:
             raise ValueError("every must be positive")
@@ -239,6 +257,7 @@ class Watcher:
         self.on_cycle = on_cycle
         self._sleep = sleep
         self._clock = clock
+        self.settle = min(self.every, MAX_SETTLE) if settle is None else max(0.0, float(settle))
         self._stop: threading.Event | None = None
         self.totals = WatchTotals()
 
@@ -274,8 +293,10 @@ class Watcher:
             self._stop = None
 
     def poll_once(self) -> CycleReport:
-        """One round over every source that is due; then the story stage if anything was stored."""
+        """One round over every source that is due, after finishing any story work an
+        interrupted run left; then the story stage if anything was stored."""
         report = CycleReport(started=datetime.now().astimezone())
+        report.recovered = self._stories()
         now = self._clock()
         for source in self._sources:
             if self._stop is not None and self._stop.is_set():
@@ -288,17 +309,33 @@ class Watcher:
         self.totals.problems += report.problems
         self.totals.errors += report.errors
         if report.articles:
-            from .stories import update_stories
-
-            try:
-                report.stories = update_stories(self.store)
-            except Exception:  # the next round's story stage picks up what this one missed
-                log.exception("the story stage failed; it runs again after the next new articles")
+            report.stories = self._stories()
         if self.on_cycle is not None:
             self.on_cycle(report)
         if report.articles and self.on_change is not None:
             self.on_change(report)
         return report
+
+    def _stories(self) -> StoryReport | None:
+        """The story stage, when the store has work pending for it; never raises."""
+        from .stories import complete_stories
+
+        try:
+            return complete_stories(self.store)
+        except SitroomError as exc:  # the store is locked by another process: the work stays pending
+            log.warning("the story stage could not run (%s); the next round tries again", exc)
+            return None
+        except Exception:  # the next round tries again: the work stays pending in the store
+            log.exception("the story stage failed; the next round tries again")
+            return None
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        try:
+            self.store.release()
+        except Exception:
+            log.exception("could not close %s", self.store.path)
 
     # --- one source ---------------------------------------------------------------------------
 
@@ -314,12 +351,17 @@ class Watcher:
         except _Failure as failure:
             result.error = failure.message
             self._record(IngestProblem(source.name, failure.code, failure.message))
+        except SitroomError as exc:  # the store is locked by another process, or cannot be opened
+            log.warning("watching %s failed: %s", source.name, exc)
+            result.error = str(exc)
         except Exception as exc:  # a bug or a broken store: log it, keep the other sources going
             log.exception("watching %s failed", source.name)
             result.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self._release()
         if result.error is None:
             source.failures = 0
-            wait = self.every
+            wait = min(self.every, self.settle) if result.settling else self.every
         else:
             source.failures += 1
             wait = min(self.every * 2.0 ** min(source.failures, 60), self.max_backoff)
@@ -334,6 +376,8 @@ class Watcher:
     def _record(self, problem: IngestProblem) -> None:
         try:
             self.store.add_problems([problem], uuid.uuid4().hex[:12])
+        except SitroomError as exc:  # the store is locked by another process
+            log.warning("could not record %s: %s", problem, exc)
         except Exception:
             log.exception("could not record %s", problem)
 
@@ -399,12 +443,13 @@ class Watcher:
     def _poll_path(self, source: _Source, result: SourceReport) -> None:
         root = Path(source.name)
         if root.is_dir():
-            candidates = (p for p in _walk(root) if p.suffix.lower() in FORMATS)
+            candidates = (p for p in _walk(root, self.options.follow_symlinks) if p.suffix.lower() in FORMATS)
         elif root.is_file():
             candidates = iter([root])
         else:
             raise _Failure("E114", "no such file or folder")
         files: list[tuple[Path, tuple]] = []
+        moved_in: set[str] = set()  # changed (renamed) after they were last written
         for path in candidates:
             try:
                 st = path.stat()
@@ -414,10 +459,25 @@ class Watcher:
                 files.append((path, (str(path), None, None)))  # the reader reports it
                 continue
             files.append((path, (str(path), st.st_mtime_ns, st.st_size)))
-        new = [path for path, key in files if key not in source.seen]
-        if new:
-            self._ingest(iter_items(new, max_bytes=self.options.max_bytes), result)
-        source.seen = {key for _, key in files}
+            if st.st_ctime_ns > st.st_mtime_ns:
+                moved_in.add(str(path))
+        ready: list[Path] = []
+        settling: dict[str, tuple[int, int]] = {}
+        for path, key in files:
+            if key in source.seen:
+                continue
+            name, mtime, size = key
+            if mtime is None or source.settling.get(name) == (mtime, size) or name in moved_in:
+                ready.append(path)  # unchanged since the last poll, or moved in whole
+            else:
+                settling[name] = (mtime, size)  # perhaps still being written: look again next time
+        if ready:
+            within = root if root.is_dir() else None  # links found in a watched folder are checked as ingest does
+            items = iter_items(ready, max_bytes=self.options.max_bytes, follow_symlinks=self.options.follow_symlinks, within=within)
+            self._ingest(items, result)
+        source.seen = {key for _, key in files if key[0] not in settling}
+        source.settling = settling
+        result.settling = len(settling)
 
 
 def _entry_key(entry: dict | None) -> tuple[str, str]:

@@ -7,9 +7,7 @@ IngestProblem naming the file (and line or item), so a batch always goes on.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import logging
 import os
@@ -17,9 +15,12 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from ..records import IngestProblem, RawItem
+from .csvfile import csv_records, split_fields
 from .decode import DecodeFailure, decode_bytes, normalise_text
+from .files import Checked, check_entry, open_checked, real_path, walk
 
 __all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "feed_entries", "iter_items", "parse_date_value", "read_feed_bytes"]
 
@@ -44,65 +45,93 @@ _ID_BAD = re.compile(r"[\x00-\x1f\x7f]+")
 Item = RawItem | IngestProblem
 
 
-def iter_items(paths: Iterable[str | os.PathLike[str]], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
-    """Yield every article (or problem) found under ``paths``, in a stable order."""
+def iter_items(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    follow_symlinks: bool = False,
+    within: str | os.PathLike[str] | None = None,
+) -> Iterator[Item]:
+    """Yield every article (or problem) found under ``paths``, in a stable order.
+
+    Inside a folder, a symbolic link that leads out of it is refused (E116) unless
+    ``follow_symlinks``; one that leads back inside is skipped (what it points to is
+    read under its own name). A path named here may be a link; ``within`` says that
+    the paths were found in that folder and are checked as if met there (``sitroom
+    watch``). FIFOs, devices and sockets are never opened (E101)."""
+    seen: set[tuple[int, int]] = set()  # files read, so that a second link to one is skipped
     for path in paths:
         p = Path(path)
-        if p.is_dir():
-            for child in _walk(p):
-                yield from _read_file(child, max_bytes, explicit=False)
-        elif p.exists():
-            yield from _read_file(p, max_bytes, explicit=True)
+        if within is not None:
+            yield from _read_entry(p, Path(within), max_bytes, follow_symlinks, seen, explicit=False)
+        elif p.is_dir():
+            for child in walk(p, follow_symlinks):
+                yield from _read_entry(child, p, max_bytes, follow_symlinks, seen, explicit=False)
+        elif p.exists() or p.is_symlink():
+            yield from _read_entry(p, None, max_bytes, follow_symlinks, seen, explicit=True)
         else:
             yield IngestProblem(str(p), "E114", "no such file or directory")
 
 
-def count_files(paths: Iterable[str | os.PathLike[str]]) -> int:
+def count_files(paths: Iterable[str | os.PathLike[str]], follow_symlinks: bool = False) -> int:
     """How many readable-looking files ``iter_items`` will open (for progress bars)."""
     n = 0
     for path in paths:
         p = Path(path)
         if p.is_dir():
-            n += sum(1 for c in _walk(p) if c.suffix.lower() in FORMATS)
+            n += sum(1 for c in walk(p, follow_symlinks) if c.suffix.lower() in FORMATS)
         else:
             n += 1
     return n
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+def _walk(root: Path, follow_symlinks: bool = False) -> Iterator[Path]:
+    """The entries ``iter_items`` considers in a folder (see :func:`files.walk`)."""
+    return walk(root, follow_symlinks)
 
 
-def _read_file(path: Path, max_bytes: int, *, explicit: bool) -> Iterator[Item]:
+def _read_entry(
+    path: Path, root: Path | None, max_bytes: int, follow_symlinks: bool, seen: set[tuple[int, int]], *, explicit: bool
+) -> Iterator[Item]:
     fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None and not explicit and not path.is_symlink() and not path.is_dir():
+        # Files in a folder that are not articles (README.md, images) are skipped
+        # with a reason, but do not count as failures.
+        yield IngestProblem(str(path), "E111", "not an article format; skipped", failure=False)
+        return
+    checked = check_entry(path, root, follow_symlinks)
+    if isinstance(checked, IngestProblem):
+        yield checked
+        return
+    key = (checked.stat.st_dev, checked.stat.st_ino)
+    if key in seen and real_path(path) != os.path.abspath(path):
+        yield IngestProblem(
+            str(path), "E116", "reached through a symbolic link, the same file as one already read; skipped", failure=False
+        )
+        return
+    seen.add(key)
     if fmt is None:
         if explicit:
             known = ", ".join(sorted(FORMATS))
-            yield IngestProblem(str(path), "E111", f"unsupported file type {path.suffix or '(none)'!r}; known: {known}")
+            yield IngestProblem(str(path), "E111", f"unsupported file type {_shown(path.suffix or '(none)')}; known: {known}")
         else:
-            # Files in a folder that are not articles (README.md, images) are skipped
-            # with a reason, but do not count as failures.
             yield IngestProblem(str(path), "E111", "not an article format; skipped", failure=False)
         return
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        yield IngestProblem(str(path), "E101", f"cannot read file: {exc.strerror or exc}")
-        return
     if fmt in ("jsonl", "csv"):
-        yield from _read_records(path, fmt, max_bytes)
+        yield from _read_records(checked, fmt, max_bytes)
         return
+    size = checked.stat.st_size
     if size > max_bytes:
         yield IngestProblem(str(path), "E105", f"file is {size:,} bytes, over the limit of {max_bytes:,}")
         return
     try:
-        data = path.read_bytes()
+        with open_checked(checked) as handle:
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         yield IngestProblem(str(path), "E101", f"cannot read file: {exc.strerror or exc}")
+        return
+    if len(data) > max_bytes:
+        yield IngestProblem(str(path), "E105", f"file is over the limit of {max_bytes:,} bytes")
         return
     if fmt == "feed":
         yield from _read_feed(path, data)
@@ -188,9 +217,10 @@ def _html_item(path: Path, html: str) -> Item:
 # --- JSON Lines and CSV -------------------------------------------------------------------
 
 
-def _read_records(path: Path, fmt: str, max_bytes: int) -> Iterator[Item]:
+def _read_records(checked: Checked, fmt: str, max_bytes: int) -> Iterator[Item]:
+    path = checked.path
     try:
-        handle = path.open("rb")
+        handle = open_checked(checked)
     except OSError as exc:
         yield IngestProblem(str(path), "E101", f"cannot read file: {exc.strerror or exc}")
         return
@@ -201,7 +231,7 @@ def _read_records(path: Path, fmt: str, max_bytes: int) -> Iterator[Item]:
             yield from _csv(path, handle, max_bytes)
 
 
-def _bounded_lines(handle: io.BufferedReader, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+def _bounded_lines(handle: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
     """Yield (line number, bytes) with lines longer than max_bytes as (n, None)."""
     n = 0
     while True:
@@ -219,7 +249,7 @@ def _bounded_lines(handle: io.BufferedReader, max_bytes: int) -> Iterator[tuple[
             yield n, line
 
 
-def _jsonl(path: Path, handle: io.BufferedReader, max_bytes: int) -> Iterator[Item]:
+def _jsonl(path: Path, handle: BinaryIO, max_bytes: int) -> Iterator[Item]:
     seen_any = False
     for n, line in _bounded_lines(handle, max_bytes):
         where = f"{path}#line {n}"
@@ -249,53 +279,50 @@ def _jsonl(path: Path, handle: io.BufferedReader, max_bytes: int) -> Iterator[It
         yield IngestProblem(str(path), "E103", "file has no records")
 
 
-def _csv(path: Path, handle: io.BufferedReader, max_bytes: int) -> Iterator[Item]:
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    previous_limit = csv.field_size_limit(max_bytes)
-    try:
-        yield from _csv_rows(path, csv.DictReader(text), max_bytes)
-    finally:
-        csv.field_size_limit(previous_limit)
-
-
-def _csv_rows(path: Path, reader: csv.DictReader, max_bytes: int) -> Iterator[Item]:
-    try:
-        header = reader.fieldnames
-    except UnicodeDecodeError:
-        yield IngestProblem(str(path), "E104", "CSV is not valid UTF-8")
-        return
-    except csv.Error as exc:
-        yield IngestProblem(str(path), "E107", f"cannot read CSV header: {exc}")
-        return
-    if not header:
-        yield IngestProblem(str(path), "E103", "file has no header and no records")
-        return
-    if "text" not in header:
-        yield IngestProblem(str(path), "E107", f"CSV header has no 'text' column (columns: {', '.join(header)})")
-        return
+def _csv(path: Path, handle: BinaryIO, max_bytes: int) -> Iterator[Item]:
+    """Rows of a CSV file with a header row; see :mod:`.csvfile` for how a broken
+    quote is found and the rows after it are read again."""
+    header: list[str] | None = None
     n = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except UnicodeDecodeError:
-            yield IngestProblem(f"{path}#row {n + 1}", "E104", "CSV is not valid UTF-8 from here on; rest of file skipped")
-            return
-        except csv.Error as exc:
-            n += 1
-            if "field larger than field limit" in str(exc):
-                yield IngestProblem(f"{path}#row {n}", "E105", f"a field is over the limit of {max_bytes:,} bytes")
-                continue
-            yield IngestProblem(f"{path}#row {n}", "E107", f"malformed CSV: {exc}; rest of file skipped")
-            return
+    for record in csv_records(handle, max_bytes):
+        if header is None:
+            if record.broken:
+                yield IngestProblem(str(path), "E107", f"cannot read CSV header: {record.broken}")
+                return
+            if record.data is None:
+                yield IngestProblem(str(path), "E105", f"CSV header is over the limit of {max_bytes:,} bytes")
+                return
+            try:
+                header = split_fields(record.data.decode("utf-8"))
+            except UnicodeDecodeError:
+                yield IngestProblem(str(path), "E104", "CSV header is not valid UTF-8")
+                return
+            if "text" not in header:
+                columns = _shown(", ".join(header), quote=False)
+                yield IngestProblem(str(path), "E107", f"CSV header has no 'text' column (columns: {columns})")
+                return
+            continue
         n += 1
         where = f"{path}#row {n}"
-        if None in row:
-            yield IngestProblem(where, "E107", f"row has {len(header) + len(row[None])} fields, header has {len(header)}")
+        if record.broken:
+            again = f", reading goes on from line {record.resume_line}" if record.resume_line else ""
+            yield IngestProblem(where, "E107", f"malformed CSV: {record.broken}; the record from line {record.line} is skipped{again}")
             continue
-        yield _record_item(where, "csv", row)
-    if n == 0:
+        if record.data is None:
+            yield IngestProblem(where, "E105", f"record (line {record.line}) is over the limit of {max_bytes:,} bytes")
+            continue
+        try:
+            fields = split_fields(record.data.decode("utf-8"))
+        except UnicodeDecodeError:
+            yield IngestProblem(where, "E104", f"record (line {record.line}) is not valid UTF-8")
+            continue
+        if len(fields) != len(header):
+            yield IngestProblem(where, "E107", f"row (line {record.line}) has {len(fields)} fields, header has {len(header)}")
+            continue
+        yield _record_item(where, "csv", dict(zip(header, fields)))
+    if header is None:
+        yield IngestProblem(str(path), "E103", "file has no header and no records")
+    elif n == 0:
         yield IngestProblem(str(path), "E103", "file has a header but no records")
 
 
@@ -318,7 +345,7 @@ def _record_item(where: str, fmt: str, obj: dict[str, object]) -> Item:
         try:
             published = parse_date_value(str(fields["published"]))
         except ValueError:
-            return IngestProblem(where, "E112", f"published {fields['published']!r} is not a date (want YYYY-MM-DD)")
+            return IngestProblem(where, "E112", f"published {_shown(fields['published'])} is not a date (want YYYY-MM-DD)")
     text = normalise_text(text)
     raw_id = str(fields["id"]).strip() if fields["id"] not in (None, "") else ""
     return RawItem(
@@ -359,7 +386,7 @@ def feed_entries(where: str, data: bytes) -> Iterator[tuple[dict | None, Item]]:
     entries = parsed.get("entries") or []
     if parsed.get("bozo") and not entries:
         reason = parsed.get("bozo_exception")
-        yield None, IngestProblem(where, "E108", f"not a readable RSS/Atom feed: {reason}")
+        yield None, IngestProblem(where, "E108", f"not a readable RSS/Atom feed: {_shown(reason, quote=False)}")
         return
     if not entries:
         yield None, IngestProblem(where, "E108", "feed has no items")
@@ -442,6 +469,12 @@ def content_id(text: str) -> str:
 
 def _clean_id(value: str) -> str:
     return _ID_BAD.sub(" ", value).strip()[:300]
+
+
+def _shown(value: object, limit: int = 80, *, quote: bool = True) -> str:
+    """A piece of input quoted in a message: repr'd (or as is), cut to ``limit`` characters."""
+    text = repr(value) if quote else str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _opt(value: object) -> str | None:

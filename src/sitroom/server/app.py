@@ -6,6 +6,12 @@ opened read-only unless the app may write: with a token (``POST
 thread reads through its own cursor on the one open database, and writes
 (the watcher's, the POST endpoint's) are serialised by one lock.
 
+The server holds the database file only while requests are in flight (and
+``LINGER`` seconds after the last one), and the watcher only while a round
+reads or writes, so that other processes (``sitroom summary``, a notebook)
+can open the store between. A request that finds the file held by another
+process waits for it, up to ``wait`` seconds, then gets a 503 (E117).
+
 Whole-store analyses (the threat ledger, pairs and alerts, the network) are
 computed once per store revision and kept, so only the first request after a
 write pays for them.
@@ -13,18 +19,20 @@ write pays for them.
 
 from __future__ import annotations
 
-import functools
 import hmac
 import json
 import logging
 import math
+import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,24 +42,30 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import ClientDisconnect
 
 from .. import __version__
-from ..errors import StoreError
+from ..errors import StoreError, StoreLockedError
 from ..records import MODALITIES
-from ..store import Store
+from ..store import DEFAULT_WAIT, Store
 from ..stories import ledger
 from ..stories import network as _network
 from ..stories import timeline as _timeline
-from . import queries
+from . import queries, schema
 from .geo import countries_geojson
-from .queries import MAX_LIMIT, Filters
+from .params import (
+    Actor, ArticleId, AsOf, DyadText, Freq, Limit, MinConfidence, MinCount, Modality, Offset, Recipient, Since,
+    Statuses, StoryId, Text, Type, Until, Whole, WindowDays,
+)  # fmt: skip
+from .queries import Filters
+from .schema import ARTICLES_BODY, IngestAnswer, errors, event_types
 
-__all__ = ["CSP", "DEFAULT_MAX_BODY", "ApiError", "create_app"]
+__all__ = ["CSP", "DEFAULT_MAX_BODY", "MAX_JSON_DEPTH", "ApiError", "create_app"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BODY = 1024 * 1024
+MAX_JSON_DEPTH = 100  # arrays and objects in a request body; far beyond any article, far below Python's recursion limit
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -65,6 +79,7 @@ _SECURITY_HEADERS = [
 _SECURITY_HEADER_NAMES = {name for name, _ in _SECURITY_HEADERS}
 _STATIC = resources.files("sitroom.server") / "static"
 _CACHE_SIZE = 64
+LINGER = 1.0  # seconds the store stays open after the last request, for the next one
 
 
 class ApiError(Exception):
@@ -105,20 +120,59 @@ class Json(JSONResponse):
         return json.dumps(_plain(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
+class GeoJson(Response):
+    media_type = "application/geo+json"
+
+
+def _client(request: Request) -> str:
+    return f"{request.client.host}:{request.client.port}" if request.client else "?"
+
+
 def _frame_records(frame) -> list[dict]:
     return frame.to_dict(orient="records")
+
+
+_JSON_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_JSON_STRING = re.compile(r'"[^"]*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _json_depth(text: str) -> int:
+    """How deep arrays and objects nest in the JSON ``text``, counted in linear time
+    without recursion: escapes, then strings, are dropped and the brackets left are
+    counted (a malformed document may count high, never low)."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", _JSON_ESCAPE.sub("", text)))
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
+
+
+def parse_json_body(body: bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """The JSON document in a request body (UTF-8, -16 or -32), or ApiError 400 saying why not:
+    malformed, or nesting over ``max_depth`` (which would exhaust the parser's recursion)."""
+    try:
+        text = body.decode(json.detect_encoding(body), "surrogatepass")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ApiError(400, f"body is not JSON: {exc}") from None
+    if _json_depth(text) > max_depth:
+        raise ApiError(400, f"body is not JSON this API accepts: arrays and objects nest more than {max_depth} levels deep")
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ApiError(400, f"body is not JSON: {exc}") from None
 
 
 # --- middleware --------------------------------------------------------------------------------------------
 
 
 class _Guard:
-    """Adds the security headers to every response and refuses bodies over ``max_body`` bytes
-    (by their Content-Length, or while they stream in)."""
+    """Adds the security headers to every response, refuses Host headers not in
+    ``allowed_hosts`` (when given) with 400, and bodies over ``max_body`` bytes (by their
+    Content-Length, or while they stream in) with 413, both as JSON errors."""
 
-    def __init__(self, app, max_body: int) -> None:
+    def __init__(self, app, max_body: int, allowed_hosts: list[str] | None = None) -> None:
         self.app = app
         self.max_body = max_body
+        self.allowed_hosts = {h.lower() for h in allowed_hosts} if allowed_hosts else None
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -133,7 +187,10 @@ class _Guard:
                 message = {**message, "headers": headers + _SECURITY_HEADERS}
             await send(message)
 
-        length = dict(scope.get("headers") or []).get(b"content-length")
+        headers = dict(scope.get("headers") or [])
+        if self.allowed_hosts is not None and _host_name(headers.get(b"host", b"")) not in self.allowed_hosts:
+            return await _send_error(send_with_headers, 400, "this server does not answer to that Host header")
+        length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             return await self._too_large(send_with_headers)
         seen = 0
@@ -154,64 +211,105 @@ class _Guard:
                 await self._too_large(send_with_headers)
 
     async def _too_large(self, send) -> None:
-        body = json.dumps({"error": f"request body is over the limit of {self.max_body:,} bytes", "status": 413}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})  # fmt: skip
-        await send({"type": "http.response.body", "body": body})
+        await _send_error(send, 413, f"request body is over the limit of {self.max_body:,} bytes")
+
+
+def _host_name(host: bytes) -> str:
+    """The name in a Host header, without its port: ``[::1]:8000`` gives ``[::1]``."""
+    text = host.decode("latin-1").strip().lower()
+    if text.startswith("["):
+        return text[: text.find("]") + 1] if "]" in text else text
+    return text.rsplit(":", 1)[0] if text.count(":") == 1 else text
+
+
+async def _send_error(send, status: int, message: str) -> None:
+    body = json.dumps({"error": message, "status": status}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})  # fmt: skip
+    await send({"type": "http.response.body", "body": body})
 
 
 class _BodyTooLarge(Exception):
     pass
 
 
-# --- common query parameters ---------------------------------------------------------------------------
-Since = Annotated[date | None, Query(description="Earliest event date (YYYY-MM-DD).")]
-Until = Annotated[date | None, Query(description="Latest event date (YYYY-MM-DD).")]
-Actor = Annotated[str | None, Query(max_length=200, description="Country code (IRN) or words of the actor's name.")]
-Recipient = Annotated[str | None, Query(max_length=200, description="Country code or words of the recipient's name.")]
-Type = Annotated[str | None, Query(alias="type", max_length=500, description="PLOVER types, comma-separated.")]
-Modality = Annotated[str | None, Query(max_length=200, description="Modalities, comma-separated.")]
-Text = Annotated[str | None, Query(max_length=200, description="Words in the reporting sentence.")]
-MinConfidence = Annotated[
-    float | None,
-    Query(ge=0, le=1, description="Only events (stories) whose confidence is at least this; events coded by the rules only have none."),
-]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (at most {MAX_LIMIT}).")]
-Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
-Freq = Annotated[str, Query(pattern="^(day|week)$", description="day or week.")]
-
-
 # --- the application ------------------------------------------------------------------------------------
 
 
 class _State:
-    """The open store, per-thread cursors, the write lock and the analysis cache."""
+    """The store, per-thread cursors, the write lock and the analysis cache.
 
-    def __init__(self, db: str, writable: bool) -> None:
+    The store is opened by the first request that reads it and closed again
+    once no request has been in flight for ``LINGER`` seconds (``enter`` and
+    ``leave`` count them), so the server does not keep other processes out."""
+
+    def __init__(self, db: str, writable: bool, wait: float = DEFAULT_WAIT) -> None:
+        self.wait = wait
         try:
-            self.store = Store(db, read_only=not writable)
+            self.store = Store(db, read_only=not writable, wait=wait, keep_open=False)
         except StoreError as exc:
             if "needs migrating" not in str(exc):
                 raise
-            Store(db).close()  # an older store: bring its schema up to date once, then read only
-            self.store = Store(db, read_only=True)
+            Store(db, wait=wait).close()  # an older store: bring its schema up to date once, then read only
+            self.store = Store(db, read_only=True, wait=wait, keep_open=False)
         self.writable = writable
         self.write_lock = threading.Lock()
         self._local = threading.local()
         self._handles: list[Store] = []
-        self._handles_lock = threading.Lock()
+        self._handles_lock = threading.Lock()  # also guards the request count and the closing
+        self._open_lock = threading.Lock()
+        self._active = 0  # requests in flight
+        self._generation = 0  # bumped each time the store is closed: older cursors are gone
+        self._idle: threading.Timer | None = None
         self._cache: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.watching: list[str] = []
 
     def reader(self) -> Store:
+        """This thread's handle on the store, opening the store if it is closed (within a request)."""
         handle = getattr(self._local, "store", None)
-        if handle is None:
-            handle = self.store.fork()
-            self._local.store = handle
+        if handle is None or self._local.generation != self._generation:
+            # Opening may wait for another process: not under the lock that enter and leave take
+            # (the event loop does). The store is not closed meanwhile: a request is in flight.
+            with self._open_lock:
+                handle = self.store.fork()
             with self._handles_lock:
                 self._handles.append(handle)
+                self._local.store, self._local.generation = handle, self._generation
         return handle
+
+    def enter(self) -> None:
+        """A request starts: the store stays open until it ends."""
+        with self._handles_lock:
+            self._active += 1
+            if self._idle is not None:
+                self._idle.cancel()
+                self._idle = None
+
+    def leave(self) -> None:
+        """A request ended: close the store if no other starts within LINGER seconds."""
+        with self._handles_lock:
+            self._active -= 1
+            if self._active == 0 and self._idle is None:
+                self._idle = threading.Timer(LINGER, self._release_if_idle)
+                self._idle.daemon = True
+                self._idle.start()
+
+    def _release_if_idle(self) -> None:
+        with self._handles_lock:
+            self._idle = None
+            if self._active == 0:
+                self._release()
+
+    def _release(self) -> None:
+        for handle in self._handles:
+            try:
+                handle.close()
+            except Exception:  # a cursor of a closed connection
+                pass
+        self._handles.clear()
+        self._generation += 1
+        self.store.release()
 
     def cached(self, key: tuple, compute: Callable[[Store], Any]) -> Any:
         store = self.reader()
@@ -230,12 +328,29 @@ class _State:
         return value
 
     def close(self) -> None:
-        for handle in self._handles:
-            try:
-                handle.close()
-            except Exception:  # a cursor of a closed connection
-                pass
-        self.store.close()
+        with self._handles_lock:
+            if self._idle is not None:
+                self._idle.cancel()
+                self._idle = None
+            self._release()
+            self.store.close()
+
+
+class _Lease:
+    """Counts the requests in flight, so that the store is open while any is."""
+
+    def __init__(self, app, state: _State) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        self.state.enter()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.state.leave()
 
 
 def _csv(value: str | None) -> tuple[str, ...]:
@@ -248,10 +363,10 @@ def _filters(state: _State, since, until, actor, recipient, type_, modality, q, 
     actor, recipient = (actor or "").strip() or None, (recipient or "").strip() or None
     codes = state.cached(("countries",), _countries) if actor or recipient else set()
     types, modalities = tuple(t.upper() for t in _csv(type_)), tuple(m.lower() for m in _csv(modality))
-    known_types = _event_types()
+    known_types = event_types()
     for t in types:
         if t not in known_types:
-            raise ApiError(400, f"unknown event type {t!r}; choose from {', '.join(sorted(known_types))}")
+            raise ApiError(400, f"unknown event type {t!r}; choose from {', '.join(known_types)}")
     for m in modalities:
         if m not in MODALITIES:
             raise ApiError(400, f"unknown modality {m!r}; choose from {', '.join(MODALITIES)}")
@@ -260,14 +375,6 @@ def _filters(state: _State, since, until, actor, recipient, type_, modality, q, 
         q=(q or "").strip() or None, min_confidence=min_confidence,
         actor_is_code=bool(actor) and actor.upper() in codes, recipient_is_code=bool(recipient) and recipient.upper() in codes,
     )  # fmt: skip
-
-
-@functools.cache
-def _event_types() -> frozenset[str]:
-    """The PLOVER event types of the ontology (data/plover.json)."""
-    from ..coding.lexicon import load_ontology
-
-    return frozenset(load_ontology().modes)
 
 
 def _countries(store: Store) -> set[str]:
@@ -288,6 +395,7 @@ def create_app(
     max_body: int = DEFAULT_MAX_BODY,
     allowed_hosts: list[str] | None = None,
     pipeline_factory: Callable[[], Any] | None = None,
+    wait: float = DEFAULT_WAIT,
 ) -> FastAPI:
     """The API and dashboard over the store at ``db`` (docs/api.md).
 
@@ -296,9 +404,10 @@ def create_app(
     ``allowed_hosts`` restricts the Host header (the CLI sets it to the
     loopback names when bound to 127.0.0.1, against DNS rebinding);
     ``pipeline_factory`` builds the coding pipeline for writes (default: the
-    full English pipeline, loaded on first use).
+    full English pipeline, loaded on first use); ``wait``: seconds to wait for a
+    store another process holds (at start, and in each request that opens it).
     """
-    state = _State(str(db), writable=bool(token) or bool(watch))
+    state = _State(str(db), writable=bool(token) or bool(watch), wait=wait)
     stop = threading.Event()
     pipeline_lock = threading.Lock()
     pipeline_box: list[Any] = []
@@ -353,7 +462,8 @@ def create_app(
         problems = []
         for e in exc.errors():
             where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("query", "path", "body"))
-            problems.append(f"{where}: {e.get('msg')}" if where else str(e.get("msg")))
+            message = str(e.get("msg")).removeprefix("Value error, ")
+            problems.append(f"{where}: {message}" if where else message)
         return Json({"error": "; ".join(problems) or "invalid request", "status": 422}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
@@ -363,9 +473,21 @@ def create_app(
             message = f"no such page: {request.url.path}"
         return Json({"error": message, "status": exc.status_code}, status_code=exc.status_code, headers=exc.headers)
 
+    @app.exception_handler(StoreLockedError)
+    async def _locked(request: Request, exc: StoreLockedError):
+        return Json({"error": str(exc), "status": 503}, status_code=503, headers={"retry-after": "5"})
+
     @app.exception_handler(ValueError)
     async def _bad_value(request: Request, exc: ValueError):
         return Json({"error": str(exc), "status": 400}, status_code=400)
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, exc: ClientDisconnect):
+        # the client closed the connection (or was closed for being too slow) mid-body: nobody reads an answer
+        log.warning("%s %s from %s: the request body did not arrive whole (the client went away or was too slow); "
+                    "nothing was stored",
+                    request.method, request.url.path, _client(request))  # fmt: skip
+        return Response(status_code=400)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception):
@@ -373,7 +495,8 @@ def create_app(
         return Json({"error": "internal error (see the server log)", "status": 500}, status_code=500)
 
     # --- reads ----------------------------------------------------------------------------------------
-    @app.get("/api/status", tags=["store"], summary="Store counts and revision")
+    @app.get("/api/status", tags=["store"], summary="Store counts and revision",
+             responses={200: {"model": schema.Status}, **errors(400)})  # fmt: skip
     def status():
         store = state.reader()
         return {
@@ -388,12 +511,13 @@ def create_app(
             "version": __version__,
         }
 
-    @app.get("/api/events", tags=["events"], summary="Event mentions, filtered and paged")
+    @app.get("/api/events", tags=["events"], summary="Event mentions, filtered and paged",
+             responses={200: {"model": schema.EventsPage}, **errors(400, 422)})  # fmt: skip
     def events(
         since: Since = None, until: Until = None, actor: Actor = None, recipient: Recipient = None,
         type_: Type = None, modality: Modality = None, q: Text = None,
-        story_id: Annotated[str | None, Query(max_length=100)] = None,
-        article_id: Annotated[str | None, Query(max_length=400)] = None,
+        story_id: Annotated[str | None, Query(max_length=100, description="Only the reports of this story.")] = None,
+        article_id: Annotated[str | None, Query(max_length=400, description="Only the events of this article.")] = None,
         min_confidence: MinConfidence = None,
         limit: Limit = 50, offset: Offset = 0,
     ):  # fmt: skip
@@ -401,42 +525,41 @@ def create_app(
         page = queries.events_page(state.reader(), f, limit=limit, offset=offset, story_id=story_id, article_id=article_id)
         return page.as_dict()
 
-    @app.get("/api/stories", tags=["stories"], summary="Story events, filtered and paged")
+    @app.get("/api/stories", tags=["stories"], summary="Story events, filtered and paged",
+             responses={200: {"model": schema.StoriesPage}, **errors(400, 422)})  # fmt: skip
     def stories(
         since: Since = None, until: Until = None, actor: Actor = None, recipient: Recipient = None,
         type_: Type = None, modality: Modality = None, q: Text = None,
-        min_reports: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+        min_reports: MinCount = 1,
         min_confidence: MinConfidence = None,
         limit: Limit = 50, offset: Offset = 0,
     ):  # fmt: skip
         f = _filters(state, since, until, actor, recipient, type_, modality, q, min_confidence)
         return queries.stories_page(state.reader(), f, min_reports=min_reports, limit=limit, offset=offset).as_dict()
 
-    @app.get("/api/stories/{story_id}", tags=["stories"], summary="One story event with every report of it")
-    def story(story_id: str):
-        if len(story_id) > 100:
-            raise ApiError(400, "story id is longer than 100 characters")
+    @app.get("/api/stories/{story_id}", tags=["stories"], summary="One story event with every report of it",
+             responses={200: {"model": schema.StoryDetail}, **errors(400, 404, 422)})  # fmt: skip
+    def story(story_id: StoryId):
         found = queries.story(state.reader(), story_id)
         if found is None:
             raise ApiError(404, f"no story event {story_id!r}")
         return found
 
-    @app.get("/api/articles/{article_id:path}", tags=["articles"], summary="One article's cleaned text and its events")
-    def article(article_id: str):
-        if len(article_id) > 400:
-            raise ApiError(400, "article id is longer than 400 characters")
+    @app.get("/api/articles/{article_id:path}", tags=["articles"], summary="One article's cleaned text and its events",
+             responses={200: {"model": schema.ArticleDetail}, **errors(400, 404, 422)})  # fmt: skip
+    def article(article_id: ArticleId):
         found = queries.article(state.reader(), article_id)
         if found is None:
             raise ApiError(404, f"no article {article_id!r}")
         return found
 
-    @app.get("/api/threats", tags=["analysis"], summary="The threat ledger")
+    @app.get("/api/threats", tags=["analysis"], summary="The threat ledger",
+             responses={200: {"model": schema.Threats}, **errors(400, 422)})  # fmt: skip
     def threats(
-        status: Annotated[str | None, Query(max_length=200, description="Statuses, comma-separated.")] = None,
+        status: Statuses = None,
         actor: Annotated[str | None, Query(max_length=10, description="Country code, declarant or addressee.")] = None,
-        since: Since = None, until: Until = None,
-        as_of: Annotated[date | None, Query(description="Judge as of this day [default: latest article].")] = None,
-        window_days: Annotated[int, Query(ge=0, le=3650)] = ledger.DEFAULT_WINDOW_DAYS,
+        since: Since = None, until: Until = None, as_of: AsOf = None,
+        window_days: WindowDays = ledger.DEFAULT_WINDOW_DAYS,
         limit: Limit = 50, offset: Offset = 0,
     ):  # fmt: skip
         statuses = [s.lower() for s in _csv(status)]
@@ -491,13 +614,15 @@ def create_app(
         rows.sort(key=lambda r: (-r["conflict"], -r["stories"], r["dyad"]))
         return rows
 
-    @app.get("/api/pairs", tags=["analysis"], summary="Country pairs, most conflictual first")
+    @app.get("/api/pairs", tags=["analysis"], summary="Country pairs, most conflictual first",
+             responses={200: {"model": schema.Pairs}, **errors(400, 422)})  # fmt: skip
     def pairs(limit: Limit = 100, offset: Offset = 0):
         return _page(state.cached(("pairs",), _pairs), limit, offset)
 
-    @app.get("/api/timeline", tags=["analysis"], summary="Escalation timeline of one pair")
+    @app.get("/api/timeline", tags=["analysis"], summary="Escalation timeline of one pair",
+             responses={200: {"model": schema.Timeline}, **errors(400, 422)})  # fmt: skip
     def timeline(
-        dyad: Annotated[str, Query(max_length=20, description="SOURCE-TARGET, e.g. IRN-ISR (see /api/pairs).")],
+        dyad: Annotated[DyadText, Query(max_length=20, description="SOURCE-TARGET, e.g. IRN-ISR or ISRMIL-IRN (see /api/pairs).")],
         freq: Freq = "day", since: Since = None, until: Until = None,
     ):  # fmt: skip
         parsed = _timeline.parse_dyad(dyad)  # ValueError -> 400
@@ -510,10 +635,11 @@ def create_app(
             found = found[found["period"] <= until]
         return {"dyad": str(parsed), "freq": freq, "items": _frame_records(rows), "alerts": _frame_records(found)}
 
-    @app.get("/api/alerts", tags=["analysis"], summary="Alerts: periods a pair departs from its baseline")
+    @app.get("/api/alerts", tags=["analysis"], summary="Alerts: periods a pair departs from its baseline",
+             responses={200: {"model": schema.Alerts}, **errors(400, 422)})  # fmt: skip
     def alerts(
         freq: Freq = "day", since: Since = None,
-        dyad: Annotated[str | None, Query(max_length=20)] = None,
+        dyad: Annotated[DyadText | None, Query(max_length=20, description="Only this pair (SOURCE-TARGET).")] = None,
         limit: Limit = 50, offset: Offset = 0,
     ):  # fmt: skip
         found = _alerts_of(_timeline.parse_dyad(dyad), freq) if dyad else _alerts(freq)
@@ -524,8 +650,9 @@ def create_app(
         return {"total": len(found), "limit": limit, "offset": offset,
                 "items": _frame_records(found.iloc[offset : offset + limit])}  # fmt: skip
 
-    @app.get("/api/network", tags=["analysis"], summary="The actor network between countries")
-    def network(since: Since = None, until: Until = None, min_stories: Annotated[int, Query(ge=1, le=1_000_000)] = 1):
+    @app.get("/api/network", tags=["analysis"], summary="The actor network between countries",
+             responses={200: {"model": schema.Network}, **errors(400, 422)})  # fmt: skip
+    def network(since: Since = None, until: Until = None, min_stories: MinCount = 1):
         edges = state.cached(("network", since, until), lambda s: _network.network(s, since=since, until=until))
         edges = edges[edges["stories"] >= min_stories] if not edges.empty else edges
         nodes: dict[str, int] = {}
@@ -537,24 +664,36 @@ def create_app(
             "edges": _frame_records(edges),
         }
 
-    @app.get("/api/map", tags=["analysis"], summary="Places of story events")
+    @app.get("/api/map", tags=["analysis"], summary="Places of story events",
+             responses={200: {"model": schema.MapPlaces}, **errors(400, 422)})  # fmt: skip
     def map_places(
         since: Since = None, until: Until = None, actor: Actor = None, recipient: Recipient = None,
         type_: Type = None, modality: Modality = None, q: Text = None,
-        min_reports: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
-        limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+        min_reports: MinCount = 1,
+        limit: Annotated[int, Query(ge=1, le=5000, description="At most this many places."), Whole] = 1000,
         min_confidence: MinConfidence = None,
     ):  # fmt: skip
         f = _filters(state, since, until, actor, recipient, type_, modality, q, min_confidence)
         return {"items": queries.places(state.reader(), f, min_reports=min_reports, limit=limit)}
 
-    @app.get("/api/countries", tags=["analysis"], summary="Country outlines (GeoJSON)")
+    @app.get("/api/countries", tags=["analysis"], summary="Country outlines (GeoJSON)", response_class=GeoJson,
+             responses={200: {"content": {GeoJson.media_type: {"schema": schema.GEOJSON}}}, **errors(400)})  # fmt: skip
     def countries():
-        return Response(countries_geojson(), media_type="application/geo+json",
-                        headers={"cache-control": "public, max-age=86400"})  # fmt: skip
+        return GeoJson(countries_geojson(), headers={"cache-control": "public, max-age=86400"})
 
     # --- writes ---------------------------------------------------------------------------------------
-    @app.post("/api/articles", tags=["articles"], status_code=201, summary="Ingest articles (needs SITROOM_TOKEN)")
+    @app.post(
+        "/api/articles", tags=["articles"], status_code=201, summary="Ingest articles (needs SITROOM_TOKEN)",
+        responses={
+            201: {"model": IngestAnswer, "description": "Something was stored or found already stored."},
+            400: {"description": "The body is not JSON, nests too deeply or holds no article; or no article "
+                  "could be stored (the answer then counts and names each problem).",
+                  "content": {"application/json": {"schema": {"anyOf": [
+                      {"$ref": "#/components/schemas/ErrorBody"}, {"$ref": "#/components/schemas/IngestAnswer"}]}}}},
+            **errors(401, 403, 413),
+        },
+        openapi_extra={"requestBody": ARTICLES_BODY, "security": [{"bearer": []}]},
+    )  # fmt: skip
     async def post_articles(request: Request):
         if not token:
             raise ApiError(403, "writes are disabled: start the server with SITROOM_TOKEN set to accept articles")
@@ -562,11 +701,7 @@ def create_app(
         scheme, _, value = given.partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
             raise ApiError(401, "missing or wrong token: send 'Authorization: Bearer <SITROOM_TOKEN>'")
-        body = await request.body()
-        try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ApiError(400, f"body is not JSON: {exc}") from None
+        payload = parse_json_body(await request.body())
         records = payload.get("articles") if isinstance(payload, dict) and "articles" in payload else payload
         if isinstance(records, dict):
             records = [records]
@@ -579,7 +714,7 @@ def create_app(
     def _ingest_records(records: list) -> Response:
         from ..ingest.readers import record_item
         from ..records import IngestProblem
-        from ..stories import update_stories
+        from ..stories import complete_stories
 
         items = [
             record_item(f"api#{n}", "api", r) if isinstance(r, dict)
@@ -588,8 +723,10 @@ def create_app(
         ]  # fmt: skip
         with state.write_lock:
             writer = state.reader()
+            recovered = complete_stories(writer)  # what a write killed before its story stage left
             report = pipeline().ingest_items(items, writer)
-            stories = update_stories(writer) if report.articles else None
+            stories = complete_stories(writer) if report.articles else None
+            stories = recovered + stories if recovered and stories else recovered or stories
         return Json(
             {
                 "stored": report.articles, "unchanged": report.unchanged, "failed": report.failed,
@@ -614,20 +751,30 @@ def create_app(
         from ..pipeline import IngestOptions
         from ..watch import Watcher
 
-        handle = state.store.fork()
+        handle = None
         try:
+            # its own connection, open only while a round reads or writes (shared in-process with the readers')
+            handle = Store(state.store.path, wait=state.wait, keep_open=False)
             watcher = Watcher(list(watch or ()), handle, pipeline(), every=every, options=IngestOptions())
             while not stop.is_set():
                 with state.write_lock:
                     watcher.poll_once()
-                stop.wait(min(every, 5.0))
+                stop.wait(max(0.05, watcher.next_due() - time.monotonic()))
         except Exception:
             log.exception("the watcher stopped")
         finally:
-            handle.close()
+            if handle is not None:
+                handle.close()
 
+    plain_openapi = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema.finish_openapi(plain_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(GZipMiddleware, minimum_size=2048)
-    if allowed_hosts:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
-    app.add_middleware(_Guard, max_body=max_body)
+    app.add_middleware(_Lease, state=state)
+    app.add_middleware(_Guard, max_body=max_body, allowed_hosts=allowed_hosts)
     return app

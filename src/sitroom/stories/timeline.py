@@ -39,7 +39,7 @@ __all__ = ["Dyad", "alerts", "pair_frame", "parse_dyad", "story_frame", "timelin
 
 FREQS = {"day": "D", "week": "W-SUN"}  # weeks ending Sunday, so each starts on a Monday
 _STEP = {"day": "D", "week": "7D"}
-_SIDE = re.compile(r"^([A-Z]{3})([A-Z]{3})?$")
+_SIDE = re.compile(r"^([A-Z0-9]{3})([A-Z]{3})?$")  # a country or IGO code (G7N, G20), then a sector
 QUAD_COLUMNS = ["quad1", "quad2", "quad3", "quad4"]
 
 
@@ -55,7 +55,7 @@ class Dyad:
 
 
 def parse_dyad(text: str) -> Dyad:
-    """``IRN-ISR`` (countries) or ``ISRMIL-IRN`` (country and sector, CAMEO style)."""
+    """``IRN-ISR`` (countries or IGO codes such as G7N) or ``ISRMIL-IRN`` (country and sector, CAMEO style)."""
     parts = text.strip().upper().split("-")
     if len(parts) != 2:
         raise ValueError(f"dyad {text!r} is not SOURCE-TARGET, e.g. IRN-ISR or ISRMIL-IRN")
@@ -63,7 +63,10 @@ def parse_dyad(text: str) -> Dyad:
     for part in parts:
         m = _SIDE.match(part)
         if not m:
-            raise ValueError(f"dyad side {part!r} is not a 3-letter country code, optionally followed by a 3-letter sector")
+            raise ValueError(
+                f"dyad side {part!r} is not a 3-letter country code (or a 3-character IGO code such as G7N), "
+                "optionally followed by a 3-letter sector"
+            )
         sides.append(m.groups())
     (a, a_sec), (b, b_sec) = sides
     return Dyad(a, b, a_sec, b_sec)

@@ -22,7 +22,7 @@ from .copies import CopyFinder, signature
 from .merge import Merger
 from .model import Mention, Story
 
-__all__ = ["StoryReport", "mention_from_row", "update_stories"]
+__all__ = ["StoryReport", "complete_stories", "mention_from_row", "update_stories"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,10 @@ class StoryReport:
     new_stories: int = 0
     extended_stories: int = 0
     links: int = 0
+
+    def __add__(self, other: StoryReport) -> StoryReport:
+        """Two runs of the stage in one report (a story extended by both counts twice)."""
+        return StoryReport(*(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__))
 
 
 # --- rows to records -----------------------------------------------------------------------------
@@ -117,10 +121,11 @@ def _story_state(row: dict) -> Story:
 
 
 def _find_copies(store: Store, report: StoryReport, progress: ProgressFn | None) -> tuple[dict, pa.Table]:
-    finder = CopyFinder()
-    for article_id, values, group in store.copy_signatures():
-        finder.load(article_id, values, group)
     new = store.articles_without_signature()
+    finder = CopyFinder()
+    if new:  # the stored signatures are only needed to compare new articles with
+        for article_id, values, group in store.copy_signatures():
+            finder.load(article_id, values, group)
     ids, groups, sims, sigs = [], [], [], []
     for n, (article_id, text) in enumerate(new, 1):
         sig = signature(text or "")
@@ -221,6 +226,16 @@ def update_stories(store: Store, *, progress: ProgressFn | None = None) -> Story
         report.articles_checked, report.copies, report.mentions, report.new_stories, report.extended_stories,
     )  # fmt: skip
     return report
+
+
+def complete_stories(store: Store, *, progress: ProgressFn | None = None) -> StoryReport | None:
+    """Run the story stage if the store has work pending for it (articles stored since it last
+    completed, also by a run that was killed before writing its stories); None when nothing is
+    pending. Every writer calls it before it writes (to finish what an interrupted run left)
+    and after. Idempotent, and one lookup when nothing is pending."""
+    if not store.stories_pending():
+        return None
+    return update_stories(store, progress=progress)
 
 
 # --- records to Arrow --------------------------------------------------------------------------------

@@ -1,0 +1,28 @@
+"""Named crash points, for testing crash recovery only.
+
+A test sets ``SITROOM_FAULT`` to the name of one point and runs a real
+``sitroom`` process; when the process reaches that point it kills itself
+with SIGKILL, as a power cut or ``kill -9`` would. With the variable unset
+(always, outside tests) every point does nothing.
+
+Points: ``articles-written`` (inside the write of a batch: articles inserted,
+sentences and events not yet, nothing committed), ``events-written`` (a
+batch committed, the story stage not run yet), ``stories-writing`` (inside
+the story stage's write: copy checks inserted, story membership and stories
+not yet, nothing committed).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+__all__ = ["fault_point"]
+
+ENV = "SITROOM_FAULT"
+
+
+def fault_point(name: str) -> None:
+    """Kill this process at once if ``$SITROOM_FAULT`` names this point; else nothing."""
+    if os.environ.get(ENV) == name:
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
