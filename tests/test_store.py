@@ -1,4 +1,4 @@
-"""The DuckDB store: schema and migrations, idempotent ingest, E110, the
+"""The DuckDB store: schema and migrations, idempotent ingest (revisions: test_revisions.py), the
 events/actors tables, all-or-nothing batches and the public event schema."""
 
 from __future__ import annotations
@@ -162,45 +162,6 @@ def test_ingest_into_reopened_store(tmp_path, mini_pipeline):
         report = mini_pipeline.ingest([first, second], store)
         assert report.unchanged == 5 and report.articles == 1 and report.failed == 0
         assert store.counts()["articles"] == 6
-
-
-def test_same_id_different_content_is_e110_and_keeps_stored_text(tmp_path, mini_pipeline):
-    first = tmp_path / "one"
-    first.mkdir()
-    (first / "x.jsonl").write_text(json.dumps({"id": "dup", "text": "Israel struck Iran."}) + "\n")
-    second = tmp_path / "two"
-    second.mkdir()
-    (second / "x.jsonl").write_text(json.dumps({"id": "dup", "text": "Iran condemned Israel."}) + "\n")
-    with Store(tmp_path / "s.duckdb") as store:
-        mini_pipeline.ingest([first], store)
-        events_before = store.query("SELECT event_type FROM events")
-        report = mini_pipeline.ingest([second], store)
-        assert [p.code for p in report.problems] == ["E110"]
-        assert report.problems[0].source.startswith(str(second / "x.jsonl"))
-        assert "dup" in report.problems[0].message
-        assert report.failed == 1 and report.articles == 0
-        assert store.query("SELECT text FROM articles WHERE article_id = 'dup'") == [("Israel struck Iran.",)]
-        assert store.query("SELECT event_type FROM events") == events_before == [("ASSAULT",)]
-        assert store.query("SELECT code, failure FROM ingest_errors") == [("E110", True)]
-
-
-def test_same_id_different_content_within_one_run_is_e110(tmp_path, mini_pipeline):
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    (corpus / "x.jsonl").write_text(
-        json.dumps({"id": "dup", "text": "Israel struck Iran."})
-        + "\n"
-        + json.dumps({"id": "dup", "text": "Iran condemned Israel."})
-        + "\n"
-        + json.dumps({"id": "dup", "text": "Israel struck Iran."})
-        + "\n"
-    )
-    with Store(tmp_path / "s.duckdb") as store:
-        report = mini_pipeline.ingest([corpus], store)
-        assert [p.code for p in report.problems] == ["E110"]
-        assert report.problems[0].source.endswith("#line 2")
-        assert report.articles == 1 and report.unchanged == 1
-        assert store.query("SELECT text FROM articles") == [("Israel struck Iran.",)]
 
 
 def test_problems_are_stored_with_run_id(tmp_path, mini_pipeline):

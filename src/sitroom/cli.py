@@ -242,7 +242,9 @@ def ingest(
         f"{n} {CODES.get(code, code)}" for (code, failure), n in sorted(report.problem_counts.items())
     )
     err.print(
-        f"[bold]{report.articles}[/bold] articles stored, {report.sentences} sentences, {report.events} events; "
+        f"[bold]{report.articles}[/bold] articles stored"
+        + (f" ({report.revised} as new revisions of stored ones)" if report.revised else "")
+        + f", {report.sentences} sentences, {report.events} events; "
         f"{report.unchanged} already stored; {report.failed} failed"
         + (f" ({reasons})" if reasons else "")
         + f" -> {_safe(store.path)}"
@@ -806,6 +808,46 @@ def errors(
     out.print(table)
     if total > len(rows):
         err.print(f"(the newest {len(rows):,} of {total:,}; use --limit for more)")
+
+
+@app.command()
+def articles(
+    article_id: Annotated[str, typer.Argument(help="The article's id (as 'sitroom events' shows it).", show_default=False)],
+    revisions: Annotated[bool, typer.Option("--revisions", help="List the stored revisions of the article.")] = False,
+    revision: Annotated[
+        Optional[int],
+        typer.Option("--revision", min=1, metavar="N", show_default=False, help="Print revision N instead of the latest."),
+    ] = None,
+    db: DbOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
+    """Print a stored article's text (its latest revision), an earlier revision, or the list of revisions."""
+    store = _open(db, wait, read_only=True)
+    with store:
+        listed = store.article_revisions(article_id)
+        if not listed:
+            raise _fail(f"no article {article_id!r} in {store.path}")
+        number = revision if revision is not None else listed[-1]["revision"]
+        chosen = None if revisions else store.article_revision(article_id, number)
+    if revisions:
+        table = Table("revision", "content hash", "stored at", "events", "", box=None)
+        for r in listed:
+            table.add_row(
+                str(r["revision"]), r["content_hash"], f"{r['stored_at']:%Y-%m-%d %H:%M:%S}",
+                str(r["n_events"] if r["n_events"] is not None else "-"), "latest" if r["latest"] else "",
+            )  # fmt: skip
+        out.print(table)
+        return
+    if chosen is None:
+        raise _fail(f"article {article_id!r} has no revision {number} (it has {len(listed)}; see --revisions)")
+    latest = " (latest)" if number == listed[-1]["revision"] else ""
+    out.print(f"[bold]{_safe(article_id)}[/bold] revision {number} of {len(listed)}{latest}")
+    for label, key in (("title", "title"), ("outlet", "outlet"), ("published", "published"), ("url", "url")):
+        if chosen[key]:
+            out.print(f"{label}: {_safe(chosen[key])}")
+    out.print(f"stored at: {chosen['stored_at']:%Y-%m-%d %H:%M:%S}")
+    out.print("")
+    out.print(_safe(chosen["text"] or ""))
 
 
 eval_app = typer.Typer(help="Score the coder against gold data (see eval/README.md).", no_args_is_help=True)

@@ -51,6 +51,7 @@ class IngestReport:
     run_id: str
     files: int = 0
     articles: int = 0  # stored
+    revised: int = 0  # of those, stored as a new revision of an article stored before
     parsed: int = 0  # parsed so far (stored at the next flush)
     unchanged: int = 0
     sentences: int = 0
@@ -210,13 +211,16 @@ class Pipeline:
         """Ingest items already read (from a feed, an HTTP request, ...) into ``store``;
         problems among them are counted and stored like a reader's."""
         report = IngestReport(run_id=uuid.uuid4().hex[:12])
-        pending: dict[str, str] = {}  # id -> hash of articles parsed but not yet written
+        pending: dict[str, set[str]] = {}  # id -> hashes of articles parsed but not yet written
         problems: list[IngestProblem] = []
         items = self._watch_files(iter(items), report, progress)
         articles = self._new_articles(items, store, options, report, pending, problems)
         buffer: list[CodedArticle] = []
         docs = self.nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=options.batch_size)
         for doc, article in docs:
+            if any(c.article.article_id == article.article_id for c in buffer):
+                # a second revision of one article in one run: store the first before it
+                self._flush(store, buffer, problems, report, pending)
             buffer.append(self.code_article(article, doc))
             report.parsed += 1
             if progress and report.parsed % 16 == 0:
@@ -245,10 +249,12 @@ class Pipeline:
         store: Store,
         options: IngestOptions,
         report: IngestReport,
-        pending: dict[str, str],
+        pending: dict[str, set[str]],
         problems: list[IngestProblem],
     ) -> Iterator[Article]:
-        """Prepared articles that are not stored yet, checked against the store in chunks."""
+        """Prepared articles whose content is not stored yet, checked against the store in chunks:
+        new articles, and new revisions of stored ones (the content of any stored revision,
+        the latest or an earlier one, counts as unchanged)."""
         while True:
             chunk = list(itertools.islice(items, 128))
             if not chunk:
@@ -260,17 +266,14 @@ class Pipeline:
                     self._problem(result, report, problems, store)
                 else:
                     prepared.append(result)
-            stored = store.stored_hashes([a.article_id for a in prepared])
+            stored = store.known_hashes([a.article_id for a in prepared])
             store.release()  # a store opened with keep_open=False is not held while parsing
             for article in prepared:
-                known = stored.get(article.article_id) or pending.get(article.article_id)
-                if known == article.content_hash:
+                known = stored.get(article.article_id, set()) | pending.get(article.article_id, set())
+                if article.content_hash in known:
                     report.unchanged += 1
                     continue
-                if known is not None:
-                    self._problem(_conflict(article), report, problems, store)
-                    continue
-                pending[article.article_id] = article.content_hash
+                pending.setdefault(article.article_id, set()).add(article.content_hash)
                 yield article
 
     def _problem(
@@ -290,9 +293,11 @@ class Pipeline:
         buffer: list[CodedArticle],
         problems: list[IngestProblem],
         report: IngestReport,
-        pending: dict[str, str],
+        pending: dict[str, set[str]],
     ) -> None:
         if buffer:
+            ids = [c.article.article_id for c in buffer]
+            before = set(store.known_hashes(ids))
             already = store.write_batch(
                 [c.article for c in buffer],
                 [s for c in buffer for s in c.sentences],
@@ -300,15 +305,15 @@ class Pipeline:
                 {c.article.article_id: (len(c.sentences), len(c.events)) for c in buffer},
             )
             for c in buffer:
-                pending.pop(c.article.article_id, None)
-                stored_hash = already.get(c.article.article_id)
-                if stored_hash == c.article.content_hash:  # another writer stored it meanwhile
+                hashes = pending.get(c.article.article_id, set())
+                hashes.discard(c.article.content_hash)
+                if not hashes:
+                    pending.pop(c.article.article_id, None)
+                if c.article.article_id in already:  # another writer stored this content meanwhile
                     report.unchanged += 1
                     continue
-                if stored_hash is not None:
-                    self._problem(_conflict(c.article), report, problems, store)
-                    continue
                 report.articles += 1
+                report.revised += c.article.article_id in before
                 report.sentences += len(c.sentences)
                 report.events += len(c.events)
             buffer.clear()
@@ -317,11 +322,3 @@ class Pipeline:
             problems.clear()
         store.release()
 
-
-def _conflict(article: Article) -> IngestProblem:
-    return IngestProblem(
-        article.source,
-        "E110",
-        f"article id {article.article_id!r} is already stored with different content; "
-        "kept the stored version (give this article another id to keep both)",
-    )

@@ -3,9 +3,10 @@ and the queries the rest of Sitroom reads through.
 
 Writes go in batches through Arrow tables (``INSERT ... SELECT``), one
 transaction per batch, so a failure never leaves half an article behind.
-An article is keyed by its id; re-ingesting the same id with the same
-content hash is a no-op, and the same id with different content is refused
-(E110) rather than overwriting what is stored.
+An article is keyed by its id; re-ingesting the same id with the content of
+any of its stored revisions is a no-op, and the same id with new content is
+stored as its next revision: the earlier revision's text moves to
+``article_revisions`` and its events leave the store and their stories.
 """
 
 from __future__ import annotations
@@ -138,7 +139,27 @@ _MIGRATIONS.append(
         ],
     )
 )
+_MIGRATIONS.append(
+    (
+        # Article revisions: a page updated after publication is stored again under its id.
+        # The articles table holds the latest revision; earlier ones keep their text here.
+        6,
+        [
+            "ALTER TABLE articles ADD COLUMN revision INTEGER DEFAULT 1",
+            "UPDATE articles SET revision = 1 WHERE revision IS NULL",
+            """CREATE TABLE article_revisions (
+                article_id VARCHAR, revision INTEGER, source VARCHAR, format VARCHAR, title VARCHAR, url VARCHAR,
+                outlet VARCHAR, published DATE, raw_text VARCHAR, text VARCHAR, content_hash VARCHAR,
+                ingested_at TIMESTAMPTZ, superseded_at TIMESTAMPTZ, n_sentences INTEGER, n_events INTEGER,
+                PRIMARY KEY (article_id, revision))""",
+        ],
+    )
+)
 SCHEMA_VERSION = _MIGRATIONS[-1][0]
+_REVISION_COLUMNS = (
+    "article_id, revision, source, format, title, url, outlet, published, raw_text, text, content_hash, "
+    "ingested_at, n_sentences, n_events"
+)
 
 PUBLIC_EVENT_COLUMNS = (
     "event_id", "article_id", "outlet", "url", "published", "sentence_index", "sentence", "trigger", "span",
@@ -447,6 +468,25 @@ class Store:
             self.con.unregister("_ids")
         return dict(rows)
 
+    def known_hashes(self, article_ids: Sequence[str]) -> dict[str, set[str]]:
+        """Every content hash stored for those of ``article_ids`` already stored: the latest
+        revision's and the earlier ones'."""
+        if not article_ids:
+            return {}
+        self.con.register("_ids", pa.table({"article_id": pa.array(list(article_ids), pa.string())}))
+        try:
+            rows = self.query(
+                """SELECT article_id, content_hash FROM articles JOIN _ids USING (article_id)
+                   UNION ALL
+                   SELECT article_id, content_hash FROM article_revisions JOIN _ids USING (article_id)"""
+            )
+        finally:
+            self.con.unregister("_ids")
+        known: dict[str, set[str]] = {}
+        for article_id, content_hash in rows:
+            known.setdefault(article_id, set()).add(content_hash)
+        return known
+
     def write_batch(
         self,
         articles: Sequence[Article],
@@ -454,20 +494,27 @@ class Store:
         events: Sequence[Event],
         counts: dict[str, tuple[int, int]] | None = None,
     ) -> dict[str, str]:
-        """Store parsed articles with their sentences and events, all or nothing.
+        """Store parsed articles with their sentences and events, all or nothing (ids are
+        unique within a batch).
 
-        Articles whose id another writer stored since they were checked are left
-        out (nothing is stored twice); returns their ids with the stored content hash."""
+        An article whose id is stored with other content becomes its next revision: the
+        stored revision's text is kept (``article_revisions``), its sentences and events are
+        replaced, and the stories that held its events are taken apart for the story stage
+        to rebuild. Articles whose content is stored already, as the latest revision or an
+        earlier one (also by another writer since they were checked), are left out; returns
+        their ids with their content hash."""
         if not articles:
             return {}
         self.con.execute("BEGIN TRANSACTION")
         try:
-            already = self.stored_hashes([a.article_id for a in articles])
+            known = self.known_hashes([a.article_id for a in articles])
+            already = {a.article_id: a.content_hash for a in articles if a.content_hash in known.get(a.article_id, ())}
             if already:
                 articles = [a for a in articles if a.article_id not in already]
                 sentences = [x for x in sentences if x.article_id not in already]
                 events = [e for e in events if e.article_id not in already]
-            for name, table in _batch_tables(articles, sentences, events, counts or {}).items():
+            revisions = self._supersede([a.article_id for a in articles if a.article_id in known])
+            for name, table in _batch_tables(articles, sentences, events, counts or {}, revisions).items():
                 if table.num_rows == 0:
                     continue
                 view = f"_batch_{name}"
@@ -486,6 +533,50 @@ class Store:
             raise
         fault_point("events-written")
         return already
+
+    def _supersede(self, article_ids: Sequence[str]) -> dict[str, int]:
+        """Move the stored revision of each article out of the way of its next one (inside the
+        caller's transaction): its text to ``article_revisions``; its sentences, events and
+        copy check deleted; the stories that held its events taken apart. Returns the number
+        each article's next revision gets."""
+        if not article_ids:
+            return {}
+        self.con.register("_rev_ids", pa.table({"article_id": pa.array(list(article_ids), pa.string())}))
+        try:
+            chosen = "article_id IN (SELECT article_id FROM _rev_ids)"
+            self.con.execute(
+                f"""INSERT INTO article_revisions BY NAME
+                    SELECT {_REVISION_COLUMNS}, now() AS superseded_at FROM articles WHERE {chosen}"""
+            )
+            numbers = dict(self.query(f"SELECT article_id, coalesce(revision, 1) + 1 FROM articles WHERE {chosen}"))
+            self._take_apart_stories(
+                [r[0] for r in self.query(
+                    f"SELECT DISTINCT m.story_id FROM story_mentions m JOIN events e USING (event_id) WHERE e.{chosen}"
+                )]  # fmt: skip
+            )
+            self.con.execute(f"DELETE FROM actors WHERE event_id IN (SELECT event_id FROM events WHERE {chosen})")
+            for table in ("events", "sentences", "removals", "article_copies", "articles"):
+                self.con.execute(f"DELETE FROM {table} WHERE {chosen}")
+        finally:
+            self.con.unregister("_rev_ids")
+        return numbers
+
+    def _take_apart_stories(self, story_ids: Sequence[str]) -> None:
+        """Delete the given stories, and the stories that answer them, with their assignments: their
+        remaining mentions are unassigned again and the story stage puts them into stories anew
+        (under new ids; ids of deleted stories are not given out again)."""
+        gone = set(story_ids)
+        frontier = set(gone)
+        while frontier:
+            rows = self.query("SELECT story_id FROM stories WHERE list_contains(?, responds_to)", [sorted(frontier)])
+            frontier = {r[0] for r in rows} - gone
+            gone |= frontier
+        if not gone:
+            return
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('next_story_seq', CAST(? AS VARCHAR))", [self.next_story_seq()])
+        ids = sorted(gone)
+        self.con.execute("DELETE FROM story_mentions WHERE list_contains(?, story_id)", [ids])
+        self.con.execute("DELETE FROM stories WHERE list_contains(?, story_id)", [ids])
 
     def add_problems(self, problems: Iterable[IngestProblem], run_id: str, *, replace: bool = False) -> None:
         """Record problems. With ``replace``, a problem already recorded for the same item
@@ -566,6 +657,33 @@ class Store:
         self.con.execute(f"COPY ({_public_events_sql(min_confidence)}) TO '{escaped}' (FORMAT parquet)")
         return int(self.scalar(f"SELECT count(*) FROM read_parquet('{escaped}')"))
 
+    def article_revisions(self, article_id: str) -> list[dict]:
+        """Every stored revision of one article, oldest first: revision, content_hash,
+        stored_at, n_events and latest (whether it is the one in use); empty when unknown."""
+        return self.rows(
+            """SELECT revision, content_hash, ingested_at AS stored_at, n_events, false AS latest
+               FROM article_revisions WHERE article_id = ?
+               UNION ALL
+               SELECT coalesce(revision, 1), content_hash, ingested_at, n_events, true
+               FROM articles WHERE article_id = ?
+               ORDER BY revision""",
+            [article_id, article_id],
+        )
+
+    def article_revision(self, article_id: str, revision: int) -> dict | None:
+        """One revision of an article (title, text, raw_text, content_hash, stored_at, ...), or None."""
+        found = self.rows(
+            """SELECT article_id, revision, title, url, outlet, published, text, raw_text, content_hash,
+                      ingested_at AS stored_at, n_events
+               FROM article_revisions WHERE article_id = ? AND revision = ?
+               UNION ALL
+               SELECT article_id, coalesce(revision, 1), title, url, outlet, published, text, raw_text,
+                      content_hash, ingested_at, n_events
+               FROM articles WHERE article_id = ? AND coalesce(revision, 1) = ?""",
+            [article_id, revision, article_id, revision],
+        )
+        return found[0] if found else None
+
     # --- story events (sitroom.stories) --------------------------------------------------------
 
     def articles_without_signature(self) -> list[tuple[str, str]]:
@@ -619,7 +737,12 @@ class Store:
         )
 
     def next_story_seq(self) -> int:
-        return int(self.scalar("SELECT coalesce(max(seq), 0) + 1 FROM stories"))
+        """The number of the next new story: after every stored one and every one taken apart."""
+        return int(self.scalar(
+            """SELECT greatest(coalesce(max(seq), 0) + 1,
+                              coalesce((SELECT max(CAST(value AS INTEGER)) FROM meta WHERE key = 'next_story_seq'), 1))
+               FROM stories"""
+        ))  # fmt: skip
 
     def story_ids_of_events(self, event_ids: Sequence[str]) -> dict[str, str]:
         if not event_ids:
@@ -701,7 +824,11 @@ class Store:
 
 
 def _batch_tables(
-    articles: Sequence[Article], sentences: Sequence[Sentence], events: Sequence[Event], counts: dict[str, tuple[int, int]]
+    articles: Sequence[Article],
+    sentences: Sequence[Sentence],
+    events: Sequence[Event],
+    counts: dict[str, tuple[int, int]],
+    revisions: dict[str, int] | None = None,
 ) -> dict[str, pa.Table]:
     """One batch as Arrow tables, in the order they are inserted."""
     now = datetime.now(timezone.utc)
@@ -722,6 +849,7 @@ def _batch_tables(
                 "ingested_at": pa.array([now] * len(articles), pa.timestamp("us", tz="UTC")),
                 "n_sentences": pa.array([counts.get(a.article_id, (0, 0))[0] for a in articles], pa.int32()),
                 "n_events": pa.array([counts.get(a.article_id, (0, 0))[1] for a in articles], pa.int32()),
+                "revision": pa.array([(revisions or {}).get(a.article_id, 1) for a in articles], pa.int32()),
             }
         ),
         "removals": pa.table(

@@ -321,7 +321,7 @@ def article(store: Store, article_id: str) -> dict | None:
     """One article's cleaned text, metadata and events; ``parts`` cut at the triggers."""
     found = store.rows(
         """SELECT a.article_id, a.title, a.outlet, a.url, a.published, a.format, c.copy_of, a.n_sentences,
-                  a.n_events, a.text
+                  a.n_events, coalesce(a.revision, 1) AS revision, a.text
            FROM articles a LEFT JOIN article_copies c USING (article_id) WHERE a.article_id = ?""",
         [article_id],
     )

@@ -271,6 +271,7 @@ class ArticleDetail(BaseModel):
     copy_of: str | None
     n_sentences: int | None
     n_events: int | None
+    revision: int = Field(1, description="Which stored revision this is: 1, or higher once the article's text changed.")
     text: str | None
     events: list[ArticleEvent]
     parts: list[TextPart]
