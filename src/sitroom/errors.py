@@ -25,7 +25,7 @@ CODES: dict[str, str] = {
     "E107": "malformed CSV",
     "E108": "malformed feed",
     "E109": "missing article text",
-    "E110": "article id already stored with different content",
+    "E110": "article id already stored with different content",  # no longer raised: new content is a new revision
     "E111": "unsupported file type",
     "E112": "bad publication date",
     "E113": "no article text found in HTML",
