@@ -147,6 +147,10 @@ def test_a_story_left_without_the_revised_events_is_rebuilt_from_the_others(tmp_
         assert [m["article_id"] for m in stories["ACCUSE"]["mentions"]] == ["a"]
         # a story taken apart does not hand its id to another story
         assert stories["ACCUSE"]["story_id"] not in taken
+        # a rebuild from scratch numbers the stories from 1 again, as a fresh store would
+        store.reset_stories()
+        update_stories(store)
+        assert sorted(s["story_id"] for s in store.public_stories()) == ["S000001", "S000002"]
 
 
 # --- reading revisions ----------------------------------------------------------------------------------

@@ -801,6 +801,7 @@ class Store:
         try:
             for table in ("stories", "story_mentions", "article_copies"):
                 self.con.execute(f"DELETE FROM {table}")
+            self.con.execute("DELETE FROM meta WHERE key = 'next_story_seq'")  # a rebuild numbers from 1 again
             self._bump_revision()
             self.con.execute("COMMIT")
         except Exception:
