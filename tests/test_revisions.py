@@ -272,3 +272,15 @@ def test_a_store_of_schema_5_migrates_and_keeps_its_articles(tmp_path, mini_pipe
         assert (report.articles, report.revised) == (1, 1)
         assert [r["revision"] for r in store.article_revisions("kept")] == [1, 2]
         assert store.article_revision("kept", 1)["text"] == NEW
+
+
+def test_cli_ingest_says_how_many_articles_were_new_revisions(tmp_path, monkeypatch, mini_pipeline):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sitroom.pipeline, "Pipeline", lambda *a, **kw: mini_pipeline)
+    jsonl(tmp_path / "one", "x.jsonl", article("dup", OLD))
+    jsonl(tmp_path / "two", "x.jsonl", article("dup", NEW))
+    first = runner.invoke(app, ["ingest", "one", "--db", "s.duckdb", "--no-progress"])
+    assert first.exit_code == 0 and "as new revisions" not in first.output
+    second = runner.invoke(app, ["ingest", "two", "--db", "s.duckdb", "--no-progress"])
+    assert second.exit_code == 0, second.output
+    assert "1 articles stored (1 as new revisions of stored ones)" in second.output and "0 failed" in second.output
