@@ -52,7 +52,7 @@ from ..stories import ledger
 from ..stories import network as _network
 from ..stories import timeline as _timeline
 from . import queries, schema
-from .geo import countries_geojson
+from .geo import countries_geojson, warm_up
 from .params import (
     Actor, ArticleId, AsOf, DyadText, Freq, Limit, MinConfidence, MinCount, Modality, Offset, Recipient, Since,
     Statuses, StoryId, Text, Type, Until, Whole, WindowDays,
@@ -292,6 +292,7 @@ class _State:
             self._active -= 1
             if self._active == 0 and self._idle is None:
                 self._idle = threading.Timer(LINGER, self._release_if_idle)
+                self._idle.name = "sitroom-linger"
                 self._idle.daemon = True
                 self._idle.start()
 
@@ -328,10 +329,15 @@ class _State:
         return value
 
     def close(self) -> None:
+        """Stop the idle timer (waiting for it, should it be closing the store just now),
+        then close every cursor and the store, so no DuckDB handle outlives the app."""
         with self._handles_lock:
-            if self._idle is not None:
-                self._idle.cancel()
-                self._idle = None
+            idle, self._idle = self._idle, None
+            if idle is not None:
+                idle.cancel()
+        if idle is not None and idle is not threading.current_thread():
+            idle.join()
+        with self._handles_lock:
             self._release()
             self.store.close()
 
@@ -426,7 +432,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # warm the outlines, start the watcher; on the way out, stop it and close the store
-        threading.Thread(target=countries_geojson, name="sitroom-outlines", daemon=True).start()
+        warm_up()
         watcher = None
         if watch:
             state.watching = list(watch)
