@@ -4,6 +4,8 @@ when the interpreter exits can crash the process after everything succeeded)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import warnings
 
@@ -38,3 +40,32 @@ def test_outlines_build_stops_between_countries_when_told():
     # the warm-up thread is told to stop once the main thread has finished, so the exit does not wait for it
     with pytest.raises(geo._Abandoned):
         geo._build(lambda: False)
+
+
+_SERVED_WITHOUT_LIFESPAN = """
+import atexit, sys, warnings
+warnings.simplefilter("ignore")
+import duckdb
+from fastapi.testclient import TestClient
+from sitroom.server.app import create_app
+
+def left_open():
+    try:  # read-write: refused in this process while the app's read-only connection is open
+        duckdb.connect(sys.argv[1]).close()
+        print("store closed", flush=True)
+    except duckdb.Error as exc:
+        print("store open:", exc, flush=True)
+
+atexit.register(left_open)  # before the app exists, so it runs after every exit handler of the app's
+app = create_app(sys.argv[1])
+assert TestClient(app).get("/api/status").status_code == 200  # not a context manager: no lifespan, no shutdown
+"""
+
+
+def test_an_app_never_shut_down_closes_its_store_before_the_interpreter_exits(tmp_path):
+    path = tmp_path / "room.duckdb"
+    Store(path).close()
+    done = subprocess.run([sys.executable, "-c", _SERVED_WITHOUT_LIFESPAN, str(path)],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "store closed"

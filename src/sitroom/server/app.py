@@ -19,6 +19,8 @@ write pays for them.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import hmac
 import json
 import logging
@@ -26,6 +28,7 @@ import math
 import re
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -264,6 +267,9 @@ class _State:
         self._cache: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.watching: list[str] = []
+        # served without its lifespan (so never shut down), the app still closes the store before the interpreter exits
+        self._at_exit = functools.partial(_close_at_exit, weakref.ref(self))
+        atexit.register(self._at_exit)
 
     def reader(self) -> Store:
         """This thread's handle on the store, opening the store if it is closed (within a request)."""
@@ -331,6 +337,7 @@ class _State:
     def close(self) -> None:
         """Stop the idle timer (waiting for it, should it be closing the store just now),
         then close every cursor and the store, so no DuckDB handle outlives the app."""
+        atexit.unregister(self._at_exit)
         with self._handles_lock:
             idle, self._idle = self._idle, None
             if idle is not None:
@@ -340,6 +347,12 @@ class _State:
         with self._handles_lock:
             self._release()
             self.store.close()
+
+
+def _close_at_exit(ref: weakref.ref[_State]) -> None:
+    state = ref()
+    if state is not None:
+        state.close()
 
 
 class _Lease:
