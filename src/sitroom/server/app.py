@@ -19,6 +19,8 @@ write pays for them.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import hmac
 import json
 import logging
@@ -26,6 +28,7 @@ import math
 import re
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -52,7 +55,7 @@ from ..stories import ledger
 from ..stories import network as _network
 from ..stories import timeline as _timeline
 from . import queries, schema
-from .geo import countries_geojson
+from .geo import countries_geojson, warm_up
 from .params import (
     Actor, ArticleId, AsOf, DyadText, Freq, Limit, MinConfidence, MinCount, Modality, Offset, Recipient, Since,
     Statuses, StoryId, Text, Type, Until, Whole, WindowDays,
@@ -264,6 +267,9 @@ class _State:
         self._cache: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.watching: list[str] = []
+        # served without its lifespan (so never shut down), the app still closes the store before the interpreter exits
+        self._at_exit = functools.partial(_close_at_exit, weakref.ref(self))
+        atexit.register(self._at_exit)
 
     def reader(self) -> Store:
         """This thread's handle on the store, opening the store if it is closed (within a request)."""
@@ -292,6 +298,7 @@ class _State:
             self._active -= 1
             if self._active == 0 and self._idle is None:
                 self._idle = threading.Timer(LINGER, self._release_if_idle)
+                self._idle.name = "sitroom-linger"
                 self._idle.daemon = True
                 self._idle.start()
 
@@ -328,12 +335,24 @@ class _State:
         return value
 
     def close(self) -> None:
+        """Stop the idle timer (waiting for it, should it be closing the store just now),
+        then close every cursor and the store, so no DuckDB handle outlives the app."""
+        atexit.unregister(self._at_exit)
         with self._handles_lock:
-            if self._idle is not None:
-                self._idle.cancel()
-                self._idle = None
+            idle, self._idle = self._idle, None
+            if idle is not None:
+                idle.cancel()
+        if idle is not None and idle is not threading.current_thread():
+            idle.join()
+        with self._handles_lock:
             self._release()
             self.store.close()
+
+
+def _close_at_exit(ref: weakref.ref[_State]) -> None:
+    state = ref()
+    if state is not None:
+        state.close()
 
 
 class _Lease:
@@ -426,7 +445,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # warm the outlines, start the watcher; on the way out, stop it and close the store
-        threading.Thread(target=countries_geojson, name="sitroom-outlines", daemon=True).start()
+        warm_up()
         watcher = None
         if watch:
             state.watching = list(watch)
