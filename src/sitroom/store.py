@@ -401,6 +401,16 @@ class Store:
         value = self.scalar("SELECT max(value) FROM meta WHERE key = 'revision'")
         return int(value) if value is not None else 0
 
+    def status_counts(self) -> dict[str, int]:
+        """The revision and the numbers of articles, events and stories, read in one statement so
+        they come from one snapshot even while another connection writes."""
+        revision, articles, events, stories = self.con.execute(
+            """SELECT (SELECT max(value) FROM meta WHERE key = 'revision'), (SELECT count(*) FROM articles),
+                      (SELECT count(*) FROM events), (SELECT count(*) FROM stories)"""
+        ).fetchone()  # fmt: skip
+        return {"revision": int(revision) if revision is not None else 0, "articles": articles, "events": events,
+                "stories": stories}  # fmt: skip
+
     def _bump_revision(self) -> None:
         self.con.execute(
             "INSERT OR REPLACE INTO meta VALUES ('revision', CAST(? AS VARCHAR))", [self.revision() + 1]

@@ -517,13 +517,9 @@ def create_app(
     @app.get("/api/status", tags=["store"], summary="Store counts and revision",
              responses={200: {"model": schema.Status}, **errors(400)})  # fmt: skip
     def status():
-        store = state.reader()
         return {
             "store": Path(state.store.path).name,
-            "revision": store.revision(),
-            "articles": store.scalar("SELECT count(*) FROM articles"),
-            "events": store.scalar("SELECT count(*) FROM events"),
-            "stories": store.scalar("SELECT count(*) FROM stories"),
+            **state.reader().status_counts(),  # one snapshot: a write cannot fall between the figures
             "writable": state.writable,
             "writes_enabled": bool(token),
             "watching": state.watching,
