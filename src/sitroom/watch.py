@@ -42,7 +42,8 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import SitroomError
-from .ingest.readers import FORMATS, _walk, feed_entries, iter_items
+from .ingest.files import walk
+from .ingest.readers import FORMATS, feed_entries, iter_items
 from .records import IngestProblem, RawItem
 from .store import Store
 
@@ -443,7 +444,7 @@ class Watcher:
     def _poll_path(self, source: _Source, result: SourceReport) -> None:
         root = Path(source.name)
         if root.is_dir():
-            candidates = (p for p in _walk(root, self.options.follow_symlinks) if p.suffix.lower() in FORMATS)
+            candidates = (p for p in walk(root, self.options.follow_symlinks) if p.suffix.lower() in FORMATS)
         elif root.is_file():
             candidates = iter([root])
         else:

@@ -85,11 +85,6 @@ def count_files(paths: Iterable[str | os.PathLike[str]], follow_symlinks: bool =
     return n
 
 
-def _walk(root: Path, follow_symlinks: bool = False) -> Iterator[Path]:
-    """The entries ``iter_items`` considers in a folder (see :func:`files.walk`)."""
-    return walk(root, follow_symlinks)
-
-
 def _read_entry(
     path: Path, root: Path | None, max_bytes: int, follow_symlinks: bool, seen: set[tuple[int, int]], *, explicit: bool
 ) -> Iterator[Item]:
