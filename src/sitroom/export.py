@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -10,6 +9,7 @@ from typing import TextIO
 
 from typing import TYPE_CHECKING
 
+from .output import write_rows
 from .store import PUBLIC_EVENT_COLUMNS, Store
 
 if TYPE_CHECKING:
@@ -38,32 +38,12 @@ def _limited(rows: Iterable[dict], limit: int | None) -> Iterator[dict]:
 
 
 def write_jsonl(rows: Iterable[dict], out: TextIO, limit: int | None = None) -> int:
-    n = 0
-    for row in _limited(rows, limit):
-        out.write(event_to_json(row) + "\n")
-        n += 1
-    return n
+    return write_rows(_limited(rows, limit), "jsonl", stream=out)
 
 
 def write_csv(rows: Iterable[dict], out: TextIO, limit: int | None = None, columns: Sequence[str] = PUBLIC_EVENT_COLUMNS) -> int:
-    """CSV with one column per public field; lists and actor lists as JSON text."""
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    n = 0
-    for row in _limited(rows, limit):
-        writer.writerow([_cell(row[c]) for c in columns])
-        n += 1
-    return n
-
-
-def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, default=_default)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+    """CSV with one column per public field; lists and actor lists as JSON text (output.py)."""
+    return write_rows(_limited(rows, limit), "csv", columns=columns, stream=out)
 
 
 def write_parquet(store: Store, path: str, min_confidence: float | None = None) -> int:
