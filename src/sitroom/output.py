@@ -29,6 +29,8 @@ def plain(value: object) -> object:
     """``value`` as plain JSON data by the convention above."""
     if value is None or isinstance(value, (bool, str, int)):
         return value
+    if type(value).__name__ == "NaTType":  # pandas' missing time (a datetime subclass)
+        return None
     if isinstance(value, float):
         return None if math.isnan(value) or math.isinf(value) else round(value, DECIMALS)
     if isinstance(value, datetime):
@@ -43,8 +45,6 @@ def plain(value: object) -> object:
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
         return [plain(v) for v in items]
-    if type(value).__name__ == "NaTType":  # pandas' missing time
-        return None
     to_py = getattr(value, "to_pydatetime", None)  # pandas Timestamp
     if callable(to_py):
         return plain(to_py())
@@ -61,6 +61,8 @@ def frame_records(frame) -> list[dict]:
 
 def _native(value: object) -> object:
     """``value`` for Parquet: dates stay dates, numpy and pandas scalars become Python."""
+    if type(value).__name__ == "NaTType":
+        return None
     if isinstance(value, datetime):
         return value.date() if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0) else value
     if isinstance(value, float) and math.isnan(value):
@@ -71,8 +73,6 @@ def _native(value: object) -> object:
         return [_native(v) for v in value]
     if isinstance(value, (set, frozenset)):
         return [_native(v) for v in sorted(value, key=str)]
-    if type(value).__name__ == "NaTType":
-        return None
     to_py = getattr(value, "to_pydatetime", None)
     if callable(to_py):
         return _native(to_py())
