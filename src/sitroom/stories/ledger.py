@@ -448,14 +448,16 @@ def _judge(entry: ThreatEntry, candidate: _Candidate, by_actor: dict, window_day
     """Judge one entry and say why. Acts count from the threat's day (the story's
     consensus date) to the window's end after the last day it can have been made
     on, and never after ``as_of``."""
-    start = candidate.event_date
-    kind = _kind(entry, candidate)
-    by = _parties(entry.declarant, "an unknown declarant")
-    against = _parties(entry.addressee, "any target")
-    if start is None:
+    if candidate.event_date is None:
         entry.reason = "open: the threat has no date, so no act can be placed after it"
         return
-    end = max(candidate.date_hi or start, start) + timedelta(days=window_days)
+    # the last day the threat can have been made on ("earlier this month": the month's last day known)
+    start = max(candidate.date_hi or candidate.event_date, candidate.event_date)
+    kind = _kind(entry, candidate)
+    targets = set(entry.addressee) | set(_side(_clause_reports(candidate), "_target", exclude=frozenset(entry.declarant))[0])
+    by = _parties(entry.declarant, "an unknown declarant")
+    against = _parties(targets, "any target")
+    end = start + timedelta(days=window_days)
     last = min(end, as_of) if as_of is not None else end
     pool: dict[str, _Act] = {}
     for country in [*entry.declarant, ""]:
@@ -465,11 +467,12 @@ def _judge(entry: ThreatEntry, candidate: _Candidate, by_actor: dict, window_day
                 if act.story_id != entry.story_id:
                     pool[act.story_id] = act
     declarant, addressee = set(entry.declarant), set(entry.addressee)
+    threatened = targets
     for act in sorted(pool.values(), key=lambda a: (a.date, int(a.story_id[1:]) if a.story_id[1:].isdigit() else 0)):
         by_declarant = bool(act.actors & declarant)
         days = (act.date - start).days
         after = f"{days} day{'s' if days != 1 else ''} after the threat" if days else "the day of the threat"
-        if act.modality == "asserted" and by_declarant and (not addressee or act.recipients & addressee) and kind.admits(act):
+        if act.modality == "asserted" and by_declarant and (not threatened or act.recipients & threatened) and kind.admits(act):
             entry.status, entry.carried_out_by, entry.status_date = "carried out", act.story_id, act.date
             entry.reason = (
                 f"carried out: asserted {act.event_type} by {_parties(act.actors, '?')} on "
@@ -480,7 +483,9 @@ def _judge(entry: ThreatEntry, candidate: _Candidate, by_actor: dict, window_day
         if act.modality == "negated" and act.date > start and (
             (kind.event_type is not None and kind.admits(act))
             or (kind.event_type is None and act.quad_class == _MATERIAL_CONFLICT and to_addressee)
-        ) and (by_declarant or (not act.actors and to_addressee)):
+        ) and (by_declarant or (not act.actors and to_addressee)) and (
+            not threatened or not act.recipients or act.recipients & threatened
+        ):
             # "Iran had no intention of targeting Saudi Arabia"
             entry.status, entry.status_date = "withdrawn", act.date
             entry.reason = (
