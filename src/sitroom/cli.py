@@ -585,6 +585,9 @@ def stories(
         err.print(f"... {total - len(rows)} more (use --limit or --format jsonl)")
 
 
+_ACT_REPORTS = 3  # reports of a carrying act shown under the ledger table
+
+
 @app.command()
 def threats(
     db: DbOption = None,
@@ -630,6 +633,18 @@ def threats(
             f"[{colours[r['status']]}]{r['status']}[/]", _safe(r["carried_out_by"] or "-"), str(len(r["sources"])),
         )  # fmt: skip
     out.print(table)
+    for r in rows:
+        if r["status"] != "carried out":
+            continue
+        out.print(f"{_safe(r['story_id'])} {_safe(r['reason'])}; act {_safe(r['carried_out_by'])}, "
+                  f"event {_safe(r['carried_out_event'] or '-')}")  # fmt: skip
+        reports = r["carried_out_reports"]
+        for report in reports[:_ACT_REPORTS]:
+            sentence = printable(report["sentence"] or "")
+            sentence = sentence if len(sentence) <= 100 else sentence[:97] + "..."
+            out.print(f"    {report['published'] or '-'}  {_safe(report['outlet'] or '-')}: {escape(sentence)}")
+        if len(reports) > _ACT_REPORTS:
+            out.print(f"    ... {len(reports) - _ACT_REPORTS} more reports (--format jsonl)")
 
 
 def _frame_out(frame, format: str) -> None:

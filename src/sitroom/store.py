@@ -723,6 +723,35 @@ class Store:
                ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index, e.span_start"""
         )
 
+    def holds_reports_after(self, day: object) -> bool:
+        """Whether any article was published after ``day`` or has no publication date."""
+        return bool(self.scalar("SELECT EXISTS (SELECT 1 FROM articles WHERE published IS NULL OR published > ?)", [day]))
+
+    def reports_published_by(self, day: object) -> list[dict]:
+        """Every event of an article published on or before ``day``, as ``unassigned_mentions``
+        rows in the order the story stage takes them (``reference`` counts only events of those
+        articles; ``copy_of`` is left to the caller), with the sentence's text."""
+        return self.rows(
+            """SELECT e.*, a.outlet, a.published, CAST(NULL AS VARCHAR) AS copy_of,
+                   EXISTS (SELECT 1 FROM events x JOIN articles xa ON xa.article_id = x.article_id
+                           WHERE x.cause_event = e.event_id AND xa.published <= ?) AS reference,
+                   se.text AS sentence
+               FROM events e JOIN articles a USING (article_id)
+               LEFT JOIN sentences se ON se.article_id = e.article_id AND se.sentence_index = e.sentence_index
+               WHERE a.published <= ?
+               ORDER BY a.published, e.article_id, e.sentence_index, e.span_start""",
+            [day, day],
+        )
+
+    def signatures_published_by(self, day: object) -> list[tuple[str, list[int]]]:
+        """(article_id, signature) of the articles published on or before ``day``, in the order
+        the story stage checks them for copies."""
+        return self.query(
+            """SELECT c.article_id, c.signature FROM article_copies c JOIN articles a USING (article_id)
+               WHERE a.published <= ? ORDER BY a.published, a.article_id""",
+            [day],
+        )
+
     def story_mentions_of(self, story_ids: Sequence[str]) -> list[dict]:
         """The mentions of the given stories (as ``unassigned_mentions`` rows, plus story_id)."""
         if not story_ids:

@@ -5,7 +5,8 @@ The cues are read on the trigger and the words governing it below the verb
 of saying (``clause.Frame``), strongest first: a denial ("Iran denied
 attacking"), a condition ("if", "unless", "should Israel attack", "any
 attack would"), a negation ("did not", "no talks took place"), a
-possibility ("could", "might", "a possible strike"), a plan or expectation
+possibility ("could", "might", "a possible strike") or an act to be
+prevented ("to head off an attack"), a plan or expectation
 ("will", "is due to", "plans to", "the planned visit").
 """
 
@@ -96,6 +97,11 @@ def modality_of(frame: Frame, rules: FramingRules, *, refusal_coded: bool = Fals
                 return "hypothetical", (c.text,)
             if c.dep_ in ("amod", "compound") and t.pos_ == "NOUN" and c.lower_ in rules.hypothetical_words:
                 return "hypothetical", (c.text,)
+    for t in chain[1:]:
+        particle = next((c.lower_ for c in t.children if c.dep_ == "prt"), None)
+        verb = f"{t.lemma_.lower()} {particle}" if particle else t.lemma_.lower()
+        if t.pos_ == "VERB" and verb in rules.prevention_verbs:
+            return "hypothetical", (f"{t.text} {particle}" if particle else t.text,)  # "to head off an attack"
     for t in chain[1:]:
         if t.pos_ in ("NOUN", "ADJ") and t.lemma_.lower() in rules.hypothetical_words:
             return "hypothetical", (t.text,)  # "the risk of a wider war", "fears of an attack"

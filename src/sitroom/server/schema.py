@@ -281,12 +281,16 @@ class ArticleDetail(BaseModel):
 
 
 class ThreatSource(BaseModel):
+    """One report: of the threat (``sources``) or of the act that carried it out (``carried_out_reports``)."""
+
+    event_id: str
     outlet: str | None
     article_id: str
     published: Day | None
     sentence: str | None
     trigger: str | None
     attribution: str | None
+    modality: Modality | None
 
 
 class Threat(BaseModel):
@@ -302,9 +306,12 @@ class Threat(BaseModel):
     condition: str | None
     consequence: EventType | None = Field(description="PLOVER type of the threatened act, when known.")
     status: ThreatStatus
-    carried_out_by: str | None
+    carried_out_by: str | None = Field(description="Story id of the act that carried the threat out.")
     status_date: Day | None
-    sources: list[ThreatSource]
+    sources: list[ThreatSource] = Field(description="Every report of the threatening clause.")
+    carried_out_event: str | None = Field(description="Event id of the carrying act's first asserted report.")
+    carried_out_reports: list[ThreatSource] = Field(description="Every report of the act that carried the threat out.")
+    reason: str = Field(description="Which rule decided the status, in words (docs/stories.md).")
 
 
 class Threats(_Page):

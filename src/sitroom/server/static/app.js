@@ -174,6 +174,24 @@ function countOf(counts, status) {
   return +counts[status] || 0;
 }
 
+const ACT_REPORTS = 3; // reports of a carrying act shown in its ledger row
+
+/** The act that carried a threat out: the rule that decided it, a button that opens the act's story, its first reports. */
+function ledgerAct(t) {
+  if (t.status !== "carried out" || !t.carried_out_by) return null;
+  const reports = t.carried_out_reports || [];
+  const open = el("button", { type: "button", class: "ledger-act-open", title: `story ${t.carried_out_by}: every report` }, `act ${t.carried_out_by}`);
+  open.addEventListener("click", (ev) => {
+    ev.stopPropagation();
+    showStory(t.carried_out_by);
+  });
+  return el("div", { class: "ledger-act small" },
+    el("div", { class: "ledger-reason" }, t.reason || ""),
+    el("div", {}, open, ` · ${reports.length} report${reports.length === 1 ? "" : "s"}`),
+    el("ul", { class: "ledger-reports" },
+      reports.slice(0, ACT_REPORTS).map((r) => el("li", {}, el("span", { class: "muted" }, `${day(r.published)} ${r.outlet || "—"}: `), r.sentence || ""))));
+}
+
 async function loadLedger() {
   const current = ticket("ledger");
   const box = $("#ledger-body");
@@ -200,8 +218,9 @@ async function loadLedger() {
         el("td", {}, el("span", { class: "who" }, names(t.declarant_names || t.declarant)), " → ", el("span", { class: "whom" }, names(t.addressee_names || t.addressee))),
         el("td", {}, t.consequence || "—"),
         el("td", { class: "condition" }, t.condition || ""),
-        el("td", { class: "nowrap" }, el("span", { class: ["badge", statusClass(t.status)], title: t.carried_out_by ? `carried out by ${t.carried_out_by}` : null }, t.status || "?"),
-          t.status_date && t.status !== "open" ? el("div", { class: "muted small" }, day(t.status_date)) : null),
+        el("td", { class: "ledger-status" }, el("span", { class: ["badge", statusClass(t.status)], title: t.reason || null }, t.status || "?"),
+          t.status_date && t.status !== "open" ? el("div", { class: "muted small nowrap" }, day(t.status_date)) : null,
+          ledgerAct(t)),
       );
       if (t.story_id) clickable(row, () => showStory(t.story_id), `threat ${t.story_id}: reports`);
       body.append(row);
