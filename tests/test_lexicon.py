@@ -93,3 +93,11 @@ def test_unknown_reciprocal_code_is_refused(tmp_path):
     path = _lexicon_file(tmp_path, {**BASE, "reciprocal_cameo": "999"})
     with pytest.raises(DataFileError, match="reciprocal"):
         mini_lexicon().add_file(path)
+
+
+def test_an_excluded_object_rules_the_entry_out(tmp_path):
+    lex = mini_lexicon()
+    entry = {**BASE, "lemma": "launch", "not_objects": ["campaign"]}
+    lex.add_file(_lexicon_file(tmp_path, entry))
+    assert lex.choose("launch", "VERB", set(), {"drone"}).cameo == "195"
+    assert lex.choose("launch", "VERB", set(), {"campaign"}) is None

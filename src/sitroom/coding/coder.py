@@ -75,7 +75,7 @@ _QUANTITY_NOUNS = frozenset(
     "series wave barrage salvo volley spate string round number dozen hundred start beginning resumption "
     "day week hour".split()
 )
-_MUTUAL_LEMMAS = frozenset("fight fighting battle clash war hostility exchange ceasefire truce sign".split())
+_MUTUAL_LEMMAS = frozenset("fight fighting battle clash war hostility exchange swap ceasefire truce sign".split())
 # a missile fired into the sea is a show of force (MOBILIZE 150), not an attack
 _LAUNCHED = frozenset("missile missiles rocket rockets".split())
 _SEA_WORDS = frozenset("sea seas water waters ocean coast".split())
@@ -263,9 +263,8 @@ class Coder:
                         particles.add(c.lower_)
             else:
                 # a noun's modifiers select its sense: "hunger strike", "general strike"
-                for c in tok.children:
-                    if c.dep_ in ("compound", "amod", "nmod"):
-                        objects.setdefault(c.lemma_.lower(), c)
+                for c in _noun_sense_words(tok):
+                    objects.setdefault(c.lemma_.lower(), c)
             entry = self.lexicon.choose(lemma, pos, particles, set(objects), tok.lower_)
             if entry is not None:
                 found.append(Trigger(tok, entry, objects.get(entry.object) if entry.object else None))
@@ -464,7 +463,7 @@ class Coder:
             recipient = self._condition_subject(tok, mentions, on)
         if not recipient and entry.event_type in self.lexicon.ontology.place_targets:
             recipient = self._place_recipient(trig, mentions, on)
-        if not recipient and entry.event_type in self.lexicon.ontology.domestic_targets:
+        if not recipient and entry.event_type in self.lexicon.ontology.domestic_targets and not _mutual_parties(act, actor):
             # A domestic protest, crackdown or concession targets the actor's own
             # country. Inferred, not quoted: the recipient's text stays empty.
             countries = dict.fromkeys(a.country for a in actor if a.country and a.sector != "IGO")
@@ -1104,6 +1103,23 @@ def _object_words(obj: Token) -> list[Token]:
                             out.append(p)
                             nxt.append(p)
         frontier = nxt
+    return out
+
+
+def _mutual_parties(act: LexEntry, actor: list[ActorRef]) -> bool:
+    """A mutual act named with several parties ("Russia and Ukraine exchanged prisoners"):
+    the parties are each other's counterparts, not targets of a domestic act."""
+    return act.lemma in _MUTUAL_LEMMAS and len({(a.country, a.sector) for a in actor}) > 1
+
+
+def _noun_sense_words(noun: Token) -> list[Token]:
+    """The words that select an event noun's sense: its modifiers ("hunger strike",
+    "joint drills", "prisoner exchange") and the nouns of its "of" complement
+    ("an exchange of prisoners")."""
+    out = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            out.extend(p for p in prep.children if p.dep_ == "pobj" and p.pos_ == "NOUN")
     return out
 
 

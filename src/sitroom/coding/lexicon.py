@@ -60,6 +60,7 @@ class LexEntry:
     recipient_preps: tuple[str, ...] = DEFAULT_RECIPIENT_PREPS
     reciprocal_cameo: str | None = None  # code of the reverse event (recipient -> actor)
     forms: frozenset[str] = frozenset()  # when set, only these written forms ("left", not "leave")
+    not_objects: frozenset[str] = frozenset()  # objects that rule the entry out ("released a statement")
     origin: str = ""
 
 
@@ -99,6 +100,8 @@ class Lexicon:
                 continue
             if e.forms and form not in e.forms:
                 continue
+            if e.not_objects & objects:
+                continue
             score = (e.particle is not None) + (e.object is not None) + bool(e.forms)
             if score > best_score:
                 best, best_score = e, score
@@ -125,7 +128,7 @@ class Lexicon:
             return DataFileError(path, n, msg)
 
         unknown = set(obj) - {"lemma", "pos", "particle", "object", "event_type", "mode", "contexts", "cameo",
-                              "recipient_preps", "intensity", "note", "reciprocal_cameo", "forms"}
+                              "recipient_preps", "intensity", "note", "reciprocal_cameo", "forms", "not_objects"}
         if unknown:
             raise fail(f"unknown field(s): {', '.join(sorted(unknown))}")
         lemma = obj.get("lemma")
@@ -159,6 +162,9 @@ class Lexicon:
         forms = obj.get("forms") or []
         if not isinstance(forms, list) or not all(isinstance(f, str) and f.strip() and " " not in f.strip() for f in forms):
             raise fail("'forms' must be a list of single words")
+        not_objects = obj.get("not_objects") or []
+        if not isinstance(not_objects, list) or not all(isinstance(w, str) and w.strip() and " " not in w.strip() for w in not_objects):
+            raise fail("'not_objects' must be a list of single words")
         reciprocal = obj.get("reciprocal_cameo")
         if reciprocal is not None and reciprocal not in self.cameo:
             raise fail(f"unknown reciprocal CAMEO code {reciprocal!r}")
@@ -179,6 +185,7 @@ class Lexicon:
             recipient_preps=tuple(p.lower() for p in preps),
             reciprocal_cameo=reciprocal,
             forms=frozenset(f.strip().lower() for f in forms),
+            not_objects=frozenset(w.strip().lower() for w in not_objects),
             origin=f"{path}:{n}",
         )
 

@@ -102,7 +102,10 @@ def _types_by_code(lexicon: Lexicon) -> dict[str, str]:
     for entries in lexicon.entries.values():
         for e in entries:
             by_code.setdefault(e.cameo, Counter())[e.event_type] += 1
-            by_code.setdefault(e.cameo[:2], Counter())[e.event_type] += 1
+            if e.cameo[:2] in _ROOT_TYPES:
+                # CAMEO 01 statements have no PLOVER type: only the 01 codes the lexicon lists
+                # (claims, denials of responsibility) are imported, not the whole root
+                by_code[e.cameo[:2]][e.event_type] += 1
     return {code: c.most_common(1)[0][0] for code, c in by_code.items()}
 
 
