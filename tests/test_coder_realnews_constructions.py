@@ -56,10 +56,15 @@ def test_launched_uavs(pipeline):
     _assert_coded(pipeline, "Iran launched UAVs towards Israel on Saturday.", ("ASSAULT", "1952", ["IRN"], ["ISR"]))
 
 
-def test_launched_a_named_operation(pipeline):
-    _assert_coded(
-        pipeline, "India launched Operation Sindoor against Pakistan on Wednesday.", ("ASSAULT", "190", ["IND"], ["PAK"])
-    )
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("India launched a counterterrorism operation against Pakistan.", ("ASSAULT", "190", ["IND"], ["PAK"])),
+        ("Israel launched a ground operation in southern Lebanon.", ("ASSAULT", "190", ["ISR"], ["LBN"])),
+    ],
+)
+def test_a_military_operation(pipeline, text, expected):
+    _assert_coded(pipeline, text, expected)
 
 
 @pytest.mark.parametrize(

@@ -1122,8 +1122,7 @@ def _object_words(obj: Token) -> list[Token]:
         nxt = []
         for tok in frontier:
             for c in tok.children:
-                if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN"):
-                    # "launched Operation Sindoor": a name's head word counts
+                if c.dep_ == "compound" and c.pos_ == "NOUN":
                     out.append(c)
                 elif c.dep_ == "prep" and c.lower_ == "of":
                     for p in c.children:
