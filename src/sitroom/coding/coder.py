@@ -261,10 +261,16 @@ class Coder:
                     # "called Araghchi on Thursday").
                     if c.dep_ == "prt" or (c.dep_ in ("prep", "agent", "advmod") and c.i == tok.i + 1):
                         particles.add(c.lower_)
+                    elif c.dep_ == "oprd" and c.pos_ == "ADJ":
+                        # a resulting state counts as a particle: "left eight people dead", "held captive"
+                        particles.add(c.lower_)
+                for inner in _supplied_with(tok):
+                    objects.setdefault(inner.lemma_.lower(), inner)
             else:
                 # a noun's modifiers select its sense: "hunger strike", "general strike"
                 for c in _noun_sense_words(tok):
                     objects.setdefault(c.lemma_.lower(), c)
+                    objects.setdefault(c.lower_, c)  # "warning shots": the parser may read a verb
             entry = self.lexicon.choose(lemma, pos, particles, set(objects), tok.lower_)
             if entry is not None:
                 found.append(Trigger(tok, entry, objects.get(entry.object) if entry.object else None))
@@ -783,6 +789,8 @@ class Coder:
             noun = noun.head.head
         elif noun.dep_ == "pobj" and noun.head.lower_ == "on" and noun.head.head.lemma_.lower() in _STATE_VERBS:
             return noun.head.head  # "placed its forces on high alert", "troops are on alert"
+        elif noun.dep_ == "pobj" and noun.head.lower_ == "on" and _put_on(noun.head.head):
+            return noun.head.head.head  # the parser may hang "on high alert" from the forces placed
         if noun.dep_ in ("dobj", "obj") and noun.head.pos_ == "VERB" and noun.head.lemma_.lower() in self.support_verbs:
             return noun.head
         # "the first attack Iran has launched", "the strikes that Israel carried out"
@@ -1084,6 +1092,24 @@ def _is_purpose(clause: Token) -> bool:
     if clause.tag_ == "VBG":
         return True
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+
+
+def _put_on(obj: Token) -> bool:
+    """The object of a verb of putting in a state: "forces" in "placed its forces on alert"."""
+    return obj.dep_ in ("dobj", "obj") and obj.head.lemma_.lower() in _STATE_VERBS
+
+
+def _supplied_with(verb: Token) -> list[Token]:
+    """What a verb supplies its object with: "provide the Lebanese army with equipment",
+    "supplied the rebels with weapons" (only when the verb has a direct object)."""
+    if not any(c.dep_ in ("dobj", "obj") for c in verb.children):
+        return []
+    return [
+        inner
+        for prep in verb.children if prep.dep_ == "prep" and prep.lower_ == "with"
+        for p in prep.children if p.dep_ == "pobj"
+        for inner in _object_words(p)
+    ]  # fmt: skip
 
 
 def _object_words(obj: Token) -> list[Token]:

@@ -61,6 +61,7 @@ class LexEntry:
     reciprocal_cameo: str | None = None  # code of the reverse event (recipient -> actor)
     forms: frozenset[str] = frozenset()  # when set, only these written forms ("left", not "leave")
     not_objects: frozenset[str] = frozenset()  # objects that rule the entry out ("released a statement")
+    intransitive: bool = False  # only when the verb has no object ("India fired", not "fired the minister")
     origin: str = ""
 
 
@@ -102,7 +103,10 @@ class Lexicon:
                 continue
             if e.not_objects & objects:
                 continue
-            score = (e.particle is not None) + (e.object is not None) + bool(e.forms)
+            if e.intransitive and objects:
+                continue
+            # an intransitive entry beats the plain one but not a particle or object entry
+            score = (e.particle is not None) + (e.object is not None) + bool(e.forms) + 0.5 * e.intransitive
             if score > best_score:
                 best, best_score = e, score
         return best
@@ -115,12 +119,12 @@ class Lexicon:
         seen: dict[tuple, int] = {}
         for n, obj in records:
             entry = self._entry(path, n, obj)
-            key = (entry.lemma, entry.pos, entry.particle, entry.object, entry.forms)
+            key = (entry.lemma, entry.pos, entry.particle, entry.object, entry.forms, entry.intransitive)
             if key in seen:
                 raise DataFileError(path, n, f"duplicate trigger {key[:4]}; first at line {seen[key]}")
             seen[key] = n
             bucket = self.entries.setdefault((entry.lemma, entry.pos), [])
-            bucket[:] = [e for e in bucket if (e.particle, e.object, e.forms) != (entry.particle, entry.object, entry.forms)]
+            bucket[:] = [e for e in bucket if key[2:] != (e.particle, e.object, e.forms, e.intransitive)]
             bucket.append(entry)
 
     def _entry(self, path: str, n: int, obj: dict) -> LexEntry:
@@ -128,7 +132,8 @@ class Lexicon:
             return DataFileError(path, n, msg)
 
         unknown = set(obj) - {"lemma", "pos", "particle", "object", "event_type", "mode", "contexts", "cameo",
-                              "recipient_preps", "intensity", "note", "reciprocal_cameo", "forms", "not_objects"}
+                              "recipient_preps", "intensity", "note", "reciprocal_cameo", "forms", "not_objects",
+                              "intransitive"}
         if unknown:
             raise fail(f"unknown field(s): {', '.join(sorted(unknown))}")
         lemma = obj.get("lemma")
@@ -165,6 +170,9 @@ class Lexicon:
         not_objects = obj.get("not_objects") or []
         if not isinstance(not_objects, list) or not all(isinstance(w, str) and w.strip() and " " not in w.strip() for w in not_objects):
             raise fail("'not_objects' must be a list of single words")
+        intransitive = obj.get("intransitive", False)
+        if not isinstance(intransitive, bool) or (intransitive and (pos != "VERB" or obj_word is not None)):
+            raise fail("'intransitive' must be true or false, and true only for a verb entry without an 'object'")
         reciprocal = obj.get("reciprocal_cameo")
         if reciprocal is not None and reciprocal not in self.cameo:
             raise fail(f"unknown reciprocal CAMEO code {reciprocal!r}")
@@ -186,6 +194,7 @@ class Lexicon:
             reciprocal_cameo=reciprocal,
             forms=frozenset(f.strip().lower() for f in forms),
             not_objects=frozenset(w.strip().lower() for w in not_objects),
+            intransitive=intransitive,
             origin=f"{path}:{n}",
         )
 
