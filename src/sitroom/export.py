@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from .store import PUBLIC_EVENT_COLUMNS, Store
 
 if TYPE_CHECKING:
+    from .filters import EventFilter
     from .pipeline import CodedArticle
 
 __all__ = ["FORMATS", "coded_rows", "event_to_json", "write_csv", "write_jsonl", "write_parquet"]
@@ -66,8 +67,9 @@ def _cell(value: object) -> object:
     return value
 
 
-def write_parquet(store: Store, path: str, min_confidence: float | None = None) -> int:
-    return store.copy_public_events(path, "parquet", min_confidence)
+def write_parquet(store: Store, path: str, min_confidence: float | None = None, filters: EventFilter | None = None) -> int:
+    """The public event table (only the events ``filters`` keeps) to a Parquet file; returns the number of rows."""
+    return store.copy_public_events(path, "parquet", min_confidence, filters)
 
 
 def coded_rows(coded: CodedArticle) -> list[dict]:
