@@ -785,7 +785,9 @@ def test_since_and_until_limit_timeline_alerts_and_network(corpus):
 
 def test_timeline_rejects_unknown_frequency(corpus):
     with pytest.raises(ValueError):
-        timeline(corpus, "IRN-ISR", freq="month")
+        timeline(corpus, "IRN-ISR", freq="year")
+    with pytest.raises(ValueError, match="per day or week"):  # a baseline needs periods of one length
+        alerts(corpus, freq="month")
 
 
 def test_first_strike_between_quiet_parties_is_an_alert(corpus):

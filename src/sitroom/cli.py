@@ -84,8 +84,8 @@ MinConfidenceOption = Annotated[
     ),
 ]  # fmt: skip
 # The shared filters (README, "Filters"): checked by sitroom.filters.make_filter, the same in Python and the HTTP API.
-SinceOption = Annotated[Optional[str], typer.Option("--since", help="Only events from this day (YYYY-MM-DD).", show_default=False)]
-UntilOption = Annotated[Optional[str], typer.Option("--until", help="Only events up to this day (YYYY-MM-DD).", show_default=False)]
+SinceOption = Annotated[Optional[str], typer.Option("--since", help="Only events (story events) dated from this day (YYYY-MM-DD).", show_default=False)]
+UntilOption = Annotated[Optional[str], typer.Option("--until", help="Only events (story events) dated up to this day (YYYY-MM-DD).", show_default=False)]
 ActorOption = Annotated[
     Optional[str],
     typer.Option("--actor", show_default=False,
