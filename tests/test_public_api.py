@@ -3,7 +3,7 @@
 import sitroom
 
 EXPECTED = [
-    "CODES", "ActorRef", "Article", "DataFileError", "Event", "IngestOptions", "IngestProblem", "IngestReport",
+    "CODES", "ActorRef", "Article", "DataFileError", "Event", "FilterError", "IngestOptions", "IngestProblem", "IngestReport",
     "Pipeline", "RawItem", "Removal", "Sentence", "Situation", "SitroomError", "Store", "StoreError", "__version__",
     "default_db_path", "open",
 ]  # fmt: skip

@@ -785,7 +785,9 @@ def test_since_and_until_limit_timeline_alerts_and_network(corpus):
 
 def test_timeline_rejects_unknown_frequency(corpus):
     with pytest.raises(ValueError):
-        timeline(corpus, "IRN-ISR", freq="month")
+        timeline(corpus, "IRN-ISR", freq="year")
+    with pytest.raises(ValueError, match="per day or week"):  # a baseline needs periods of one length
+        alerts(corpus, freq="month")
 
 
 def test_first_strike_between_quiet_parties_is_an_alert(corpus):
@@ -878,9 +880,10 @@ def test_cli_threats_filters(corpus_db):
 
 
 def test_cli_timeline_bad_dyad_is_a_usage_error(corpus_db):
-    result = invoke("timeline", "--db", corpus_db, "--dyad", "IRAN-ISR")
+    result = invoke("timeline", "--db", corpus_db, "--dyad", "IRAM-ISR")
     assert result.exit_code == 2
-    assert "IRAN" in flat(result.output)
+    assert "IRAM" in flat(result.output) and "did you mean" in flat(result.output) and "Iran (IRN)" in flat(result.output)
+    assert invoke("timeline", "--db", corpus_db, "--dyad", "IRAN-ISR").exit_code == 0  # a country's name is a side too
 
 
 def test_cli_timeline_csv(corpus_db):
@@ -892,9 +895,10 @@ def test_cli_timeline_csv(corpus_db):
 
 
 def test_cli_alerts_bad_dyad_is_a_usage_error(corpus_db):
-    result = invoke("alerts", "--db", corpus_db, "--dyad", "IRAN-ISR")
+    result = invoke("alerts", "--db", corpus_db, "--dyad", "IRAM-ISR")
     assert result.exit_code == 2
-    assert "IRAN" in flat(result.output)
+    assert "IRAM" in flat(result.output) and "did you mean" in flat(result.output) and "Iran (IRN)" in flat(result.output)
+    assert invoke("alerts", "--db", corpus_db, "--dyad", "IRAN-ISR").exit_code == 0  # a country's name is a side too
 
 
 def test_cli_network_graphml(corpus_db, tmp_path):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import CODES, DataFileError, SitroomError, StoreError
+from .errors import CODES, DataFileError, FilterError, SitroomError, StoreError
 from .records import ActorRef, Article, Event, IngestProblem, RawItem, Removal, Sentence
 from .store import Store, default_db_path
 
@@ -18,6 +18,7 @@ __all__ = [
     "Article",
     "DataFileError",
     "Event",
+    "FilterError",
     "IngestOptions",
     "IngestProblem",
     "IngestReport",

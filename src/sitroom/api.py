@@ -10,6 +10,11 @@ Every method returns a pandas DataFrame, or a pyarrow Table with
         room.timeline("IRN-ISR", freq="week")
         room.alerts()
         room.network(since=date(2024, 4, 1))
+        room.events(actor="Hezbollah", since="2024-04-01", type="ASSAULT")
+
+Every method takes the filters of the CLI and the HTTP API, with the same names
+(README, "Filters"); a filter that cannot be applied (an unknown actor, since
+after until) raises FilterError, a ValueError.
 
 The store file is opened for each call and closed after it, so an open
 Situation does not keep a running ``sitroom watch`` from writing; a call that
@@ -27,6 +32,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import pyarrow as pa
 
+from .filters import FREQS, ActorIndex, EventFilter, FilterError, make_filter, threat_stories
 from .store import DEFAULT_WAIT, PUBLIC_EVENT_COLUMNS, PUBLIC_STORY_COLUMNS, Store
 from .stories import ledger
 from .stories import network as _network
@@ -40,6 +46,9 @@ def _out(frame: pd.DataFrame, arrow: bool) -> pd.DataFrame | pa.Table:
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+Day = date | str | None  # a date or "YYYY-MM-DD"
+Pair = str | tuple[str, str] | None  # "Hezbollah-ISR" or ("Hezbollah", "ISR")
+Values = str | list[str] | None  # "ASSAULT,COERCE" or ["ASSAULT", "COERCE"]
 
 
 def _released(method: F) -> F:
@@ -53,14 +62,6 @@ def _released(method: F) -> F:
             self.store.release()
 
     return call  # type: ignore[return-value]
-
-
-def _confidence(value: float | None) -> float | None:
-    if value is None:
-        return None
-    if not isinstance(value, (int, float)) or not 0.0 <= float(value) <= 1.0:
-        raise ValueError(f"min_confidence must be a number from 0 to 1, not {value!r}")
-    return float(value)
 
 
 class Situation:
@@ -80,17 +81,33 @@ class Situation:
     def close(self) -> None:
         self.store.close()
 
+    def _filter(self, **given: Any) -> EventFilter:
+        """The filters, checked (sitroom.filters): FilterError, a ValueError, names what is wrong."""
+        return make_filter(ActorIndex.for_store(self.store), **given)
+
     @_released
-    def events(self, *, min_confidence: float | None = None, arrow: bool = False) -> pd.DataFrame | pa.Table:
-        """Every event mention in the public schema, with its story_id; with ``min_confidence``,
-        only those the decision stage is at least that sure of."""
-        rows = list(self.store.iter_public_events(min_confidence=_confidence(min_confidence)))
+    def events(
+        self, *, since: Day = None, until: Day = None, actor: str | None = None, recipient: str | None = None,
+        dyad: Pair = None, undirected: bool = False, type: Values = None, modality: Values = None,  # noqa: A002
+        min_confidence: float | None = None, q: str | None = None, arrow: bool = False,
+    ) -> pd.DataFrame | pa.Table:  # fmt: skip
+        """Every event mention in the public schema, with its story_id; only those the filters keep
+        (README, "Filters": the same as the CLI's options and the HTTP API's parameters)."""
+        f = self._filter(since=since, until=until, actor=actor, recipient=recipient, dyad=dyad, undirected=undirected,
+                         type=type, modality=modality, min_confidence=min_confidence, q=q)  # fmt: skip
+        rows = list(self.store.iter_public_events(filters=f))
         return _out(pd.DataFrame(rows, columns=list(PUBLIC_EVENT_COLUMNS)), arrow)
 
     @_released
-    def stories(self, *, min_mentions: int = 1, min_confidence: float | None = None, arrow: bool = False) -> pd.DataFrame | pa.Table:
-        """Story events, each with its consensus fields and the list of its mentions."""
-        rows = self.store.public_stories(min_mentions, min_confidence=_confidence(min_confidence))
+    def stories(
+        self, *, min_mentions: int = 1, since: Day = None, until: Day = None, actor: str | None = None,
+        recipient: str | None = None, dyad: Pair = None, undirected: bool = False, type: Values = None,  # noqa: A002
+        modality: Values = None, min_confidence: float | None = None, q: str | None = None, arrow: bool = False,
+    ) -> pd.DataFrame | pa.Table:  # fmt: skip
+        """Story events, each with its consensus fields and the list of its mentions; only those the filters keep."""
+        f = self._filter(since=since, until=until, actor=actor, recipient=recipient, dyad=dyad, undirected=undirected,
+                         type=type, modality=modality, min_confidence=min_confidence, q=q)  # fmt: skip
+        rows = self.store.public_stories(min_mentions, filters=f)
         return _out(pd.DataFrame(rows, columns=list(PUBLIC_STORY_COLUMNS)), arrow)
 
     @_released
@@ -99,44 +116,59 @@ class Situation:
         *,
         status: list[str] | None = None,
         actor: str | None = None,
+        recipient: str | None = None,
+        type: Values = None,  # noqa: A002
+        since: Day = None,
+        until: Day = None,
         window_days: int = ledger.DEFAULT_WINDOW_DAYS,
         as_of: date | None = None,
         arrow: bool = False,
     ) -> pd.DataFrame | pa.Table:
-        """The threat ledger (see sitroom.stories.ledger for the statuses)."""
-        entries = ledger.select(
-            ledger.threat_ledger(self.store, window_days=window_days, as_of=as_of), status=status, actor=actor
-        )
-        rows = [ledger.entry_row(e) for e in entries]
+        """The threat ledger (see sitroom.stories.ledger for the statuses); ``actor`` is the declarant
+        or the addressee, ``recipient`` the addressee; dates and types are the threat story's."""
+        f = self._filter(since=since, until=until, actor=actor, recipient=recipient, type=type)
+        kept = threat_stories(self.store, f)
+        entries = ledger.select(ledger.threat_ledger(self.store, window_days=window_days, as_of=as_of), status=status)
+        rows = [ledger.entry_row(e) for e in entries if kept is None or e.story_id in kept]
         return _out(pd.DataFrame(rows, columns=list(ledger.ENTRY_COLUMNS)), arrow)
 
     @_released
     def timeline(
         self,
-        dyad: str | None = None,
+        dyad: Pair = None,
         *,
         freq: str = "day",
-        since: date | None = None,
-        until: date | None = None,
+        undirected: bool = False,
+        since: Day = None,
+        until: Day = None,
         arrow: bool = False,
     ) -> pd.DataFrame | pa.Table:
-        """Escalation timeline of one directed pair ("IRN-ISR"), or of every pair."""
-        return _out(_timeline.timeline(self.store, dyad, freq=freq, since=since, until=until), arrow)
+        """Escalation timeline of one pair ("IRN-ISR", "Hezbollah-ISR"), or of every directed pair;
+        per ``freq``: day, week or month."""
+        if freq not in FREQS:
+            raise FilterError(f"freq must be one of {', '.join(FREQS)}, not {freq!r}")
+        f = self._filter(dyad=dyad, undirected=undirected, since=since, until=until)
+        pair = _timeline.Dyad.of(f.actor, f.recipient, f.undirected) if f.dyad else None
+        return _out(_timeline.timeline(self.store, pair, freq=freq, since=f.since, until=f.until), arrow)
 
     @_released
     def alerts(self, *, freq: str = "day", baseline: int = 14, z_threshold: float = 3.0, min_conflict: float = 5.0,
-               dyad: str | None = None, since: date | None = None, arrow: bool = False) -> pd.DataFrame | pa.Table:  # fmt: skip
+               dyad: Pair = None, undirected: bool = False, since: Day = None, until: Day = None,
+               arrow: bool = False) -> pd.DataFrame | pa.Table:  # fmt: skip
         """Periods in which a pair departs from its baseline (rolling z-score)."""
+        f = self._filter(dyad=dyad, undirected=undirected, since=since, until=until)
+        pair = _timeline.Dyad.of(f.actor, f.recipient, f.undirected) if f.dyad else None
         frame = _timeline.alerts(
             self.store, freq=freq, baseline=baseline, z_threshold=z_threshold, min_conflict=min_conflict,
-            dyad=dyad, since=since,
+            dyad=pair, since=f.since, until=f.until,
         )  # fmt: skip
         return _out(frame, arrow)
 
     @_released
-    def network(self, *, since: date | None = None, until: date | None = None, arrow: bool = False) -> pd.DataFrame | pa.Table:
+    def network(self, *, since: Day = None, until: Day = None, arrow: bool = False) -> pd.DataFrame | pa.Table:
         """Weighted directed edges between countries by QuadClass, on story events."""
-        return _out(_network.network(self.store, since=since, until=until), arrow)
+        f = self._filter(since=since, until=until)
+        return _out(_network.network(self.store, since=f.since, until=f.until), arrow)
 
 
 def open_store(path: str | os.PathLike[str] | None = None, *, wait: float = DEFAULT_WAIT) -> Situation:

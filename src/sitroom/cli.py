@@ -17,6 +17,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import CODES, SitroomError
+from .filters import ActorIndex, EventFilter, FilterError, make_filter, threat_stories
 from .export import FORMATS, coded_rows, write_csv, write_jsonl, write_parquet
 from .ingest.readers import DEFAULT_MAX_BYTES, count_files
 from .store import Store, default_db_path
@@ -82,6 +83,35 @@ MinConfidenceOption = Annotated[
         help="Only events (stories) with at least this confidence; events coded with --rules-only have none.",
     ),
 ]  # fmt: skip
+# The shared filters (README, "Filters"): checked by sitroom.filters.make_filter, the same in Python and the HTTP API.
+SinceOption = Annotated[Optional[str], typer.Option("--since", help="Only events (story events) dated from this day (YYYY-MM-DD).", show_default=False)]
+UntilOption = Annotated[Optional[str], typer.Option("--until", help="Only events (story events) dated up to this day (YYYY-MM-DD).", show_default=False)]
+ActorOption = Annotated[
+    Optional[str],
+    typer.Option("--actor", show_default=False,
+                 help="The actor side: a name or alias (Hezbollah, Iran), a country code (IRN) or country and sector (IRNMIL)."),
+]  # fmt: skip
+RecipientOption = Annotated[
+    Optional[str], typer.Option("--recipient", help="The recipient side, named as --actor.", show_default=False)
+]
+DyadOption = Annotated[
+    Optional[str],
+    typer.Option("--dyad", show_default=False, help="Actor and recipient as SOURCE-TARGET: IRN-ISR, ISRMIL-IRN, Hezbollah-ISR."),
+]
+UndirectedOption = Annotated[
+    bool, typer.Option("--undirected", help="Match actor and recipient (or the dyad) either way round.")
+]
+TypeOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--type", show_default=False, help="PLOVER event type (ASSAULT); repeatable or a comma list."),
+]
+ModalityOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--modality", show_default=False, help="Modality (asserted, planned, ...); repeatable or a comma list."),
+]
+QueryOption = Annotated[
+    Optional[str], typer.Option("--q", "--query", help="Only events whose reporting sentence holds these words.", show_default=False)
+]
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -91,6 +121,14 @@ def _parse_day(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _filter(store: Store, **given) -> EventFilter:
+    """The shared filters, checked (sitroom.filters), or a clean exit (2) naming what is wrong."""
+    try:
+        return make_filter(ActorIndex.for_store(store), **given)
+    except FilterError as exc:
+        raise _fail(str(exc), 2) from None
 
 
 def _db(path: Path | None) -> str:
@@ -354,21 +392,32 @@ def events(
     format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl, csv or parquet.")] = "table",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     limit: Annotated[Optional[int], typer.Option(help="At most this many events.", min=0)] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    actor: ActorOption = None,
+    recipient: RecipientOption = None,
+    dyad: DyadOption = None,
+    undirected: UndirectedOption = False,
+    type: TypeOption = None,
+    modality: ModalityOption = None,
     min_confidence: MinConfidenceOption = None,
+    q: QueryOption = None,
     wait: WaitOption = 30.0,
 ) -> None:
-    """Print or export the stored events in the public schema (docs/schema.md)."""
+    """Print or export the stored events in the public schema (docs/schema.md), filtered (README, "Filters")."""
     if format not in FORMATS:
         raise typer.BadParameter(f"unknown format {format!r}; choose from {', '.join(FORMATS)}", param_hint="--format")
     store = _open(db, wait, read_only=True)
     with store:
+        f = _filter(store, since=since, until=until, actor=actor, recipient=recipient, dyad=dyad, undirected=undirected,
+                    type=type, modality=modality, min_confidence=min_confidence, q=q)  # fmt: skip
         if format == "parquet":
             if output is None:
                 raise _fail("--format parquet needs --output FILE", 2)
-            n = write_parquet(store, str(output), min_confidence)
+            n = write_parquet(store, str(output), filters=f)
             err.print(f"{n} events -> {_safe(str(output))}")
             return
-        rows = store.iter_public_events(min_confidence=min_confidence)
+        rows = store.iter_public_events(filters=f)
         if format == "table":
             _print_events_table(rows, limit if limit is not None else 50)
             return
@@ -542,14 +591,29 @@ def stories(
     format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl or csv.")] = "table",
     min_reports: Annotated[int, typer.Option("--min-reports", help="Only story events with at least this many mentions.", min=1)] = 1,
     limit: Annotated[Optional[int], typer.Option(help="At most this many story events.", min=0)] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    actor: ActorOption = None,
+    recipient: RecipientOption = None,
+    dyad: DyadOption = None,
+    undirected: UndirectedOption = False,
+    type: TypeOption = None,
+    modality: ModalityOption = None,
     min_confidence: MinConfidenceOption = None,
+    q: QueryOption = None,
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Forget every story and copy group and build them again (new story ids).")
     ] = False,
     wait: WaitOption = 30.0,
 ) -> None:
-    """Story events: every report of one real-world act merged into one, with consensus and disagreements."""
+    """Story events: every report of one real-world act merged into one, with consensus and disagreements;
+    filtered on their consensus fields (README, "Filters")."""
     _choice(format, ("table", "jsonl", "csv"), "--format")
+    given = dict(since=since, until=until, actor=actor, recipient=recipient, dyad=dyad, undirected=undirected, type=type,
+                 modality=modality, min_confidence=min_confidence, q=q)  # fmt: skip
+    if Path(_db(db)).exists():  # check the filters before a rebuild
+        with _read_store(db, wait) as store:
+            _filter(store, **given)
     if rebuild:
         from .stories import update_stories
 
@@ -561,8 +625,9 @@ def stories(
         err.print(f"rebuilt: {report.new_stories} story events from {report.mentions} mentions, {report.copies} wire copies")
     shown = limit if limit is not None or format != "table" else 50
     with _read_store(db, wait) as store:
-        rows = store.public_stories(min_reports, shown, min_confidence)
-        total = store.count_stories(min_reports, min_confidence) if limit is None and format == "table" else len(rows)
+        f = _filter(store, **given)
+        rows = store.public_stories(min_reports, shown, filters=f)
+        total = store.count_stories(min_reports, filters=f) if limit is None and format == "table" else len(rows)
     if format == "jsonl":
         write_jsonl(rows, sys.stdout)
         return
@@ -594,7 +659,13 @@ def threats(
     status: Annotated[
         Optional[list[str]], typer.Option(help="Only entries with this status (open, 'carried out', withdrawn, lapsed); repeatable.")
     ] = None,
-    actor: Annotated[Optional[str], typer.Option(help="Only entries with this country code as declarant or addressee.")] = None,
+    actor: Annotated[
+        Optional[str], typer.Option(help="Only entries with this actor (name, alias or code, as for events) as declarant or addressee.")
+    ] = None,
+    recipient: RecipientOption = None,
+    type: TypeOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     window_days: Annotated[int, typer.Option("--window-days", help="Days a threat has to be carried out before it lapses.", min=0)] = 30,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Judge statuses on this day (YYYY-MM-DD) [default: newest article].")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl or csv.")] = "table",
@@ -606,13 +677,13 @@ def threats(
     _choice(format, ("table", "jsonl", "csv"), "--format")
     day = _parse_day(as_of)
     with _read_store(db, wait) as store:
+        f = _filter(store, actor=actor, recipient=recipient, type=type, since=since, until=until)
+        kept = threat_stories(store, f)
         try:
-            entries = ledger.select(
-                ledger.threat_ledger(store, window_days=window_days, as_of=day), status=status, actor=actor
-            )
+            entries = ledger.select(ledger.threat_ledger(store, window_days=window_days, as_of=day), status=status)
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--status") from None
-    rows = [ledger.entry_row(e) for e in entries]
+    rows = [ledger.entry_row(e) for e in entries if kept is None or e.story_id in kept]
     if format == "jsonl":
         write_jsonl(rows, sys.stdout)
         return
@@ -663,25 +734,29 @@ def _frame_out(frame, format: str) -> None:
 
 @app.command()
 def timeline(
-    dyad: Annotated[str, typer.Option(help="Directed pair: IRN-ISR (countries) or ISRMIL-IRN (country and sector).")],
+    dyad: Annotated[
+        str, typer.Option(help="The pair as SOURCE-TARGET: IRN-ISR (countries), ISRMIL-IRN (country and sector), Hezbollah-ISR (names).")
+    ],
     db: DbOption = None,
-    freq: Annotated[str, typer.Option(help="day or week.")] = "day",
-    since: Annotated[Optional[str], typer.Option(help="From this day (YYYY-MM-DD).")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Up to this day (YYYY-MM-DD).")] = None,
+    freq: Annotated[str, typer.Option(help="day, week or month.")] = "day",
+    undirected: UndirectedOption = False,
+    since: SinceOption = None,
+    until: UntilOption = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
     wait: WaitOption = 30.0,
 ) -> None:
-    """Escalation timeline of one directed pair: story events per day or week by QuadClass, threats, intensity."""
-    from .stories.timeline import parse_dyad, timeline as build
+    """Escalation timeline of one pair: story events per day, week or month by QuadClass, threats, intensity."""
+    from .filters import FREQS
+    from .stories.timeline import Dyad, timeline as build
 
     _choice(format, ("table", "csv", "json"), "--format")
-    _choice(freq, ("day", "week"), "--freq")
-    try:
-        pair = parse_dyad(dyad)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--dyad") from None
+    _choice(freq, FREQS, "--freq")
     with _read_store(db, wait) as store:
-        frame = build(store, pair, freq=freq, since=_parse_day(since), until=_parse_day(until))
+        f = _filter(store, dyad=dyad, undirected=undirected, since=since, until=until)
+        if f.actor is None or f.recipient is None:
+            raise _fail("--dyad: give SOURCE-TARGET, e.g. IRN-ISR, ISRMIL-IRN or Hezbollah-ISR", 2)
+        pair = Dyad.of(f.actor, f.recipient, f.undirected)
+        frame = build(store, pair, freq=freq, since=f.since, until=f.until)
     if frame.empty and format == "table":
         err.print(f"no story events for {pair}")
         return
@@ -691,24 +766,28 @@ def timeline(
 @app.command()
 def alerts(
     db: DbOption = None,
-    dyad: Annotated[Optional[str], typer.Option(help="Only this directed pair (IRN-ISR).")] = None,
+    dyad: DyadOption = None,
+    undirected: UndirectedOption = False,
     freq: Annotated[str, typer.Option(help="day or week.")] = "day",
     baseline: Annotated[int, typer.Option(help="Periods in the trailing baseline.", min=1)] = 14,
     z: Annotated[float, typer.Option("--z", help="Alert at this z-score or above.")] = 3.0,
     min_conflict: Annotated[float, typer.Option("--min-conflict", help="Least weighted conflict intensity for an alert.")] = 5.0,
-    since: Annotated[Optional[str], typer.Option(help="Only alerts from this day (YYYY-MM-DD).")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
     wait: WaitOption = 30.0,
 ) -> None:
     """Pairs whose conflict departs from their own baseline (rolling z-score, see docs/stories.md)."""
-    from .stories.timeline import alerts as find
+    from .stories.timeline import Dyad, alerts as find
 
     _choice(format, ("table", "csv", "json"), "--format")
     _choice(freq, ("day", "week"), "--freq")
     with _read_store(db, wait) as store:
+        f = _filter(store, dyad=dyad, undirected=undirected, since=since, until=until)
+        pair = Dyad.of(f.actor, f.recipient, f.undirected) if f.dyad else None
         try:
-            frame = find(store, freq=freq, baseline=baseline, z_threshold=z, min_conflict=min_conflict, dyad=dyad,
-                         since=_parse_day(since))  # fmt: skip
+            frame = find(store, freq=freq, baseline=baseline, z_threshold=z, min_conflict=min_conflict, dyad=pair,
+                         since=f.since, until=f.until)  # fmt: skip
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from None
     if frame.empty and format == "table":
@@ -720,8 +799,8 @@ def alerts(
 @app.command()
 def network(
     db: DbOption = None,
-    since: Annotated[Optional[str], typer.Option(help="Only story events from this day (YYYY-MM-DD).")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Only story events up to this day (YYYY-MM-DD).")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or graphml.")] = "table",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     wait: WaitOption = 30.0,
@@ -731,7 +810,8 @@ def network(
 
     _choice(format, NETWORK_FORMATS, "--format")
     with _read_store(db, wait) as store:
-        edges = build(store, since=_parse_day(since), until=_parse_day(until))
+        f = _filter(store, since=since, until=until)
+        edges = build(store, since=f.since, until=f.until)
     if format == "table":
         _frame_out(edges, "table")
         return

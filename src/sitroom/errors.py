@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "CODES",
     "DataFileError",
+    "FilterError",
     "SitroomError",
     "StoreError",
     "StoreLockedError",
@@ -33,6 +34,7 @@ CODES: dict[str, str] = {
     "E115": "feed URL cannot be fetched",
     "E116": "symbolic link not followed",
     "E117": "store locked by another process",
+    "E118": "invalid filter",
     # knowledge files
     "E201": "invalid data file",
 }
@@ -51,6 +53,18 @@ class DataFileError(SitroomError):
         self.message = message
         where = f"{path}:{line}" if line else path
         super().__init__(f"[E201] {where}: {message}")
+
+
+class FilterError(SitroomError, ValueError):
+    """A filter (dates, actor, recipient, dyad, type, modality, confidence) that cannot be
+    applied (E118): an unknown name (with the nearest known ones), a malformed value, since
+    after until. A ValueError, so callers that catch those catch it too."""
+
+    code = "E118"
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(f"[E118] {message}")
 
 
 class StoreError(SitroomError):

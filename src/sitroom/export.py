@@ -13,6 +13,7 @@ from .output import write_rows
 from .store import PUBLIC_EVENT_COLUMNS, Store
 
 if TYPE_CHECKING:
+    from .filters import EventFilter
     from .pipeline import CodedArticle
 
 __all__ = ["FORMATS", "coded_rows", "event_to_json", "write_csv", "write_jsonl", "write_parquet"]
@@ -46,8 +47,9 @@ def write_csv(rows: Iterable[dict], out: TextIO, limit: int | None = None, colum
     return write_rows(_limited(rows, limit), "csv", columns=columns, stream=out)
 
 
-def write_parquet(store: Store, path: str, min_confidence: float | None = None) -> int:
-    return store.copy_public_events(path, "parquet", min_confidence)
+def write_parquet(store: Store, path: str, min_confidence: float | None = None, filters: EventFilter | None = None) -> int:
+    """The public event table (only the events ``filters`` keeps) to a Parquet file; returns the number of rows."""
+    return store.copy_public_events(path, "parquet", min_confidence, filters)
 
 
 def coded_rows(coded: CodedArticle) -> list[dict]:

@@ -24,9 +24,10 @@ import pyarrow as pa
 
 from .errors import StoreError, StoreLockedError
 from .faults import fault_point
+from .filters import EventFilter, Side
 from .records import Article, Event, IngestProblem, Sentence
 
-__all__ = ["DEFAULT_DB", "DEFAULT_WAIT", "PUBLIC_EVENT_COLUMNS", "PUBLIC_STORY_COLUMNS", "SCHEMA_VERSION", "STORY_ARROW_TYPES", "Store", "default_db_path", "lock_holder"]
+__all__ = ["DEFAULT_DB", "DEFAULT_WAIT", "PUBLIC_EVENT_COLUMNS", "PUBLIC_STORY_COLUMNS", "SCHEMA_VERSION", "STORY_ARROW_TYPES", "Store", "default_db_path", "filter_clauses", "lock_holder"]
 
 log = logging.getLogger(__name__)
 
@@ -185,12 +186,88 @@ _PUBLIC_EVENTS_SQL = """
 """
 
 
-def _public_events_sql(min_confidence: float | None) -> str:
-    """The public event query; with ``min_confidence``, only events at least that sure
-    (events coded by the rules only have no confidence and are left out)."""
-    if min_confidence is None:
-        return _PUBLIC_EVENTS_SQL.format(where="")
-    return _PUBLIC_EVENTS_SQL.format(where=f"WHERE e.confidence >= {float(min_confidence)!r}")
+def _like(column: str, text: str) -> tuple[str, str]:
+    """A case-insensitive substring test of ``column`` for ``text`` taken literally.
+    LIKE's wildcards are escaped only when present: an ESCAPE clause keeps
+    DuckDB from its fast substring search."""
+    if not any(c in text for c in "%_\\"):
+        return f"{column} ILIKE ?", f"%{text}%"
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{column} ILIKE ? ESCAPE '\\'", f"%{escaped}%"
+
+
+def _side(refs: str, side: Side) -> tuple[str, object]:
+    """Whether any actor in the list ``refs`` is ``side``: by name (any case), by country and sector, or by country."""
+    if side.name:
+        return f"list_contains([lower(x.name) FOR x IN {refs}], ?)", side.name.lower()
+    if side.sector:
+        return f"list_contains([coalesce(x.country, '') || coalesce(x.sector, '') FOR x IN {refs}], ?)", side.country + side.sector  # type: ignore[operator]
+    return f"list_contains([x.country FOR x IN {refs}], ?)", side.country
+
+
+def _sides(alias: str, actor: Side | None, recipient: Side | None) -> tuple[str, list[object]]:
+    """The actor side is ``actor`` and the recipient side ``recipient`` (either may be None)."""
+    clauses, params = [], []
+    for role, side in (("actor", actor), ("recipient", recipient)):
+        if side is not None:
+            clause, value = _side(f"{alias}.{role}", side)
+            clauses.append(clause)
+            params.append(value)
+    return " AND ".join(clauses) or "TRUE", params
+
+
+def filter_clauses(f: EventFilter | None, alias: str, *, stories: bool = False) -> tuple[list[str], list[object]]:
+    """The WHERE conditions (and their bound parameters) of an EventFilter over events (``alias`` of the
+    events table) or, with ``stories``, over story events: the one place a filter becomes SQL."""
+    where: list[str] = []
+    params: list[object] = []
+    if f is None:
+        return where, params
+    for op, value in ((">=", f.since), ("<=", f.until)):
+        if value:
+            where.append(f"{alias}.event_date {op} ?")
+            params.append(value)
+    if f.actor is not None or f.recipient is not None:
+        clause, values = _sides(alias, f.actor, f.recipient)
+        if f.undirected:
+            swapped, more = _sides(alias, f.recipient, f.actor)
+            clause, values = f"(({clause}) OR ({swapped}))", values + more
+        where.append(clause)
+        params += values
+    for column, values in (("event_type", f.types), ("modality", f.modalities)):
+        if values:
+            where.append(f"list_contains(?, {alias}.{column})")
+            params.append(list(values))
+    if f.min_confidence is not None:
+        where.append(f"{alias}.confidence >= ?")
+        params.append(f.min_confidence)
+    if f.q:
+        clause, pattern = _like("s.text", f.q)
+        if stories:
+            where.append(
+                f"""{alias}.story_id IN (SELECT m.story_id FROM story_mentions m JOIN events e USING (event_id)
+                   JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
+                   WHERE {clause})"""
+            )
+        else:
+            where.append(
+                "EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = "
+                f"{alias}.article_id AND s.sentence_index = {alias}.sentence_index AND {clause})"
+            )
+        params.append(pattern)
+    return where, params
+
+
+def _public_events_sql(min_confidence: float | None, filters: EventFilter | None = None) -> tuple[str, list[object]]:
+    """The public event query and its parameters; with ``min_confidence``, only events at least that sure
+    (events coded by the rules only have no confidence and are left out); with ``filters``, only those it keeps."""
+    where, params = filter_clauses(filters, "e")
+    if min_confidence is not None:
+        where.append("e.confidence >= ?")
+        params.append(float(min_confidence))
+    return _PUBLIC_EVENTS_SQL.format(where=("WHERE " + " AND ".join(where)) if where else ""), params
+
+
 PUBLIC_STORY_COLUMNS = (
     "story_id", "event_type", "cameo_code", "quad_class", "intensity", "actor", "recipient", "modality",
     "historical", "event_date", "date_precision", "location", "dead", "injured", "n_mentions", "n_articles",
@@ -199,8 +276,8 @@ PUBLIC_STORY_COLUMNS = (
 )  # fmt: skip
 _PUBLIC_STORIES_SQL = """
     WITH st AS (
-        SELECT * FROM stories WHERE n_mentions >= ? AND (?::DOUBLE IS NULL OR confidence >= ?)
-        ORDER BY event_date NULLS LAST, story_id LIMIT ?
+        SELECT * FROM stories st WHERE st.n_mentions >= ? AND (?::DOUBLE IS NULL OR st.confidence >= ?) AND {where}
+        ORDER BY st.event_date NULLS LAST, st.story_id LIMIT ?
     )
     SELECT st.story_id, st.event_type, st.cameo_code, st.quad_class, st.intensity, st.actor, st.recipient,
            st.modality, st.historical, st.event_date, st.date_precision, st.location, st.dead, st.injured,
@@ -640,31 +717,58 @@ class Store:
             out[table] = self.scalar(f"SELECT count(*) FROM {table}")
         return out
 
-    def iter_public_events(self, batch_rows: int = 2048, min_confidence: float | None = None) -> Iterator[dict]:
-        """Events in the public JSONL schema, streamed in batches."""
-        relation = self.con.sql(_public_events_sql(min_confidence))
+    def iter_public_events(
+        self, batch_rows: int = 2048, min_confidence: float | None = None, filters: EventFilter | None = None
+    ) -> Iterator[dict]:
+        """Events in the public JSONL schema, streamed in batches; only those ``filters`` keeps."""
+        sql, params = _public_events_sql(min_confidence, filters)
+        relation = self.con.sql(sql, params=params)
         # DuckDB 2 renamed the relation's record_batch() to to_arrow_reader().
         reader_fn = getattr(relation, "to_arrow_reader", None) or relation.record_batch
         for batch in reader_fn(batch_rows):
             yield from batch.to_pylist()
 
-    def public_stories(self, min_mentions: int = 1, limit: int | None = None, min_confidence: float | None = None) -> list[dict]:
-        """Story events in the public schema (docs/schema.md), each with its
-        mentions, oldest first; at most ``limit`` of them."""
-        return self.rows(_PUBLIC_STORIES_SQL, [min_mentions, min_confidence, min_confidence, limit])
+    @staticmethod
+    def _story_where(filters: EventFilter | None) -> tuple[str, list[object]]:
+        where, params = filter_clauses(filters, "st", stories=True)
+        return " AND ".join(where) or "TRUE", params
 
-    def count_stories(self, min_mentions: int = 1, min_confidence: float | None = None) -> int:
+    def public_stories(
+        self, min_mentions: int = 1, limit: int | None = None, min_confidence: float | None = None,
+        filters: EventFilter | None = None,
+    ) -> list[dict]:  # fmt: skip
+        """Story events in the public schema (docs/schema.md), each with its
+        mentions, oldest first; at most ``limit`` of them; only those ``filters`` keeps."""
+        where, params = self._story_where(filters)
+        return self.rows(
+            _PUBLIC_STORIES_SQL.replace("{where}", where), [min_mentions, min_confidence, min_confidence, *params, limit]
+        )
+
+    def count_stories(self, min_mentions: int = 1, min_confidence: float | None = None, filters: EventFilter | None = None) -> int:
+        where, params = self._story_where(filters)
         return int(self.scalar(
-            "SELECT count(*) FROM stories WHERE n_mentions >= ? AND (?::DOUBLE IS NULL OR confidence >= ?)",
-            [min_mentions, min_confidence, min_confidence],
+            f"SELECT count(*) FROM stories st WHERE st.n_mentions >= ? AND (?::DOUBLE IS NULL OR st.confidence >= ?) AND {where}",
+            [min_mentions, min_confidence, min_confidence, *params],
         ))  # fmt: skip
 
-    def copy_public_events(self, path: str, fmt: str, min_confidence: float | None = None) -> int:
+    def story_ids(self, filters: EventFilter | None = None) -> set[str]:
+        """The ids of the story events ``filters`` keeps."""
+        where, params = self._story_where(filters)
+        return {r[0] for r in self.query(f"SELECT st.story_id FROM stories st WHERE {where}", params)}
+
+    def actor_names(self) -> list[tuple[str | None, str | None, str | None]]:
+        """Every distinct (name, country, sector) of the actors in stored events."""
+        return self.query("SELECT DISTINCT name, country, sector FROM actors ORDER BY ALL")
+
+    def copy_public_events(
+        self, path: str, fmt: str, min_confidence: float | None = None, filters: EventFilter | None = None
+    ) -> int:
         """Write the public event table to a Parquet file with DuckDB's own writer."""
         if fmt != "parquet":
             raise ValueError(f"copy_public_events supports parquet, not {fmt}")
         escaped = path.replace("'", "''")
-        self.con.execute(f"COPY ({_public_events_sql(min_confidence)}) TO '{escaped}' (FORMAT parquet)")
+        sql, params = _public_events_sql(min_confidence, filters)
+        self.con.execute(f"COPY ({sql}) TO '{escaped}' (FORMAT parquet)", params)
         return int(self.scalar(f"SELECT count(*) FROM read_parquet('{escaped}')"))
 
     def article_revisions(self, article_id: str) -> list[dict]:

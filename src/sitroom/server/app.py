@@ -48,8 +48,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from .. import __version__
-from ..errors import StoreError, StoreLockedError
-from ..records import MODALITIES
+from ..errors import FilterError, StoreError, StoreLockedError
+from ..filters import ActorIndex, EventFilter, make_filter, threat_stories
 from ..store import DEFAULT_WAIT, Store
 from ..stories import ledger
 from ..stories import network as _network
@@ -58,10 +58,9 @@ from . import queries, schema
 from .geo import countries_geojson, warm_up
 from .params import (
     Actor, ArticleId, AsOf, DyadText, Freq, Limit, MinConfidence, MinCount, Modality, Offset, Recipient, Since,
-    Statuses, StoryId, Text, Type, Until, Whole, WindowDays,
+    Statuses, StoryId, Text, TimelineFreq, Type, Undirected, Until, Whole, WindowDays,
 )  # fmt: skip
-from .queries import Filters
-from .schema import ARTICLES_BODY, IngestAnswer, errors, event_types
+from .schema import ARTICLES_BODY, IngestAnswer, errors
 
 __all__ = ["CSP", "DEFAULT_MAX_BODY", "MAX_JSON_DEPTH", "ApiError", "create_app"]
 
@@ -376,29 +375,19 @@ def _csv(value: str | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in (value or "").split(",") if v.strip())
 
 
-def _filters(state: _State, since, until, actor, recipient, type_, modality, q, min_confidence=None) -> Filters:
-    if since and until and since > until:
-        raise ApiError(400, f"since ({since}) is after until ({until})")
-    actor, recipient = (actor or "").strip() or None, (recipient or "").strip() or None
-    codes = state.cached(("countries",), _countries) if actor or recipient else set()
-    types, modalities = tuple(t.upper() for t in _csv(type_)), tuple(m.lower() for m in _csv(modality))
-    known_types = event_types()
-    for t in types:
-        if t not in known_types:
-            raise ApiError(400, f"unknown event type {t!r}; choose from {', '.join(known_types)}")
-    for m in modalities:
-        if m not in MODALITIES:
-            raise ApiError(400, f"unknown modality {m!r}; choose from {', '.join(MODALITIES)}")
-    return Filters(
-        since=since, until=until, actor=actor, recipient=recipient, types=types, modalities=modalities,
-        q=(q or "").strip() or None, min_confidence=min_confidence,
-        actor_is_code=bool(actor) and actor.upper() in codes, recipient_is_code=bool(recipient) and recipient.upper() in codes,
-    )  # fmt: skip
+def _index(state: _State) -> ActorIndex:
+    """The actor names filters may use: the package dictionary's and the store's (kept per revision)."""
+    return state.cached(("actor-index",), lambda store: ActorIndex.for_store(store, names=store.actor_names()))
 
 
-def _countries(store: Store) -> set[str]:
-    """Every country code an actor in the store has."""
-    return {r[0] for r in store.query("SELECT DISTINCT country FROM actors WHERE country IS NOT NULL AND country <> ''")}
+def _filters(state: _State, **given: Any) -> EventFilter:
+    """The request's filters, checked (sitroom.filters); FilterError -> 422."""
+    return make_filter(_index(state), **given)
+
+
+_DyadFilter = Annotated[
+    DyadText | None, Query(max_length=200, description="Actor and recipient as SOURCE-TARGET (Hezbollah-ISR, IRN-ISR).")
+]
 
 
 def _page(items: list, limit: int, offset: int) -> dict:
@@ -496,6 +485,10 @@ def create_app(
     async def _locked(request: Request, exc: StoreLockedError):
         return Json({"error": str(exc), "status": 503}, status_code=503, headers={"retry-after": "5"})
 
+    @app.exception_handler(FilterError)
+    async def _bad_filter(request: Request, exc: FilterError):
+        return Json({"error": str(exc), "status": 422}, status_code=422)
+
     @app.exception_handler(ValueError)
     async def _bad_value(request: Request, exc: ValueError):
         return Json({"error": str(exc), "status": 400}, status_code=400)
@@ -530,13 +523,15 @@ def create_app(
              responses={200: {"model": schema.EventsPage}, **errors(400, 422)})  # fmt: skip
     def events(
         since: Since = None, until: Until = None, actor: Actor = None, recipient: Recipient = None,
+        dyad: _DyadFilter = None, undirected: Undirected = False,
         type_: Type = None, modality: Modality = None, q: Text = None,
         story_id: Annotated[str | None, Query(max_length=100, description="Only the reports of this story.")] = None,
         article_id: Annotated[str | None, Query(max_length=400, description="Only the events of this article.")] = None,
         min_confidence: MinConfidence = None,
         limit: Limit = 50, offset: Offset = 0,
     ):  # fmt: skip
-        f = _filters(state, since, until, actor, recipient, type_, modality, q, min_confidence)
+        f = _filters(state, since=since, until=until, actor=actor, recipient=recipient, dyad=dyad, undirected=undirected,
+                     type=type_, modality=modality, q=q, min_confidence=min_confidence)  # fmt: skip
         page = queries.events_page(state.reader(), f, limit=limit, offset=offset, story_id=story_id, article_id=article_id)
         return page.as_dict()
 
@@ -544,12 +539,14 @@ def create_app(
              responses={200: {"model": schema.StoriesPage}, **errors(400, 422)})  # fmt: skip
     def stories(
         since: Since = None, until: Until = None, actor: Actor = None, recipient: Recipient = None,
+        dyad: _DyadFilter = None, undirected: Undirected = False,
         type_: Type = None, modality: Modality = None, q: Text = None,
         min_reports: MinCount = 1,
         min_confidence: MinConfidence = None,
         limit: Limit = 50, offset: Offset = 0,
     ):  # fmt: skip
-        f = _filters(state, since, until, actor, recipient, type_, modality, q, min_confidence)
+        f = _filters(state, since=since, until=until, actor=actor, recipient=recipient, dyad=dyad, undirected=undirected,
+                     type=type_, modality=modality, q=q, min_confidence=min_confidence)  # fmt: skip
         return queries.stories_page(state.reader(), f, min_reports=min_reports, limit=limit, offset=offset).as_dict()
 
     @app.get("/api/stories/{story_id}", tags=["stories"], summary="One story event with every report of it",
@@ -572,7 +569,9 @@ def create_app(
              responses={200: {"model": schema.Threats}, **errors(400, 422)})  # fmt: skip
     def threats(
         status: Statuses = None,
-        actor: Annotated[str | None, Query(max_length=10, description="Country code, declarant or addressee.")] = None,
+        actor: Annotated[str | None, Query(max_length=200, description="Declarant or addressee: a name, alias or code.")] = None,
+        recipient: Annotated[str | None, Query(max_length=200, description="Addressee: a name, alias or code.")] = None,
+        type_: Type = None,
         since: Since = None, until: Until = None, as_of: AsOf = None,
         window_days: WindowDays = ledger.DEFAULT_WINDOW_DAYS,
         limit: Limit = 50, offset: Offset = 0,
@@ -581,13 +580,12 @@ def create_app(
         for s in statuses:
             if s not in ledger.STATUSES:
                 raise ApiError(400, f"unknown status {s!r}; choose from {', '.join(ledger.STATUSES)}")
+        f = _filters(state, since=since, until=until, actor=actor, recipient=recipient, type=type_)
         entries = state.cached(
             ("ledger", window_days, as_of), lambda s: ledger.threat_ledger(s, window_days=window_days, as_of=as_of)
         )
-        chosen = [
-            e for e in ledger.select(entries, actor=actor)
-            if (since is None or (e.date and e.date >= since)) and (until is None or (e.date and e.date <= until))
-        ]  # fmt: skip
+        kept = threat_stories(state.reader(), f)
+        chosen = [e for e in entries if kept is None or e.story_id in kept]
         counts = {s: 0 for s in ledger.STATUSES}
         for e in chosen:
             counts[e.status] += 1
@@ -603,8 +601,8 @@ def create_app(
 
     def _alerts_of(dyad: _timeline.Dyad, freq: str) -> Any:
         """One pair's alerts: taken from every pair's for countries; computed for sectors."""
-        if dyad.source_sector or dyad.target_sector:
-            return _timeline.alerts(state.reader(), freq=freq, dyad=str(dyad))
+        if not dyad.countries_only:
+            return _timeline.alerts(state.reader(), freq=freq, dyad=dyad)
         found = _alerts(freq)
         return found[(found["source"] == dyad.source) & (found["target"] == dyad.target)] if not found.empty else found
 
@@ -637,13 +635,16 @@ def create_app(
     @app.get("/api/timeline", tags=["analysis"], summary="Escalation timeline of one pair",
              responses={200: {"model": schema.Timeline}, **errors(400, 422)})  # fmt: skip
     def timeline(
-        dyad: Annotated[DyadText, Query(max_length=20, description="SOURCE-TARGET, e.g. IRN-ISR or ISRMIL-IRN (see /api/pairs).")],
-        freq: Freq = "day", since: Since = None, until: Until = None,
+        dyad: Annotated[DyadText, Query(max_length=200, description="SOURCE-TARGET, e.g. IRN-ISR, ISRMIL-IRN or Hezbollah-ISR (see /api/pairs).")],
+        freq: TimelineFreq = "day", undirected: Undirected = False, since: Since = None, until: Until = None,
     ):  # fmt: skip
-        parsed = _timeline.parse_dyad(dyad)  # ValueError -> 400
+        f = _filters(state, dyad=dyad, undirected=undirected, since=since, until=until)
+        if f.actor is None or f.recipient is None:
+            raise FilterError("dyad: give SOURCE-TARGET, e.g. IRN-ISR, ISRMIL-IRN or Hezbollah-ISR")
+        parsed = _timeline.Dyad.of(f.actor, f.recipient, f.undirected)
         store = state.reader()
         rows = _timeline.timeline(store, parsed, freq=freq, since=since, until=until)
-        found = _alerts_of(parsed, freq)
+        found = _alerts_of(parsed, freq) if freq in _timeline.ALERT_FREQS else rows.iloc[0:0]
         if since is not None and not found.empty:
             found = found[found["period"] >= since]
         if until is not None and not found.empty:
@@ -653,13 +654,17 @@ def create_app(
     @app.get("/api/alerts", tags=["analysis"], summary="Alerts: periods a pair departs from its baseline",
              responses={200: {"model": schema.Alerts}, **errors(400, 422)})  # fmt: skip
     def alerts(
-        freq: Freq = "day", since: Since = None,
-        dyad: Annotated[DyadText | None, Query(max_length=20, description="Only this pair (SOURCE-TARGET).")] = None,
+        freq: Freq = "day", since: Since = None, until: Until = None,
+        dyad: Annotated[DyadText | None, Query(max_length=200, description="Only this pair (SOURCE-TARGET, names or codes).")] = None,
+        undirected: Undirected = False,
         limit: Limit = 50, offset: Offset = 0,
     ):  # fmt: skip
-        found = _alerts_of(_timeline.parse_dyad(dyad), freq) if dyad else _alerts(freq)
+        f = _filters(state, dyad=dyad, undirected=undirected, since=since, until=until)
+        found = _alerts_of(_timeline.Dyad.of(f.actor, f.recipient, f.undirected), freq) if f.dyad else _alerts(freq)
         if since is not None and not found.empty:
             found = found[found["period"] >= since]
+        if until is not None and not found.empty:
+            found = found[found["period"] <= until]
         if not found.empty:
             found = found.sort_values(["period", "z"], ascending=[False, False])
         return {"total": len(found), "limit": limit, "offset": offset,
@@ -668,6 +673,7 @@ def create_app(
     @app.get("/api/network", tags=["analysis"], summary="The actor network between countries",
              responses={200: {"model": schema.Network}, **errors(400, 422)})  # fmt: skip
     def network(since: Since = None, until: Until = None, min_stories: MinCount = 1):
+        _filters(state, since=since, until=until)
         edges = state.cached(("network", since, until), lambda s: _network.network(s, since=since, until=until))
         edges = edges[edges["stories"] >= min_stories] if not edges.empty else edges
         nodes: dict[str, int] = {}
@@ -683,12 +689,14 @@ def create_app(
              responses={200: {"model": schema.MapPlaces}, **errors(400, 422)})  # fmt: skip
     def map_places(
         since: Since = None, until: Until = None, actor: Actor = None, recipient: Recipient = None,
+        dyad: _DyadFilter = None, undirected: Undirected = False,
         type_: Type = None, modality: Modality = None, q: Text = None,
         min_reports: MinCount = 1,
         limit: Annotated[int, Query(ge=1, le=5000, description="At most this many places."), Whole] = 1000,
         min_confidence: MinConfidence = None,
     ):  # fmt: skip
-        f = _filters(state, since, until, actor, recipient, type_, modality, q, min_confidence)
+        f = _filters(state, since=since, until=until, actor=actor, recipient=recipient, dyad=dyad, undirected=undirected,
+                     type=type_, modality=modality, q=q, min_confidence=min_confidence)  # fmt: skip
         return {"items": queries.places(state.reader(), f, min_reports=min_reports, limit=limit)}
 
     @app.get("/api/countries", tags=["analysis"], summary="Country outlines (GeoJSON)", response_class=GeoJson,

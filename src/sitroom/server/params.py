@@ -21,7 +21,7 @@ from .queries import MAX_LIMIT
 __all__ = [
     "DAY_PATTERN", "DYAD_PATTERN", "FIRST_DAY", "LAST_DAY", "Actor", "ArticleId", "AsOf", "Day", "DyadText", "Freq",
     "Limit", "MinConfidence", "MinCount", "Modality", "Offset", "Since", "Statuses", "StoryId", "Text", "Type",
-    "Until", "WindowDays", "Whole",
+    "TimelineFreq", "Undirected", "Until", "WindowDays", "Whole",
 ]  # fmt: skip
 
 FIRST_DAY = date(1900, 1, 1)
@@ -70,8 +70,14 @@ Whole = BeforeValidator(_whole)
 Since = Annotated[Day | None, Query(description="Earliest event date (YYYY-MM-DD, 1900 to 2100).")]
 Until = Annotated[Day | None, Query(description="Latest event date (YYYY-MM-DD, 1900 to 2100).")]
 AsOf = Annotated[Day | None, Query(description="Judge as of this day (YYYY-MM-DD) [default: latest article].")]
-Actor = Annotated[str | None, Query(max_length=200, description="Country code (IRN) or words of the actor's name.")]
-Recipient = Annotated[str | None, Query(max_length=200, description="Country code or words of the recipient's name.")]
+Actor = Annotated[
+    str | None,
+    Query(max_length=200, description="The actor side: a name or alias (Hezbollah, Iran), a country code (IRN) or country and sector (IRNMIL)."),
+]
+Recipient = Annotated[str | None, Query(max_length=200, description="The recipient side, as actor.")]
+Undirected = Annotated[
+    bool, Query(description="Match actor and recipient (or the dyad) either way round; an actor alone then matches either side.")
+]
 # comma-separated lists: /openapi.json describes them as arrays of their values (schema.finish_openapi)
 Type = Annotated[
     str | None,
@@ -90,6 +96,7 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip."),
 MinCount = Annotated[int, Query(ge=1, le=1_000_000), Whole]
 WindowDays = Annotated[int, Query(ge=0, le=3650, description="Days a threat stays open."), Whole]
 Freq = Annotated[Literal["day", "week"], Query(description="day or week.")]
-DyadText = Annotated[str, WithJsonSchema({"type": "string", "maxLength": 20, "pattern": DYAD_PATTERN})]
+TimelineFreq = Annotated[Literal["day", "week", "month"], Query(description="day, week or month.")]
+DyadText = Annotated[str, WithJsonSchema({"type": "string", "maxLength": 200})]
 StoryId = Annotated[str, Path(max_length=100, description="A story id (S000123).")]
 ArticleId = Annotated[str, Path(max_length=400, description="An article id (may contain slashes).")]

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..store import PUBLIC_STORY_COLUMNS, Store
+from ..filters import EventFilter
+from ..store import PUBLIC_STORY_COLUMNS, Store, filter_clauses
 
 __all__ = [
     "Filters", "MAX_LIMIT", "Page", "article", "events_page", "places", "sentence_parts", "stories_page", "story",
@@ -22,20 +23,7 @@ MAX_LIMIT = 500
 _MAP_STORY_IDS = 20
 
 
-@dataclass(slots=True, frozen=True)
-class Filters:
-    """The filters every list endpoint shares (docs/api.md)."""
-
-    since: date | None = None
-    until: date | None = None
-    actor: str | None = None
-    recipient: str | None = None
-    types: tuple[str, ...] = ()
-    modalities: tuple[str, ...] = ()
-    q: str | None = None
-    actor_is_code: bool = False  # actor / recipient name a country code, not words of a name
-    recipient_is_code: bool = False
-    min_confidence: float | None = None  # events (stories) without a confidence are left out when set
+Filters = EventFilter  # the filters every list endpoint shares (sitroom.filters)
 
 
 @dataclass(slots=True, frozen=True)
@@ -49,61 +37,11 @@ class Page:
         return {"total": self.total, "limit": self.limit, "offset": self.offset, "items": self.items}
 
 
-def _like(column: str, text: str) -> tuple[str, str]:
-    """A case-insensitive substring test of ``column`` for ``text`` taken literally.
-    LIKE's wildcards are escaped only when present: an ESCAPE clause keeps
-    DuckDB from its fast substring search."""
-    if not any(c in text for c in "%_\\"):
-        return f"{column} ILIKE ?", f"%{text}%"
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"{column} ILIKE ? ESCAPE '\\'", f"%{escaped}%"
-
-
-def _party(refs: str, countries: str, value: str, is_code: bool) -> tuple[str, list[object]]:
-    """A side filter: a country code against the side's countries, else words
-    against its actors' names and surface texts."""
-    if is_code:
-        return f"list_contains({countries}, ?)", [value.strip().upper()]
-    clause, pattern = _like(f"array_to_string([coalesce(x.name, '') || ' ' || coalesce(x.text, '') for x in {refs}], '|')", value.strip())
-    return clause, [pattern]
-
-
 # --- events ----------------------------------------------------------------------------------------------
 
 
-def _shared_where(f: Filters, alias: str, countries: str) -> tuple[list[str], list[object]]:
-    """Date range, sides, types and modalities of events (alias ``e``) or stories (``st``);
-    ``countries`` is the SQL of a side's country list, with ``{role}`` for actor or recipient."""
-    where: list[str] = []
-    params: list[object] = []
-    for op, value in ((">=", f.since), ("<=", f.until)):
-        if value:
-            where.append(f"{alias}.event_date {op} ?")
-            params.append(value)
-    for role, value, is_code in (("actor", f.actor, f.actor_is_code), ("recipient", f.recipient, f.recipient_is_code)):
-        if value:
-            clause, values = _party(f"{alias}.{role}", countries.format(role=role), value, is_code)
-            where.append(clause)
-            params += values
-    for column, values in (("event_type", f.types), ("modality", f.modalities)):
-        if values:
-            where.append(f"list_contains(?, {alias}.{column})")
-            params.append(list(values))
-    if f.min_confidence is not None:
-        where.append(f"{alias}.confidence >= ?")
-        params.append(f.min_confidence)
-    return where, params
-
-
 def _event_where(f: Filters, story_id: str | None, article_id: str | None) -> tuple[list[str], list[object]]:
-    where, params = _shared_where(f, "e", "[x.country for x in e.{role}]")
-    if f.q:
-        clause, pattern = _like("s.text", f.q)
-        where.append(
-            "EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = e.article_id "
-            f"AND s.sentence_index = e.sentence_index AND {clause})"
-        )
-        params.append(pattern)
+    where, params = filter_clauses(f, "e")
     if story_id:
         where.append("e.event_id IN (SELECT event_id FROM story_mentions WHERE story_id = ?)")
         params.append(story_id)
@@ -205,17 +143,9 @@ def event_rows(store: Store, event_ids: list[str], *, with_offsets: bool = False
 
 
 def _story_where(f: Filters, min_reports: int) -> tuple[list[str], list[object]]:
-    where, params = _shared_where(f, "st", "st.{role}_countries")
+    where, params = filter_clauses(f, "st", stories=True)
     where.insert(0, "st.n_mentions >= ?")
     params.insert(0, min_reports)
-    if f.q:
-        clause, pattern = _like("s.text", f.q)
-        where.append(
-            f"""st.story_id IN (SELECT m.story_id FROM story_mentions m JOIN events e USING (event_id)
-               JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
-               WHERE {clause})"""
-        )
-        params.append(pattern)
     return where, params
 
 

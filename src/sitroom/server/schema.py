@@ -64,13 +64,13 @@ class ErrorBody(BaseModel):
 
 
 _ERRORS = {
-    400: "Bad request: an unknown filter value (event type, modality, status), a malformed dyad, since after "
-    "until, or a Host header the server does not answer to.",
+    400: "Bad request: an unknown threat status, or a Host header the server does not answer to.",
     401: "Missing or wrong bearer token.",
     403: "Writes are disabled: the server was started without SITROOM_TOKEN.",
     404: "No such story or article.",
     413: "The request body is over the server's --max-body limit.",
-    422: "A parameter is malformed or out of range (the message names it).",
+    422: "A parameter is malformed or out of range (the message names it), or a filter cannot be applied (E118): "
+    "an unknown actor, recipient, dyad, event type or modality (with the nearest known names), since after until.",
 }
 
 
@@ -359,8 +359,8 @@ class Alert(BaseModel):
 
 
 class Timeline(BaseModel):
-    dyad: Dyad
-    freq: Literal["day", "week"]
+    dyad: str = Field(description="SOURCE-TARGET: country codes, country and sector codes, or actor names.")
+    freq: Literal["day", "week", "month"]
     items: list[TimelineRow]
     alerts: list[Alert]
 

@@ -4,7 +4,7 @@ departs from its own baseline.
 Counted on story events, so forty copies of one strike count once: each story
 adds its evidence weight (0.5 for one source, 0.75 for two independent
 sources, ... see ``evidence_weight``) to the period of its consensus date.
-Per pair and period (day or week, weeks starting on Monday):
+Per pair and period (day, week or calendar month; weeks start on Monday):
 
 - ``stories``: story events of the pair (asserted acts and threats);
 - ``quad1`` .. ``quad4``: weighted counts of asserted acts by QuadClass
@@ -33,25 +33,55 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from ..filters import Side
 from ..store import Store
 
 __all__ = ["Dyad", "alerts", "pair_frame", "parse_dyad", "story_frame", "timeline"]
 
-FREQS = {"day": "D", "week": "W-SUN"}  # weeks ending Sunday, so each starts on a Monday
-_STEP = {"day": "D", "week": "7D"}
+FREQS = {"day": "D", "week": "W-SUN", "month": "M"}  # weeks ending Sunday, so each starts on a Monday
+ALERT_FREQS = ("day", "week")  # the baseline needs periods of one length
+_STEP = {"day": "D", "week": "7D", "month": "MS"}
 _SIDE = re.compile(r"^([A-Z0-9]{3})([A-Z]{3})?$")  # a country or IGO code (G7N, G20), then a sector
 QUAD_COLUMNS = ["quad1", "quad2", "quad3", "quad4"]
 
 
 @dataclass(slots=True, frozen=True)
 class Dyad:
-    source: str  # country code
-    target: str
+    """A pair of sides: countries (IRN), countries and sectors (ISRMIL) or named actors (Hezbollah);
+    ``undirected`` counts the stories of both directions as the pair's."""
+
+    source: str | None  # country code; None for a named actor
+    target: str | None
     source_sector: str | None = None
     target_sector: str | None = None
+    source_name: str | None = None
+    target_name: str | None = None
+    undirected: bool = False
 
     def __str__(self) -> str:
-        return f"{self.source}{self.source_sector or ''}-{self.target}{self.target_sector or ''}"
+        return f"{self.source_label}-{self.target_label}"
+
+    @property
+    def source_label(self) -> str:
+        return self.source_name or f"{self.source}{self.source_sector or ''}"
+
+    @property
+    def target_label(self) -> str:
+        return self.target_name or f"{self.target}{self.target_sector or ''}"
+
+    @property
+    def countries_only(self) -> bool:
+        """A directed pair of plain countries, as every pair's alerts list them."""
+        return not (self.source_sector or self.target_sector or self.source_name or self.target_name or self.undirected)
+
+    @classmethod
+    def of(cls, source: Side, target: Side, undirected: bool = False) -> Dyad:
+        """The pair of two resolved filter sides (sitroom.filters)."""
+        return cls(
+            None if source.name else source.country, None if target.name else target.country,
+            None if source.name else source.sector, None if target.name else target.sector,
+            source.name, target.name, undirected,
+        )  # fmt: skip
 
 
 def parse_dyad(text: str) -> Dyad:
@@ -87,34 +117,47 @@ a AS (SELECT rid, unnest(actor) AS a, generate_subscripts(actor, 1) AS ai FROM s
 b AS (SELECT rid, unnest(recipient) AS b, generate_subscripts(recipient, 1) AS bi FROM s)
 SELECT s.story_id, s.event_type, s.quad_class::BIGINT AS quad_class, s.intensity, s.event_date AS date, s.weight,
        a.a.country AS source, coalesce(a.a.sector, '') AS source_sector,
-       b.b.country AS target, coalesce(b.b.sector, '') AS target_sector, s.event_type = 'THREATEN' AS threat
+       b.b.country AS target, coalesce(b.b.sector, '') AS target_sector, s.event_type = 'THREATEN' AS threat,
+       lower(coalesce(a.a.name, '')) AS source_name, lower(coalesce(b.b.name, '')) AS target_name
 FROM s JOIN a USING (rid) JOIN b USING (rid)
 WHERE coalesce(a.a.country, '') <> '' AND coalesce(b.b.country, '') <> '' AND a.a.country <> b.b.country
 ORDER BY s.rid, a.ai, b.bi
 """
 _FRAME_COLUMNS = ["story_id", "event_type", "quad_class", "intensity", "date", "weight", "source", "source_sector",
-                  "target", "target_sector", "threat"]  # fmt: skip
+                  "target", "target_sector", "threat", "source_name", "target_name"]  # fmt: skip
 
 
 def story_frame(store: Store, since: date | None = None, until: date | None = None, dyad: Dyad | None = None) -> pd.DataFrame:
     """One row per (story, actor, recipient) of asserted acts and threats
-    (only stories between the ``dyad``'s countries, when given).
+    (only stories between the ``dyad``'s countries, when it names a directed pair of countries).
     Stories with a country on both sides are left out."""
-    source, target = (dyad.source, dyad.target) if dyad else (None, None)
+    source = target = None
+    if dyad is not None and not dyad.undirected:
+        source, target = dyad.source, dyad.target
     rows = store.query(_STORY_FRAME_SQL, [since, since, until, until, source, source, target, target])
     frame = pd.DataFrame(rows, columns=_FRAME_COLUMNS)
     # a story with two recipients in one country counts once for that pair
-    return frame.drop_duplicates(["story_id", "source", "source_sector", "target", "target_sector"])
+    return frame.drop_duplicates(["story_id", "source", "source_sector", "source_name", "target", "target_sector", "target_name"])
+
+
+def _side(frame: pd.DataFrame, column: str, country: str | None, sector: str | None, name: str | None) -> pd.Series:
+    """Rows whose ``column`` side (source or target) is this actor: by name, else by country (and sector)."""
+    if name:
+        return frame[f"{column}_name"] == name.lower()
+    keep = frame[column] == country
+    if sector:
+        keep &= frame[f"{column}_sector"] == sector
+    return keep
 
 
 def _select(frame: pd.DataFrame, dyad: Dyad) -> pd.DataFrame:
-    keep = (frame["source"] == dyad.source) & (frame["target"] == dyad.target)
-    if dyad.source_sector:
-        keep &= frame["source_sector"] == dyad.source_sector
-    if dyad.target_sector:
-        keep &= frame["target_sector"] == dyad.target_sector
+    a = (dyad.source, dyad.source_sector, dyad.source_name)
+    b = (dyad.target, dyad.target_sector, dyad.target_name)
+    keep = _side(frame, "source", *a) & _side(frame, "target", *b)
+    if dyad.undirected:
+        keep |= _side(frame, "source", *b) & _side(frame, "target", *a)
     picked = frame[keep].drop_duplicates(["story_id"])
-    return picked.assign(source=dyad.source + (dyad.source_sector or ""), target=dyad.target + (dyad.target_sector or ""))
+    return picked.assign(source=dyad.source_label, target=dyad.target_label)
 
 
 def pair_frame(store: Store, dyad: str | Dyad | None = None, since: date | None = None, until: date | None = None) -> pd.DataFrame:
@@ -185,12 +228,16 @@ def alerts(
     baseline: int = 14,
     z_threshold: float = 3.0,
     min_conflict: float = 5.0,
-    dyad: str | None = None,
+    dyad: str | Dyad | None = None,
     since: date | None = None,
+    until: date | None = None,
 ) -> pd.DataFrame:
-    """Periods in which a pair's conflict departs from its trailing baseline (module docstring)."""
+    """Periods in which a pair's conflict departs from its trailing baseline (module docstring);
+    only those from ``since`` up to ``until``, when given."""
     if baseline < 1:
         raise ValueError("baseline must be at least 1 period")
+    if freq not in ALERT_FREQS:
+        raise ValueError(f"alerts are computed per {' or '.join(ALERT_FREQS)}, not {freq!r}")
     columns = ["period", "source", "target", "conflict", "baseline_mean", "baseline_sd", "z", "stories", "story_ids"]
     frame = pair_frame(store, dyad)
     data = _measures(frame, freq)
@@ -212,6 +259,8 @@ def alerts(
     hit = (z >= z_threshold) & (conflict >= min_conflict)
     if since is not None:
         hit &= per["period"].dt.date.to_numpy() >= since
+    if until is not None:
+        hit &= per["period"].dt.date.to_numpy() <= until
     ids = _story_ids(data["story_id"].to_numpy(), group, hit)
     hits = per[hit]
     days = hits["period"].to_numpy().astype("datetime64[D]").tolist()  # datetime.date, as Timestamp.date()
