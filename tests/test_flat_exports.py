@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
+
+from sitroom.cli import app
 
 from sitroom.export import write_csv
 from sitroom.flat import ACLED_COLUMNS, GDELT_COLUMNS, acled_type, flat_rows
@@ -20,11 +23,17 @@ CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 
 
 @pytest.fixture(scope="module")
-def stories(pipeline, tmp_path_factory):
+def store_path(pipeline, tmp_path_factory):
     db = tmp_path_factory.mktemp("flat") / "s.duckdb"
     with Store(str(db)) as store:
         pipeline.ingest([CORPUS], store, IngestOptions())
         update_stories(store)
+    return db
+
+
+@pytest.fixture(scope="module")
+def stories(store_path):
+    with Store(str(store_path)) as store:
         rows = store.public_stories(1, None)
         event_dead = sum(r["dead"] or 0 for r in store.iter_public_events())
     assert rows
@@ -115,3 +124,67 @@ def test_plover_records_use_the_specification_field_names(stories):
 def test_an_unknown_style_is_refused():
     with pytest.raises(ValueError, match="unknown column style 'cameo'"):
         list(flat_rows([], "cameo"))
+
+
+# --- the command line: every listing in csv, jsonl and parquet, to stdout or -o ---------------------------
+
+runner = CliRunner()
+
+
+def _run(*args):
+    result = runner.invoke(app, list(args))
+    return result
+
+
+@pytest.mark.parametrize("style", ["gdelt", "acled"])
+def test_story_exports_in_the_fields_columns_load_one_row_per_story(store_path, stories, tmp_path, style):
+    rows, _ = stories
+    columns = {"gdelt": GDELT_COLUMNS, "acled": ACLED_COLUMNS}[style]
+    result = _run("stories", "--db", str(store_path), "--format", "csv", "--columns", style)
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(io.StringIO(result.stdout))
+    assert list(frame.columns) == list(columns) and len(frame) == len(rows)
+    out = tmp_path / f"{style}.parquet"
+    result = _run("stories", "--db", str(store_path), "--format", "parquet", "--columns", style, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    parquet = pd.read_parquet(out)
+    assert list(parquet.columns) == list(columns) and len(parquet) == len(rows)
+
+
+def test_plover_story_export_is_json_lines(store_path, stories):
+    rows, _ = stories
+    result = _run("stories", "--db", str(store_path), "--format", "jsonl", "--columns", "plover")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == len(rows) and all(r["event"] and r["id"].startswith("S") for r in records)
+
+
+def test_column_styles_do_not_apply_to_the_table(store_path):
+    result = _run("stories", "--db", str(store_path), "--columns", "gdelt")
+    assert result.exit_code == 2 and "--columns applies to csv, jsonl and parquet" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("command", [["threats"], ["alerts"], ["network"], ["timeline", "--dyad", "IRN-ISR"], ["events"]])
+def test_every_listing_writes_csv_jsonl_and_parquet(store_path, tmp_path, command):
+    base = [*command, "--db", str(store_path)]
+    jsonl = _run(*base, "--format", "jsonl")
+    assert jsonl.exit_code == 0, jsonl.output
+    records = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    csv_out = _run(*base, "--format", "csv")
+    assert csv_out.exit_code == 0, csv_out.output
+    frame = pd.read_csv(io.StringIO(csv_out.stdout))
+    assert len(frame) == len(records)
+    # one convention: lists are JSON in CSV cells, never Python reprs; dates are days
+    assert "['" not in csv_out.stdout and "T00:00:00" not in csv_out.stdout + jsonl.stdout
+    parquet = tmp_path / "out.parquet"
+    result = _run(*base, "--format", "parquet", "-o", str(parquet))
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_parquet(parquet)) == len(records)
+    written = tmp_path / "out.csv"
+    assert _run(*base, "--format", "csv", "-o", str(written)).exit_code == 0
+    assert written.read_text(encoding="utf-8") == csv_out.stdout
+
+
+def test_parquet_needs_an_output_file(store_path):
+    result = _run("threats", "--db", str(store_path), "--format", "parquet")
+    assert result.exit_code == 2 and "--format parquet needs --output FILE" in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from contextlib import nullcontext
@@ -84,6 +85,8 @@ MinConfidenceOption = Annotated[
     ),
 ]  # fmt: skip
 # The shared filters (README, "Filters"): checked by sitroom.filters.make_filter, the same in Python and the HTTP API.
+OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.", show_default=False)]
+LISTING_FORMATS = ("table", "csv", "jsonl", "parquet")  # every listing command; output convention: sitroom.output
 SinceOption = Annotated[Optional[str], typer.Option("--since", help="Only events (story events) dated from this day (YYYY-MM-DD).", show_default=False)]
 UntilOption = Annotated[Optional[str], typer.Option("--until", help="Only events (story events) dated up to this day (YYYY-MM-DD).", show_default=False)]
 ActorOption = Annotated[
@@ -389,8 +392,8 @@ def watch(
 @app.command()
 def events(
     db: DbOption = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl, csv or parquet.")] = "table",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, csv, jsonl or parquet.")] = "table",
+    output: OutputOption = None,
     limit: Annotated[Optional[int], typer.Option(help="At most this many events.", min=0)] = None,
     since: SinceOption = None,
     until: UntilOption = None,
@@ -588,7 +591,11 @@ def _countries_cell(refs) -> str:
 @app.command()
 def stories(
     db: DbOption = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl or csv.")] = "table",
+    format: Annotated[str, typer.Option("--format", "-f", help="table, csv, jsonl or parquet.")] = "table",
+    output: OutputOption = None,
+    columns: Annotated[
+        str, typer.Option("--columns", help="Column style of csv, jsonl and parquet: sitroom, gdelt, acled or plover (docs/schema.md).")
+    ] = "sitroom",
     min_reports: Annotated[int, typer.Option("--min-reports", help="Only story events with at least this many mentions.", min=1)] = 1,
     limit: Annotated[Optional[int], typer.Option(help="At most this many story events.", min=0)] = None,
     since: SinceOption = None,
@@ -608,7 +615,12 @@ def stories(
 ) -> None:
     """Story events: every report of one real-world act merged into one, with consensus and disagreements;
     filtered on their consensus fields (README, "Filters")."""
-    _choice(format, ("table", "jsonl", "csv"), "--format")
+    from .flat import STYLES
+
+    _choice(format, LISTING_FORMATS, "--format")
+    _choice(columns, STYLES, "--columns")
+    if columns != "sitroom" and format == "table":
+        raise typer.BadParameter("--columns applies to csv, jsonl and parquet", param_hint="--columns")
     given = dict(since=since, until=until, actor=actor, recipient=recipient, dyad=dyad, undirected=undirected, type=type,
                  modality=modality, min_confidence=min_confidence, q=q)  # fmt: skip
     if Path(_db(db)).exists():  # check the filters before a rebuild
@@ -628,13 +640,15 @@ def stories(
         f = _filter(store, **given)
         rows = store.public_stories(min_reports, shown, filters=f)
         total = store.count_stories(min_reports, filters=f) if limit is None and format == "table" else len(rows)
-    if format == "jsonl":
-        write_jsonl(rows, sys.stdout)
-        return
-    if format == "csv":
+    if format != "table":
+        from .flat import ACLED_COLUMNS, GDELT_COLUMNS, flat_rows
         from .store import PUBLIC_STORY_COLUMNS
 
-        write_csv(rows, sys.stdout, columns=PUBLIC_STORY_COLUMNS)
+        from .actors import load_actor_dictionary
+
+        names = load_actor_dictionary([]).country_name if columns == "acled" else None
+        fixed = {"sitroom": PUBLIC_STORY_COLUMNS, "gdelt": GDELT_COLUMNS, "acled": ACLED_COLUMNS, "plover": None}[columns]
+        _emit(flat_rows(rows, columns, names), format, output, columns=fixed, noun="story events")
         return
     table = Table(box=None, pad_edge=False)
     for column in ("story", "when", "actor", "event", "recipient", "reports", "outlets", "indep.", "disputed", "answers"):
@@ -668,13 +682,14 @@ def threats(
     until: UntilOption = None,
     window_days: Annotated[int, typer.Option("--window-days", help="Days a threat has to be carried out before it lapses.", min=0)] = 30,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Judge statuses on this day (YYYY-MM-DD) [default: newest article].")] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl or csv.")] = "table",
+    format: Annotated[str, typer.Option("--format", "-f", help="table, csv, jsonl or parquet.")] = "table",
+    output: OutputOption = None,
     wait: WaitOption = 30.0,
 ) -> None:
     """The threat ledger: every threat and conditional statement, and whether it was carried out."""
     from .stories import ledger
 
-    _choice(format, ("table", "jsonl", "csv"), "--format")
+    _choice(format, LISTING_FORMATS, "--format")
     day = _parse_day(as_of)
     with _read_store(db, wait) as store:
         f = _filter(store, actor=actor, recipient=recipient, type=type, since=since, until=until)
@@ -684,11 +699,8 @@ def threats(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--status") from None
     rows = [ledger.entry_row(e) for e in entries if kept is None or e.story_id in kept]
-    if format == "jsonl":
-        write_jsonl(rows, sys.stdout)
-        return
-    if format == "csv":
-        write_csv(rows, sys.stdout, columns=ledger.ENTRY_COLUMNS)
+    if format != "table":
+        _emit(rows, format, output, columns=ledger.ENTRY_COLUMNS, noun="ledger entries")
         return
     if not rows:
         err.print("no ledger entries")
@@ -718,11 +730,38 @@ def threats(
             out.print(f"    ... {len(reports) - _ACT_REPORTS} more reports (--format jsonl)")
 
 
-def _frame_out(frame, format: str) -> None:
-    if format == "csv":
-        frame.to_csv(sys.stdout, index=False)
-    elif format == "json":
-        sys.stdout.write(frame.to_json(orient="records", date_format="iso", indent=1) + "\n")
+def _emit(rows, format: str, output: Optional[Path], *, columns=None, noun: str = "rows") -> None:
+    """Write listing rows as csv, jsonl, parquet or json (an array) by the one output convention
+    (sitroom.output) to ``output`` or stdout; parquet needs ``output``."""
+    from .output import plain, write_rows
+
+    if format == "json":
+        rows = [{c: r.get(c) for c in columns} if columns else r for r in rows]
+        text = json.dumps(plain(rows), ensure_ascii=False, indent=1) + "\n"
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+            err.print(f"{len(rows)} {noun} -> {_safe(str(output))}")
+        return
+    if format == "parquet" and output is None:
+        raise _fail("--format parquet needs --output FILE", 2)
+    if output is None:
+        write_rows(rows, format, columns=columns)
+        return
+    try:
+        n = write_rows(rows, format, output, columns=columns)
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    if output is not None:
+        err.print(f"{n} {noun} -> {_safe(str(output))}")
+
+
+def _frame_out(frame, format: str, output: Optional[Path] = None, noun: str = "rows") -> None:
+    if format != "table":
+        from .output import frame_records
+
+        _emit(frame_records(frame), format, output, columns=[str(c) for c in frame.columns], noun=noun)
     else:
         table = Table(box=None, pad_edge=False)
         for column in frame.columns:
@@ -742,14 +781,15 @@ def timeline(
     undirected: UndirectedOption = False,
     since: SinceOption = None,
     until: UntilOption = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    format: Annotated[str, typer.Option("--format", "-f", help="table, csv, jsonl, parquet or json (one array).")] = "table",
+    output: OutputOption = None,
     wait: WaitOption = 30.0,
 ) -> None:
     """Escalation timeline of one pair: story events per day, week or month by QuadClass, threats, intensity."""
     from .filters import FREQS
     from .stories.timeline import Dyad, timeline as build
 
-    _choice(format, ("table", "csv", "json"), "--format")
+    _choice(format, (*LISTING_FORMATS, "json"), "--format")
     _choice(freq, FREQS, "--freq")
     with _read_store(db, wait) as store:
         f = _filter(store, dyad=dyad, undirected=undirected, since=since, until=until)
@@ -760,7 +800,7 @@ def timeline(
     if frame.empty and format == "table":
         err.print(f"no story events for {pair}")
         return
-    _frame_out(frame, format)
+    _frame_out(frame, format, output, noun="periods")
 
 
 @app.command()
@@ -774,13 +814,14 @@ def alerts(
     min_conflict: Annotated[float, typer.Option("--min-conflict", help="Least weighted conflict intensity for an alert.")] = 5.0,
     since: SinceOption = None,
     until: UntilOption = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    format: Annotated[str, typer.Option("--format", "-f", help="table, csv, jsonl, parquet or json (one array).")] = "table",
+    output: OutputOption = None,
     wait: WaitOption = 30.0,
 ) -> None:
     """Pairs whose conflict departs from their own baseline (rolling z-score, see docs/stories.md)."""
     from .stories.timeline import Dyad, alerts as find
 
-    _choice(format, ("table", "csv", "json"), "--format")
+    _choice(format, (*LISTING_FORMATS, "json"), "--format")
     _choice(freq, ("day", "week"), "--freq")
     with _read_store(db, wait) as store:
         f = _filter(store, dyad=dyad, undirected=undirected, since=since, until=until)
@@ -793,7 +834,7 @@ def alerts(
     if frame.empty and format == "table":
         err.print("no alerts")
         return
-    _frame_out(frame, format)
+    _frame_out(frame, format, output, noun="alerts")
 
 
 @app.command()
@@ -801,19 +842,21 @@ def network(
     db: DbOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or graphml.")] = "table",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table, csv, jsonl, parquet, json (nodes and edges) or graphml.")
+    ] = "table",
+    output: OutputOption = None,
     wait: WaitOption = 30.0,
 ) -> None:
     """The actor network: weighted directed edges between countries by QuadClass, on story events."""
-    from .stories.network import NETWORK_FORMATS, network as build, write_network
+    from .stories.network import network as build, write_network
 
-    _choice(format, NETWORK_FORMATS, "--format")
+    _choice(format, (*LISTING_FORMATS, "json", "graphml"), "--format")
     with _read_store(db, wait) as store:
         f = _filter(store, since=since, until=until)
         edges = build(store, since=f.since, until=f.until)
-    if format == "table":
-        _frame_out(edges, "table")
+    if format in ("table", *LISTING_FORMATS):
+        _frame_out(edges, format, output, noun="edges")
         return
     if output is None:
         write_network(edges, sys.stdout, format)
