@@ -688,3 +688,17 @@ def test_places_file_errors_name_the_line(tmp_path):
     with pytest.raises(DataFileError) as err:
         load_places_file(bad)
     assert ":2" in str(err.value) and "castle" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "text, trigger, modality",
+    [
+        ("The EU foreign ministers discussed new sanctions on Iran on Tuesday.", "sanctions", "hypothetical"),
+        ("The leaders debated further sanctions against Russia.", "sanctions", "hypothetical"),
+        ("Washington imposed new sanctions on Iran on Tuesday.", "imposed", "asserted"),
+    ],
+)
+def test_sanctions_talked_over_are_not_imposed(pipeline, text, trigger, modality):
+    """An act that is the object of a discussion or debate is a topic, not an act that happened."""
+    e = event_at(pipeline, text, trigger)
+    assert (e.event_type, e.modality) == ("SANCTION", modality)

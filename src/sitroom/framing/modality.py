@@ -102,6 +102,10 @@ def modality_of(frame: Frame, rules: FramingRules, *, refusal_coded: bool = Fals
         verb = f"{t.lemma_.lower()} {particle}" if particle else t.lemma_.lower()
         if t.pos_ == "VERB" and verb in rules.prevention_verbs:
             return "hypothetical", (f"{t.text} {particle}" if particle else t.text,)  # "to head off an attack"
+    if trigger.pos_ == "NOUN" and trigger.dep_ in ("dobj", "obj") and trigger.head.lemma_.lower() in rules.deliberation_verbs:
+        # "the leaders discussed new sanctions": an act talked over; "discussed the strike" is one that happened
+        if not any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "any", "some", "no") for c in trigger.children):
+            return "hypothetical", (trigger.head.text,)
     for t in chain[1:]:
         if t.pos_ in ("NOUN", "ADJ") and t.lemma_.lower() in rules.hypothetical_words:
             return "hypothetical", (t.text,)  # "the risk of a wider war", "fears of an attack"

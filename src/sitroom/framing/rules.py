@@ -14,7 +14,7 @@ __all__ = ["FramingRules", "load_framing_rules"]
 
 _WORD_LISTS = (
     "reporting_verbs", "denial_verbs", "plan_heads", "plan_modifiers", "future_aux", "hypothetical_aux",
-    "hypothetical_words", "prevention_verbs", "refusal_heads", "condition_marks", "condition_preps", "anonymous_nouns", "media_nouns",
+    "hypothetical_words", "prevention_verbs", "deliberation_verbs", "refusal_heads", "condition_marks", "condition_preps", "anonymous_nouns", "media_nouns",
     "relay_verbs", "relay_askers", "relay_preps", "relay_nouns", "killing_verbs", "wounding_verbs", "dead_nouns",
     "injured_nouns", "count_units", "count_qualifiers", "destination_verbs", "place_nouns", "territory_nouns",
     "message_nouns", "mediation_words",
@@ -32,6 +32,7 @@ class FramingRules:
     hypothetical_aux: frozenset[str]
     hypothetical_words: frozenset[str]
     prevention_verbs: frozenset[str]  # "head off an attack": the act is to be stopped, not done
+    deliberation_verbs: frozenset[str]  # "discussed new sanctions": an act talked over, not done
     refusal_heads: frozenset[str]
     condition_marks: frozenset[str]
     condition_preps: frozenset[str]
