@@ -114,7 +114,7 @@ def test_the_filters_mean_what_they_say(db):
     assert all(any(a["name"] == "Hezbollah" for a in e) for e in hezbollah["actor"])
     assert set(one_way["event_id"]) < set(either_way["event_id"])  # Israel's strikes on Hezbollah too
     assert {"ISR"} <= {a["country"] for refs in either_way["actor"] for a in refs}
-    assert all(date(2024, 10, 9) <= d <= date(2024, 10, 15) for d in window["event_date"])
+    assert all(date(2024, 10, 9) <= d <= date(2024, 10, 15) for d in window["event_date"].dt.date)
     assert all(c >= 0.7 for c in sure["confidence"])
 
 
