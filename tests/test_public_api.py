@@ -4,8 +4,8 @@ import sitroom
 
 EXPECTED = [
     "CODES", "ActorRef", "Article", "DataFileError", "Event", "FilterError", "IngestOptions", "IngestProblem", "IngestReport",
-    "Pipeline", "RawItem", "Removal", "Sentence", "Situation", "SitroomError", "Store", "StoreError", "__version__",
-    "default_db_path", "open",
+    "Pipeline", "RawItem", "Removal", "Sentence", "Situation", "SitroomError", "Store", "StoreError", "StoreLockedError",
+    "__version__", "default_db_path", "open", "plot",
 ]  # fmt: skip
 
 

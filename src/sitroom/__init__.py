@@ -1,14 +1,16 @@
 """Sitroom: a situation room for crisis news.
 
 Raw news articles in, sourced and queryable PLOVER events out. The public
-Python surface is listed in ``__all__``; everything else is private.
+Python surface is listed in ``__all__`` (and in the README, "Python");
+everything else is private. ``Pipeline`` (spaCy), ``open`` and ``Situation``
+(pandas) and ``plot`` (matplotlib, when a plot is drawn) load on first use.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import CODES, DataFileError, FilterError, SitroomError, StoreError
+from .errors import CODES, DataFileError, FilterError, SitroomError, StoreError, StoreLockedError
 from .records import ActorRef, Article, Event, IngestProblem, RawItem, Removal, Sentence
 from .store import Store, default_db_path
 
@@ -30,9 +32,11 @@ __all__ = [
     "SitroomError",
     "Store",
     "StoreError",
+    "StoreLockedError",
     "__version__",
     "default_db_path",
     "open",
+    "plot",
 ]
 
 
@@ -47,4 +51,14 @@ def __getattr__(name: str):
         from . import api
 
         return api.open_store if name == "open" else api.Situation
+    if name == "plot":
+        # matplotlib itself is imported only when a plot is drawn
+        import importlib
+
+        return importlib.import_module(f"{__name__}.plot")
     raise AttributeError(f"module 'sitroom' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # the names loaded on first use too, for completion in notebooks
+    return sorted(set(globals()) | set(__all__))

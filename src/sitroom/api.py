@@ -16,6 +16,11 @@ Every method takes the filters of the CLI and the HTTP API, with the same names
 (README, "Filters"); a filter that cannot be applied (an unknown actor, since
 after until) raises FilterError, a ValueError.
 
+Dates come as pandas datetime64 columns (naive, each day at midnight; a
+missing date is NaT), so ``frame.resample("W", on="event_date")`` works; the
+Arrow tables keep them as ``date32``. Dates inside nested values (a story's
+``mentions``, a threat's ``sources``) stay ``datetime.date``.
+
 The store file is opened for each call and closed after it, so an open
 Situation does not keep a running ``sitroom watch`` from writing; a call that
 finds the file held by another process waits for it, up to ``wait`` seconds.
@@ -29,6 +34,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -41,8 +47,30 @@ from .stories import timeline as _timeline
 __all__ = ["Situation", "open_store"]
 
 
+# The date columns of the frames below (events, stories, threats, timeline, alerts).
+DATE_COLUMNS = ("published", "event_date", "first_reported", "last_reported", "date", "status_date", "period")
+
+
+def _days(values: pd.Series) -> pd.Series:
+    """Dates (``datetime.date``, or None) as datetime64[us] at midnight, NaT for a missing one.
+    Microseconds, not pandas' nanoseconds: they hold every date a store can (years 1 to 9999)."""
+    days = np.array([np.datetime64(v, "D") if isinstance(v, date) and v is not pd.NaT else np.datetime64("NaT") for v in values],
+                    dtype="datetime64[D]")  # fmt: skip
+    return pd.Series(days.astype("datetime64[us]"), index=values.index, name=values.name)
+
+
 def _out(frame: pd.DataFrame, arrow: bool) -> pd.DataFrame | pa.Table:
-    return pa.Table.from_pandas(frame, preserve_index=False) if arrow else frame
+    """The frame with its date columns as datetime64, or as an Arrow table with them as date32."""
+    dated = [c for c in frame.columns if c in DATE_COLUMNS]
+    for column in dated:
+        frame[column] = _days(frame[column])
+    if not arrow:
+        return frame
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for column in dated:
+        i = table.schema.get_field_index(column)
+        table = table.set_column(i, column, table.column(i).cast(pa.date32()))
+    return table
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -149,7 +177,9 @@ class Situation:
             raise FilterError(f"freq must be one of {', '.join(FREQS)}, not {freq!r}")
         f = self._filter(dyad=dyad, undirected=undirected, since=since, until=until)
         pair = _timeline.Dyad.of(f.actor, f.recipient, f.undirected) if f.dyad else None
-        return _out(_timeline.timeline(self.store, pair, freq=freq, since=f.since, until=f.until), arrow)
+        frame = _timeline.timeline(self.store, pair, freq=freq, since=f.since, until=f.until)
+        frame.attrs.update(freq=freq, dyad=str(pair) if pair else None, undirected=f.undirected)  # for sitroom.plot
+        return _out(frame, arrow)
 
     @_released
     def alerts(self, *, freq: str = "day", baseline: int = 14, z_threshold: float = 3.0, min_conflict: float = 5.0,
@@ -162,6 +192,7 @@ class Situation:
             self.store, freq=freq, baseline=baseline, z_threshold=z_threshold, min_conflict=min_conflict,
             dyad=pair, since=f.since, until=f.until,
         )  # fmt: skip
+        frame.attrs.update(freq=freq, z_threshold=z_threshold, min_conflict=min_conflict)  # for sitroom.plot
         return _out(frame, arrow)
 
     @_released
