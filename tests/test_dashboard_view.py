@@ -265,6 +265,20 @@ def test_the_url_names_the_list_the_pair_the_period_the_ledger_status_and_a_date
     desk.assert_clean()
 
 
+def test_the_url_restores_a_selected_alert(server, desk):
+    page = desk.open(server)
+    dyad = page.locator("#pair-select").input_value()
+    alert = api(server, f"/api/timeline?dyad={dyad}&freq=day")["alerts"][0]
+    page.locator(f'#timeline svg .alert-marker[data-period="{alert["period"]}"] .alert-diamond').click()
+    expect(page.locator("#details-h")).to_have_text(re.compile(f"^Alert {alert['period']}"))
+    assert query(page) == {"alert": alert["period"]}
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("#details-h")).to_have_text(re.compile(f"^Alert {alert['period']}"))
+    page.wait_for_selector("#details .report")
+    desk.assert_clean()
+
+
 # --- 3. export ------------------------------------------------------------------------------------
 
 

@@ -957,13 +957,8 @@ function restoreSelection() {
   if (s.story) {
     state.pendingSelection = false;
     showStory(s.story, { highlight: s.event, push: false });
-  } else if (s.alert) {
-    restoreAlert();
-  } else if (s.place) {
-    restorePlace();
-  } else if (s.event) {
-    restoreLoneEvent();
   }
+  // an alert, a place or a lone event opens when the timeline, the map or the list that holds it has loaded
 }
 
 // --- wiring --------------------------------------------------------------------------------------
