@@ -1,10 +1,13 @@
-"""Take the README's screenshot of the dashboard.
+"""Take the README's screenshots of the dashboard.
 
 Serves a store (by default the demo store, built from examples/corpus when it
-is missing) on a free local port, opens the dashboard in headless Chromium at
-1400x1000, waits until every panel has rendered and saves docs/dashboard.png.
+is missing) on a free local port, opens the dashboard in headless Chromium,
+waits until every panel has rendered and saves two pictures: the desktop at
+1440x900 (docs/dashboard.png), zoomed to the April 2024 crisis (--view, a
+dashboard URL's query string), and a 390x844 phone scrolled to the threat
+ledger (docs/dashboard-phone.png).
 
-    .venv/bin/python scripts/screenshot.py [--db demo.duckdb] [--out docs/dashboard.png] [--full-page]
+    .venv/bin/python scripts/screenshot.py [--db demo.duckdb] [--out docs/dashboard.png] [--phone-out docs/dashboard-phone.png] [--view QUERY] [--full-page]
 
 Needs the playwright package and a system Chromium (/usr/bin/chromium, or
 --chromium PATH); it never downloads a browser.
@@ -65,9 +68,12 @@ def serve(db: Path):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, default=ROOT / "demo.duckdb", help="store to show (built from examples/corpus if missing)")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "dashboard.png", help="PNG to write")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "dashboard.png", help="desktop PNG to write (1440x900)")
+    parser.add_argument("--phone-out", type=Path, default=ROOT / "docs" / "dashboard-phone.png", help="phone PNG to write (390x844)")
+    parser.add_argument("--view", default="since=2024-04-01&until=2024-04-21",
+                        help="the desktop picture's view: a query string as the dashboard's URL keeps it")
     parser.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium executable")
-    parser.add_argument("--full-page", action="store_true", help="the whole page, not just the first 1400x1000")
+    parser.add_argument("--full-page", action="store_true", help="the whole page, not just the first screen")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -82,23 +88,28 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=args.chromium, headless=True)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, device_scale_factor=1)
-            page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
-            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-            page.goto(base + "/")
-            page.wait_for_selector("body[data-ready=true]", timeout=30_000)
-            for selector in PANELS:
-                page.wait_for_selector(selector, timeout=30_000)
-            page.wait_for_timeout(300)  # let the layout settle
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(args.out), full_page=args.full_page, animations="disabled")
+            shots = ((1440, 900, args.out, f"/?{args.view.lstrip('?')}" if args.view else "/", None), (390, 844, args.phone_out, "/", "#ledger"))
+            for width, height, out, path, scroll_to in shots:
+                page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
+                page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+                page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+                page.goto(base + path)
+                page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+                for selector in PANELS:
+                    page.wait_for_selector(selector, timeout=30_000)
+                if scroll_to:
+                    page.locator(scroll_to).evaluate("e => e.scrollIntoView({block: 'start'})")
+                page.wait_for_timeout(300)  # let the layout settle
+                out.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(out), full_page=args.full_page, animations="disabled")
+                page.close()
+                print(f"wrote {out}")
             browser.close()
     finally:
         server.should_exit = True
         thread.join(timeout=10)
     for problem in problems:
         print("browser:", problem, file=sys.stderr)
-    print(f"wrote {args.out}")
     return 1 if problems else 0
 
 

@@ -4,23 +4,36 @@
 
 import * as api from "./api.js";
 import { mapChart, networkChart, QUAD_COLORS, timelineChart } from "./charts.js";
+import { download, toCsv } from "./csv.js";
 import { clear, clickable, clock, day, el, errorMessage, externalLink, message, names, num, plural } from "./dom.js";
+import { FILTER_KEYS, readView, writeView } from "./urlstate.js";
 
 const $ = (sel) => document.querySelector(sel);
 const LIMIT = 50;
 const STATUSES = ["open", "carried out", "withdrawn", "lapsed"];
 
+const EXPORT_MAX = 50_000; // rows an export fetches at most (the CLI exports any number)
+const PHONE = window.matchMedia("(max-width: 700px)"); // the layout where reports open over the page
+
+// The view (filters, list, pair, selection) is also in the URL: urlstate.js.
 const state = {
   revision: null,
   pair: null,
+  pairChosen: false, // the pair was picked (or came with the URL), so the URL names it
   freq: "day",
   ledgerStatus: "",
   mode: "stories", // "stories" (/api/stories) or "events" (/api/events)
-  filters: {},
+  filters: {}, // non-empty values by FILTER_KEYS; undirected is "1" when set
   offset: 0,
+  selection: null, // what the details panel shows: {story, event}, {event}, {alert}, {place}
+  items: [], // the rows the event list shows
+  timeline: null, // the timeline's last answer, redrawn when the page is resized
+  alerts: [],
+  places: [],
   countries: null, // the GeoJSON, fetched once
   reloadDetails: null, // re-renders the details panel after a store update
   dashboardScroll: 0,
+  appliedSearch: null, // the query string the page shows
 };
 
 // Each panel counts its requests; an answer to an older one is dropped.
@@ -111,17 +124,30 @@ async function loadPairs() {
   select.disabled = !items.length;
   for (const p of items) {
     const alerts = Array.isArray(p.alerts) ? p.alerts.length : +p.alerts || 0;
-    const label = `${p.source} → ${p.target} · ${plural(+p.stories || 0, "story", "stories")} · conflict ${num(p.conflict)}${alerts ? ` · ${plural(alerts, "alert")}` : ""}`;
+    const label = `${p.source} ${state.filters.undirected ? "↔" : "→"} ${p.target} · ${plural(+p.stories || 0, "story", "stories")} · conflict ${num(p.conflict)}${alerts ? ` · ${plural(alerts, "alert")}` : ""}`;
     select.append(el("option", { value: p.dyad }, label));
   }
   if (!items.some((p) => p.dyad === state.pair)) state.pair = items.length ? items[0].dyad : null;
   if (state.pair) select.value = state.pair;
 }
 
+/** The filters named in `keys`, as the API takes them. */
+function apiFilters(keys = FILTER_KEYS) {
+  const out = {};
+  for (const key of keys) {
+    const value = state.filters[key];
+    if (value) out[key] = key === "undirected" ? "true" : value;
+  }
+  return out;
+}
+
 async function loadTimeline() {
   const current = ticket("timeline");
   const box = $("#timeline-chart");
+  syncZoom();
   if (!state.pair) {
+    state.timeline = null;
+    state.alerts = [];
     if ($("#pair-select").disabled && !box.querySelector(".error")) {
       clear(box).append(message("No country pairs with story events yet."));
     }
@@ -129,34 +155,90 @@ async function loadTimeline() {
   }
   box.classList.add("loading");
   try {
-    const data = await api.getJSON("timeline", { dyad: state.pair, freq: state.freq });
+    const data = await api.getJSON("timeline", { dyad: state.pair, freq: state.freq, ...apiFilters(["undirected", "since", "until"]) });
     if (!current()) return;
-    const chart = timelineChart(data, { onAlert: showAlert, onPeriod: filterByPeriod });
-    clear(box).append(chart || message(`No story events for ${state.pair}.`));
-    const n = (data.alerts || []).length;
-    if (chart) box.append(el("p", { class: "caption" }, `${data.dyad || state.pair}, per ${data.freq || state.freq}: ${plural((data.items || []).length, "period")}, ${plural(n, "alert")}. Click a bar to list its events.`));
+    state.timeline = data;
+    state.alerts = data.alerts || [];
+    drawTimeline();
+    restoreAlert();
   } catch (err) {
-    if (current()) clear(box).append(errorMessage(`Timeline of ${state.pair} could not be loaded`, err));
+    if (current()) {
+      state.timeline = null;
+      clear(box).append(errorMessage(`Timeline of ${state.pair} could not be loaded`, err));
+    }
   } finally {
     if (current()) box.classList.remove("loading");
   }
 }
 
-function showAlert(alert) {
+/** Draw the last timeline at the width of its panel. */
+function drawTimeline() {
+  const data = state.timeline;
+  const box = $("#timeline-chart");
+  if (!data) return;
+  const width = box.clientWidth || 760;
+  box.dataset.width = String(width);
+  const chart = timelineChart(data, { onAlert: showAlert, onPeriod: filterByPeriod, onBrush: brushPeriods, onReset: resetZoom, width });
+  const range = state.filters.since || state.filters.until;
+  const what = range ? `no story events for ${state.pair} from ${state.filters.since || "the start"} to ${state.filters.until || "the end"}.` : `No story events for ${state.pair}.`;
+  clear(box).append(chart || message(what.charAt(0).toUpperCase() + what.slice(1)));
+  const n = (data.alerts || []).length;
+  if (chart) {
+    const zoom = range ? ` Zoomed to ${state.filters.since || "…"} – ${state.filters.until || "…"}: double-click or “all dates” to zoom out.` : "";
+    box.append(el("p", { class: "caption" }, `${data.dyad || state.pair}, per ${data.freq || state.freq}: ${plural((data.items || []).length, "period")}, ${plural(n, "alert")}. Drag across periods to zoom to them and filter every panel; click a bar to list its events.${zoom}`));
+  }
+}
+
+/** The last day of the period that starts on `start`. */
+function periodEnd(start) {
+  if (state.freq !== "week") return day(start);
+  const d = new Date(`${day(start)}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 6);
+  return d.toISOString().slice(0, 10);
+}
+
+/** A range dragged across the timeline: every panel keeps to those days, and the timeline zooms to them. */
+function brushPeriods(first, last) {
+  changeFilters({ ...state.filters, since: day(first.period), until: periodEnd(last.period) }, { scroll: false });
+}
+
+function resetZoom() {
+  if (!state.filters.since && !state.filters.until) return;
+  const next = { ...state.filters };
+  delete next.since;
+  delete next.until;
+  changeFilters(next, { scroll: false });
+}
+
+function syncZoom() {
+  const zoomed = Boolean(state.filters.since || state.filters.until);
+  $("#zoom-reset").disabled = !zoomed;
+  const undirected = Boolean(state.filters.undirected);
+  const toggle = $("#undirected-toggle");
+  toggle.setAttribute("aria-pressed", String(undirected));
+  toggle.classList.toggle("active", undirected);
+}
+
+function showAlert(alert, { push = true } = {}) {
   const ids = alert.story_ids || [];
   const heading = `Alert ${day(alert.period)} · ${alert.source} → ${alert.target} · z ${num(alert.z, 2)}, conflict ${num(alert.conflict)}`;
+  select({ alert: day(alert.period) }, push);
   showStories(heading, ids);
 }
 
+/** An alert named by the URL, once the timeline that lists it has loaded. */
+function restoreAlert() {
+  const s = state.selection;
+  if (!s || !s.alert || !state.pendingSelection) return;
+  const found = state.alerts.find((a) => day(a.period) === s.alert);
+  state.pendingSelection = false;
+  if (found) showAlert(found, { push: false });
+  else missingSelection(`No alert of ${state.pair} on ${s.alert} in this view.`);
+}
+
 function filterByPeriod(row) {
-  const [source, target] = String(state.pair || "").split("-");
-  let until = day(row.period);
-  if (state.freq === "week") {
-    const d = new Date(`${day(row.period)}T00:00:00Z`);
-    d.setUTCDate(d.getUTCDate() + 6);
-    until = d.toISOString().slice(0, 10);
-  }
-  setFilters({ since: day(row.period), until, actor: source, recipient: target });
+  const keep = state.filters.undirected ? { undirected: "1" } : {};
+  setFilters({ ...keep, since: day(row.period), until: periodEnd(row.period), dyad: state.pair });
 }
 
 // --- threat ledger -------------------------------------------------------------------------------
@@ -189,14 +271,21 @@ function ledgerAct(t) {
     el("div", { class: "ledger-reason" }, t.reason || ""),
     el("div", {}, open, ` · ${reports.length} report${reports.length === 1 ? "" : "s"}`),
     el("ul", { class: "ledger-reports" },
-      reports.slice(0, ACT_REPORTS).map((r) => el("li", {}, el("span", { class: "muted" }, `${day(r.published)} ${r.outlet || "—"}: `), r.sentence || ""))));
+      reports.slice(0, ACT_REPORTS).map((r) => {
+        const item = el("li", { class: "ledger-report", dataset: { eventId: r.event_id || "" } }, el("span", { class: "muted" }, `${day(r.published)} ${r.outlet || "—"}: `), r.sentence || "");
+        return clickable(item, (ev) => {
+          ev.stopPropagation();
+          showStory(t.carried_out_by, { highlight: r.event_id || null });
+        }, `report of act ${t.carried_out_by}`);
+      }),
+      reports.length > ACT_REPORTS ? el("li", { class: "muted" }, `and ${reports.length - ACT_REPORTS} more: “act ${t.carried_out_by}” lists them all`) : null));
 }
 
 async function loadLedger() {
   const current = ticket("ledger");
   const box = $("#ledger-body");
   try {
-    const data = await api.getJSON("threats", { status: state.ledgerStatus, limit: 500 });
+    const data = await api.getJSON("threats", { status: state.ledgerStatus, ...apiFilters(["since", "until", "actor", "recipient", "type"]), limit: 500 });
     if (!current()) return;
     const counts = data.counts || {};
     let all = 0;
@@ -208,18 +297,20 @@ async function loadLedger() {
     document.querySelector('#ledger-filter [data-count="all"]').textContent = String(all || data.total || 0);
     const items = data.items || [];
     if (!items.length) {
-      clear(box).append(message(state.ledgerStatus ? `No ${state.ledgerStatus} threats.` : "No threats in the store."));
+      const filtered = ["since", "until", "actor", "recipient", "type"].some((k) => state.filters[k]);
+      clear(box).append(message(`No ${state.ledgerStatus ? `${state.ledgerStatus} ` : ""}threats${filtered ? " match these filters" : " in the store"}.`));
       return;
     }
     const body = el("tbody");
     for (const t of items) {
       const row = el("tr", { class: "ledger-row", dataset: { storyId: t.story_id || "" } },
-        el("td", { class: "nowrap" }, day(t.date)),
-        el("td", {}, el("span", { class: "who" }, names(t.declarant_names || t.declarant)), " → ", el("span", { class: "whom" }, names(t.addressee_names || t.addressee))),
-        el("td", {}, t.consequence || "—"),
-        el("td", { class: "condition" }, t.condition || ""),
-        el("td", { class: "ledger-status" }, el("span", { class: ["badge", statusClass(t.status)], title: t.reason || null }, t.status || "?"),
-          t.status_date && t.status !== "open" ? el("div", { class: "muted small nowrap" }, day(t.status_date)) : null,
+        el("td", { class: "nowrap cell-date", dataset: { label: "date" } }, day(t.date)),
+        el("td", { class: "ledger-who", dataset: { label: "declarant → addressee" } }, el("span", { class: "who" }, names(t.declarant_names || t.declarant)), " → ", el("span", { class: "whom" }, names(t.addressee_names || t.addressee))),
+        el("td", { dataset: { label: "threatened" } }, t.consequence || "—"),
+        el("td", { class: ["condition", t.condition ? "" : "empty"], dataset: { label: "condition" } }, t.condition || ""),
+        el("td", { class: "ledger-status", dataset: { label: "status" } },
+          el("div", { class: "status-line" }, el("span", { class: ["badge", statusClass(t.status)], title: t.reason || null }, t.status || "?"),
+            t.status_date && t.status !== "open" ? el("span", { class: "muted small nowrap status-date" }, day(t.status_date)) : null),
           ledgerAct(t)),
       );
       if (t.story_id) clickable(row, () => showStory(t.story_id), `threat ${t.story_id}: reports`);
@@ -242,11 +333,11 @@ async function loadNetwork() {
   const current = ticket("network");
   const box = $("#network-chart");
   try {
-    const data = await api.getJSON("network");
+    const data = await api.getJSON("network", apiFilters(["since", "until"]));
     if (!current()) return;
     const chart = networkChart(data, {
-      onNode: (node) => setFilters({ actor: node.id }),
-      onEdge: (edge) => setFilters({ actor: edge.source, recipient: edge.target }),
+      onNode: (node) => setFilters({ ...keptFilters(), actor: node.id }),
+      onEdge: (edge) => setFilters({ ...keptFilters(), dyad: `${edge.source}-${edge.target}` }),
     });
     clear(box).append(chart || message("No story events between countries yet."));
     if (chart) box.append(el("p", { class: "caption" }, "Circle size: story events. Click a country or an edge to list its events."));
@@ -273,7 +364,7 @@ async function loadMap() {
   const hint = $("#map-hint");
   let places;
   try {
-    places = (await api.getJSON("map", { limit: 500 })).items || [];
+    places = (await api.getJSON("map", { ...apiFilters(), limit: 500 })).items || [];
   } catch (err) {
     if (current()) clear(box).append(errorMessage("The places could not be loaded", err));
     return;
@@ -286,14 +377,27 @@ async function loadMap() {
     outlineError = err;
   }
   if (!current()) return;
+  state.places = places;
   clear(box);
   if (outlineError) box.append(errorMessage("Country outlines could not be loaded", outlineError));
   box.append(mapChart(outlines, places, { onPlace: showPlace }));
   hint.textContent = places.length ? `${plural(places.length, "place")}, zoomed to the events` : "";
-  if (!places.length) box.append(message("No story event has a known place yet."));
+  if (!places.length) box.append(message(Object.keys(state.filters).length ? "No story event in this view has a known place." : "No story event has a known place yet."));
+  restorePlace();
 }
 
-function showPlace(place) {
+/** A place named by the URL, once the map that lists it has loaded. */
+function restorePlace() {
+  const s = state.selection;
+  if (!s || !s.place || !state.pendingSelection) return;
+  const found = state.places.find((p) => p.name === s.place);
+  state.pendingSelection = false;
+  if (found) showPlace(found, { push: false });
+  else missingSelection(`No place called ${s.place} in this view.`);
+}
+
+function showPlace(place, { push = true } = {}) {
+  select({ place: place.name || "" }, push);
   showStories(`${place.name || "?"}${place.country ? ` (${place.country})` : ""}: ${plural(+place.stories || 0, "story", "stories")}`, place.story_ids || []);
 }
 
@@ -302,26 +406,74 @@ function showPlace(place) {
 function readFilters() {
   const form = $("#filters");
   const out = {};
-  for (const name of ["since", "until", "actor", "recipient", "type", "modality", "min_confidence", "q"]) {
-    const value = String(form.elements[name].value || "").trim();
+  for (const name of FILTER_KEYS) {
+    const input = form.elements[name];
+    if (name === "undirected") {
+      if (input.checked) out.undirected = "1";
+      continue;
+    }
+    const value = String(input.value || "").trim();
     if (value) out[name] = name === "type" ? value.toUpperCase().replace(/\s+/g, "") : value;
   }
   return out;
 }
 
-/** Set the event filters (from a click elsewhere), show story events, scroll to the list. */
-function setFilters(filters) {
+/** The form and the toggles showing state.filters. */
+function syncForm() {
   const form = $("#filters");
-  for (const name of ["since", "until", "actor", "recipient", "type", "modality", "min_confidence", "q"]) form.elements[name].value = filters[name] || "";
-  state.filters = readFilters();
+  for (const name of FILTER_KEYS) {
+    if (name === "undirected") form.elements[name].checked = Boolean(state.filters.undirected);
+    else form.elements[name].value = state.filters[name] || "";
+  }
+  syncZoom();
+}
+
+/** The filters a click on the network keeps: the date range and the direction. */
+function keptFilters() {
+  const keep = {};
+  for (const key of ["since", "until", "undirected"]) if (state.filters[key]) keep[key] = state.filters[key];
+  return keep;
+}
+
+/**
+ * New filters for every panel (from the form, the timeline, the network): the
+ * list goes back to its first page, the URL records them, every panel redraws.
+ */
+function changeFilters(filters, { scroll = true, mode = null } = {}) {
+  state.filters = {};
+  for (const key of FILTER_KEYS) if (filters[key]) state.filters[key] = String(filters[key]);
   state.offset = 0;
-  setMode("stories", false);
+  if (mode) setMode(mode, false);
+  syncForm();
+  commit();
+  refreshPanels();
+  if (scroll) $("#events").scrollIntoView({ behavior: "smooth", block: "start" });
+}
+
+/** A click elsewhere picked these filters: list story events, scroll to the list. */
+function setFilters(filters) {
+  changeFilters(filters, { mode: "stories" });
+}
+
+/** Every panel but the pair list, after the filters changed. */
+function refreshPanels() {
+  loadPairLabels();
+  loadTimeline();
+  loadLedger();
+  loadNetwork();
+  loadMap();
   loadEvents();
-  $("#events").scrollIntoView({ behavior: "smooth", block: "start" });
+}
+
+/** The pair list's arrows follow the direction filter. */
+function loadPairLabels() {
+  const arrow = state.filters.undirected ? "↔" : "→";
+  for (const option of $("#pair-select").options) option.textContent = option.textContent.replace(/ [→↔] /, ` ${arrow} `);
 }
 
 function setMode(mode, reload = true) {
   state.mode = mode;
+  $("#export-csv").title = `download every ${mode === "stories" ? "story event" : "event"} these filters keep, as CSV`;
   for (const b of document.querySelectorAll(".mode-btn")) {
     const on = b.dataset.mode === mode;
     b.classList.toggle("active", on);
@@ -329,6 +481,7 @@ function setMode(mode, reload = true) {
   }
   if (reload) {
     state.offset = 0;
+    commit();
     loadEvents();
   }
 }
@@ -349,11 +502,11 @@ function typeBadge(type, quad) {
 function storyRow(s) {
   const where = s.location && s.location.name ? s.location.name : "";
   const row = el("tr", { class: "event-row", dataset: { storyId: s.story_id || "", testid: "event-row" } },
-    el("td", { class: "nowrap" }, day(s.event_date) || "undated"),
-    el("td", {}, typeBadge(s.event_type, s.quad_class), s.modality && s.modality !== "asserted" ? el("span", { class: "modality" }, s.modality) : null, confidenceBadge(s.confidence)),
-    el("td", {}, el("span", { class: "who" }, names(s.actor)), " → ", el("span", { class: "whom" }, names(s.recipient))),
-    el("td", { class: "muted" }, where),
-    el("td", { class: "nowrap muted" }, `${plural(+s.n_mentions || 0, "report")} · ${plural(+s.n_outlets || 0, "outlet")}`),
+    el("td", { class: "nowrap cell-date", dataset: { label: "date" } }, day(s.event_date) || "undated"),
+    el("td", { class: "cell-type", dataset: { label: "type" } }, typeBadge(s.event_type, s.quad_class), s.modality && s.modality !== "asserted" ? el("span", { class: "modality" }, s.modality) : null, confidenceBadge(s.confidence)),
+    el("td", { class: "cell-who", dataset: { label: "actor → recipient" } }, el("span", { class: "who" }, names(s.actor)), " → ", el("span", { class: "whom" }, names(s.recipient))),
+    el("td", { class: ["muted", "cell-where", where ? "" : "empty"], dataset: { label: "where" } }, where),
+    el("td", { class: "nowrap muted cell-reports", dataset: { label: "reports" } }, `${plural(+s.n_mentions || 0, "report")} · ${plural(+s.n_outlets || 0, "outlet")}`),
   );
   clickable(row, () => showStory(s.story_id), `story ${s.story_id}: reports`);
   return row;
@@ -361,11 +514,11 @@ function storyRow(s) {
 
 function eventRow(e) {
   const row = el("tr", { class: "event-row", dataset: { eventId: e.event_id || "", storyId: e.story_id || "", testid: "event-row" } },
-    el("td", { class: "nowrap" }, day(e.event_date) || day(e.published) || "undated"),
-    el("td", {}, typeBadge(e.event_type, e.quad_class), e.modality && e.modality !== "asserted" ? el("span", { class: "modality" }, e.modality) : null, confidenceBadge(e.confidence)),
-    el("td", {}, el("span", { class: "who" }, names(e.actor)), " → ", el("span", { class: "whom" }, names(e.recipient))),
-    el("td", { class: "sentence-cell" }, e.sentence || ""),
-    el("td", { class: "nowrap muted" }, e.outlet || ""),
+    el("td", { class: "nowrap cell-date", dataset: { label: "date" } }, day(e.event_date) || day(e.published) || "undated"),
+    el("td", { class: "cell-type", dataset: { label: "type" } }, typeBadge(e.event_type, e.quad_class), e.modality && e.modality !== "asserted" ? el("span", { class: "modality" }, e.modality) : null, confidenceBadge(e.confidence)),
+    el("td", { class: "cell-who", dataset: { label: "actor → recipient" } }, el("span", { class: "who" }, names(e.actor)), " → ", el("span", { class: "whom" }, names(e.recipient))),
+    el("td", { class: "sentence-cell", dataset: { label: "sentence" } }, e.sentence || ""),
+    el("td", { class: "nowrap muted cell-outlet", dataset: { label: "outlet" } }, e.outlet || ""),
   );
   clickable(row, () => (e.story_id ? showStory(e.story_id, { highlight: e.event_id }) : showLoneEvent(e)), `event ${e.event_id}: reports`);
   return row;
@@ -377,19 +530,23 @@ async function loadEvents() {
   const info = $("#page-info");
   const mode = state.mode;
   try {
-    const data = await api.getJSON(mode, { ...state.filters, limit: LIMIT, offset: state.offset });
+    const data = await api.getJSON(mode, { ...apiFilters(), limit: LIMIT, offset: state.offset });
     if (!current()) return;
     const items = data.items || [];
+    state.items = items;
     const total = +data.total || 0;
     if (!items.length && state.offset > 0 && total > 0) {
       // the page emptied under us: go back to the last page
       state.offset = Math.max(0, Math.floor((total - 1) / LIMIT) * LIMIT);
+      commit({ replace: true });
       return loadEvents();
     }
     const offset = +data.offset || state.offset;
     info.textContent = items.length ? `${offset + 1}–${offset + items.length} of ${total}` : `0 of ${total}`;
     $("#prev-page").disabled = offset <= 0;
     $("#next-page").disabled = offset + items.length >= total;
+    $("#export-csv").disabled = total === 0;
+    restoreLoneEvent();
     if (!items.length) {
       const filtered = Object.keys(state.filters).length > 0;
       clear(box).append(message(filtered ? "Nothing matches these filters." : mode === "stories" ? "No story events in the store yet." : "No events in the store yet."));
@@ -403,9 +560,44 @@ async function loadEvents() {
   } catch (err) {
     if (!current()) return;
     info.textContent = "";
+    state.items = [];
     $("#prev-page").disabled = true;
     $("#next-page").disabled = true;
+    $("#export-csv").disabled = true;
     clear(box).append(errorMessage(mode === "stories" ? "Story events could not be loaded" : "Events could not be loaded", err));
+  }
+}
+
+/**
+ * Download what the list shows, every page of it: the current filters through
+ * the API (the same rows as `sitroom events|stories --format csv`), as CSV.
+ */
+async function exportCsv() {
+  const button = $("#export-csv");
+  const mode = state.mode;
+  const status = $("#export-status");
+  button.disabled = true;
+  status.textContent = "exporting…";
+  try {
+    const rows = [];
+    let total = Infinity;
+    while (rows.length < Math.min(total, EXPORT_MAX)) {
+      const page = await api.getJSON(mode, { ...apiFilters(), limit: 500, offset: rows.length });
+      const items = page.items || [];
+      total = +page.total || 0;
+      if (!items.length) break;
+      rows.push(...items);
+    }
+    const kept = rows.slice(0, EXPORT_MAX);
+    const range = [state.filters.since, state.filters.until].filter(Boolean).join("_to_");
+    download(toCsv(kept), `sitroom-${mode}${range ? `-${range}` : ""}.csv`);
+    status.textContent = total > kept.length
+      ? `exported the first ${kept.length} of ${total} rows (sitroom ${mode} --format csv writes them all)`
+      : `exported ${plural(kept.length, "row")}`;
+  } catch (err) {
+    status.textContent = `export failed: ${err.message}`;
+  } finally {
+    button.disabled = false;
   }
 }
 
@@ -488,13 +680,57 @@ function detailsBody(heading, fresh = true) {
   return body;
 }
 
+/**
+ * Show the details panel where the user is: on a phone it opens over the page
+ * (closed by its × or Escape); on a wide screen it is scrolled into view when
+ * it is off screen.
+ */
 function revealDetails() {
   const panel = $("#details");
+  panel.classList.add("open");
+  document.body.classList.add("details-open");
+  if (PHONE.matches) {
+    $("#details-body").scrollTop = 0;
+    $("#details-close").focus({ preventScroll: true });
+    return;
+  }
   const rect = panel.getBoundingClientRect();
   if (rect.top > window.innerHeight || rect.bottom < 0) panel.scrollIntoView({ behavior: "smooth", block: "start" });
 }
 
-async function showStory(storyId, { highlight = null } = {}) {
+/** Close the details: the placeholder again, no selection in the URL. */
+function closeDetails() {
+  state.reloadDetails = null;
+  ticket("details");
+  $("#details").classList.remove("open");
+  document.body.classList.remove("details-open");
+  clear(detailsBody("Reports", false)).append(message(placeholder()));
+  if (state.selection) {
+    state.selection = null;
+    commit();
+  }
+}
+
+function placeholder() {
+  return $("#dashboard").hidden
+    ? "Click a highlighted trigger to read every report of its event."
+    : "Click an event, a threat, an alert or a place to read every report of it.";
+}
+
+/** Record what the details panel shows; `push` makes it a step back and forward go through. */
+function select(selection, push = true) {
+  state.selection = selection;
+  state.pendingSelection = false;
+  if (push) commit();
+}
+
+function missingSelection(text) {
+  state.reloadDetails = null;
+  clear(detailsBody("Reports")).append(message(text));
+}
+
+async function showStory(storyId, { highlight = null, push = true } = {}) {
+  select({ story: storyId, event: highlight }, push);
   let first = true;
   const render = async () => {
     const current = ticket("details");
@@ -546,11 +782,24 @@ async function showStories(heading, storyIds) {
   await render();
 }
 
-function showLoneEvent(e) {
+function showLoneEvent(e, { push = true } = {}) {
+  select({ event: e.event_id }, push);
   state.reloadDetails = null;
+  revealDetails();
   const body = clear(detailsBody(`Event ${e.event_id}`));
   body.append(el("ol", { class: "reports" }, reportItem({ ...e, parts: null }, e.event_id)));
   body.append(message("This event belongs to no story event yet."));
+}
+
+/** An event of no story named by the URL: found in the list as it loads. */
+function restoreLoneEvent() {
+  const s = state.selection;
+  if (!s || s.story || !s.event || !state.pendingSelection) return;
+  const found = state.items.find((e) => e.event_id === s.event);
+  state.pendingSelection = false;
+  if (found && found.story_id) showStory(found.story_id, { highlight: found.event_id, push: false });
+  else if (found) showLoneEvent(found, { push: false });
+  else missingSelection(`Event ${s.event} is not in this list.`);
 }
 
 // --- article view (#/article/<id>) ---------------------------------------------------------------
@@ -591,21 +840,23 @@ async function showArticle(articleId) {
       a.copy_of ? ` · wire copy of ${a.copy_of}` : "",
       ` · ${plural((a.events || []).length, "coded event")}`,
     );
-    clear(box).append(
+    // an article without a URL gets no "original" line (DOM append would write null as "null")
+    const parts = [
       el("h2", { class: "article-title", "data-testid": "article-title" }, a.title || a.article_id || articleId),
       meta,
       a.url ? el("p", { class: "article-url" }, "original: ", externalLink(a.url)) : null,
       text.childNodes.length ? text : message("This article has no text."),
-    );
+    ];
+    clear(box).append(...parts.filter(Boolean));
     if (!state.reloadDetails) {
-      clear(detailsBody("Reports")).append(message("Click a highlighted trigger to read every report of its event."));
+      clear(detailsBody("Reports", false)).append(message(placeholder()));
     }
   } catch (err) {
     if (current()) clear(box).append(errorMessage(`Article ${articleId} could not be loaded`, err));
   }
 }
 
-// --- routing -------------------------------------------------------------------------------------
+// --- routing and the URL --------------------------------------------------------------------------
 
 function route() {
   const hash = window.location.hash || "";
@@ -619,6 +870,8 @@ function route() {
       id = match[1];
     }
     if (!$("#dashboard").hidden) state.dashboardScroll = window.scrollY;
+    if (state.routed === hash) return;
+    state.routed = hash;
     $("#dashboard").hidden = true;
     $("#article-view").hidden = false;
     $("#details-slot-article").append(details);
@@ -626,6 +879,7 @@ function route() {
     window.scrollTo(0, 0);
     showArticle(id);
   } else {
+    state.routed = null;
     const wasHidden = $("#dashboard").hidden;
     $("#article-view").hidden = true;
     $("#dashboard").hidden = false;
@@ -635,30 +889,108 @@ function route() {
   }
 }
 
+/** The view as urlstate.js writes it. */
+function currentView() {
+  return {
+    filters: state.filters, mode: state.mode, offset: state.offset, pair: state.pairChosen ? state.pair : null,
+    freq: state.freq, status: state.ledgerStatus, selection: state.selection,
+  };
+}
+
+/** Put the view in the URL: a new history entry (back returns to the view before), or `replace` the current one. */
+function commit({ replace = false } = {}) {
+  const poll = new URLSearchParams(window.location.search).get("poll");
+  const search = writeView(currentView(), { poll });
+  if (search !== window.location.search) {
+    const url = `${window.location.pathname}${search}${window.location.hash}`;
+    if (replace) window.history.replaceState(null, "", url);
+    else window.history.pushState(null, "", url);
+  }
+  state.appliedSearch = window.location.search;
+}
+
+function pressed(selector, on) {
+  for (const o of document.querySelectorAll(selector)) {
+    const active = on(o);
+    o.classList.toggle("active", active);
+    o.setAttribute("aria-pressed", String(active));
+  }
+}
+
+/** Take the view from the URL (on load, back and forward); `first` skips the reload start() does anyway. */
+function applyUrl({ first = false } = {}) {
+  const view = readView(window.location.search);
+  state.appliedSearch = window.location.search;
+  state.filters = view.filters;
+  state.mode = view.mode;
+  state.offset = view.offset;
+  state.freq = view.freq;
+  state.ledgerStatus = view.status;
+  if (view.pair) {
+    state.pair = view.pair;
+    state.pairChosen = true;
+  }
+  state.selection = view.selection;
+  state.pendingSelection = Boolean(view.selection);
+  syncForm();
+  setMode(view.mode, false);
+  pressed(".freq", (b) => b.dataset.freq === state.freq);
+  pressed(".status-btn", (b) => b.dataset.status === state.ledgerStatus);
+  if (state.pair && $("#pair-select").querySelector(`option[value="${CSS.escape(state.pair)}"]`)) $("#pair-select").value = state.pair;
+  restoreSelection();
+  if (!first) refreshPanels();
+}
+
+/** Open what the URL selected: a story at once; an alert, a place or a lone event once their panel loads. */
+function restoreSelection() {
+  const s = state.selection;
+  if (!s) {
+    if (state.reloadDetails || $("#details").classList.contains("open")) {
+      state.reloadDetails = null;
+      ticket("details");
+      $("#details").classList.remove("open");
+      document.body.classList.remove("details-open");
+      clear(detailsBody("Reports", false)).append(message(placeholder()));
+    }
+    return;
+  }
+  if (s.story) {
+    state.pendingSelection = false;
+    showStory(s.story, { highlight: s.event, push: false });
+  }
+  // an alert, a place or a lone event opens when the timeline, the map or the list that holds it has loaded
+}
+
 // --- wiring --------------------------------------------------------------------------------------
 
 function wire() {
   $("#pair-select").addEventListener("change", (ev) => {
     state.pair = ev.target.value;
+    state.pairChosen = true;
+    if (state.selection && state.selection.alert) state.selection = null;
+    commit();
     loadTimeline();
   });
   for (const b of document.querySelectorAll(".freq")) {
     b.addEventListener("click", () => {
       state.freq = b.dataset.freq;
-      for (const o of document.querySelectorAll(".freq")) {
-        o.classList.toggle("active", o === b);
-        o.setAttribute("aria-pressed", String(o === b));
-      }
+      pressed(".freq", (o) => o === b);
+      commit();
       loadTimeline();
     });
   }
+  $("#undirected-toggle").addEventListener("click", () => {
+    const next = { ...state.filters };
+    if (next.undirected) delete next.undirected;
+    else next.undirected = "1";
+    changeFilters(next, { scroll: false });
+  });
+  $("#zoom-reset").addEventListener("click", resetZoom);
   for (const b of document.querySelectorAll(".status-btn")) {
     b.addEventListener("click", () => {
       state.ledgerStatus = b.dataset.status;
-      for (const o of document.querySelectorAll(".status-btn")) {
-        o.classList.toggle("active", o === b);
-        o.setAttribute("aria-pressed", String(o === b));
-      }
+      pressed(".status-btn", (o) => o === b);
+      commit();
       loadLedger();
     });
   }
@@ -666,30 +998,44 @@ function wire() {
   const form = $("#filters");
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    state.filters = readFilters();
-    state.offset = 0;
-    loadEvents();
+    changeFilters(readFilters(), { scroll: false });
   });
   form.addEventListener("reset", () => {
-    window.setTimeout(() => {
-      state.filters = {};
-      state.offset = 0;
-      loadEvents();
-    }, 0);
+    window.setTimeout(() => changeFilters({}, { scroll: false }), 0);
   });
   $("#prev-page").addEventListener("click", () => {
     state.offset = Math.max(0, state.offset - LIMIT);
+    commit();
     loadEvents();
   });
   $("#next-page").addEventListener("click", () => {
     state.offset += LIMIT;
+    commit();
     loadEvents();
   });
+  $("#export-csv").addEventListener("click", exportCsv);
+  $("#details-close").addEventListener("click", closeDetails);
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && PHONE.matches && $("#details").classList.contains("open")) closeDetails();
+  });
   window.addEventListener("hashchange", route);
+  window.addEventListener("popstate", () => {
+    if (window.location.search !== state.appliedSearch) applyUrl();
+    route();
+  });
+  let resizing = null;
+  window.addEventListener("resize", () => {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(() => {
+      const box = $("#timeline-chart");
+      if (state.timeline && Math.abs((box.clientWidth || 0) - Number(box.dataset.width || 0)) > 24) drawTimeline();
+    }, 150);
+  });
 }
 
 async function start() {
   wire();
+  applyUrl({ first: true });
   route();
   // first paint: everything at once, then poll for changes
   const first = api.getJSON("status").then(

@@ -29,15 +29,18 @@ function title(text) {
 /**
  * Conflict per period as bars, weighted threats as a line on the right axis,
  * alert periods as marked diamonds. `onAlert(alert)` when one is clicked,
- * `onPeriod(row)` when a bar is.
+ * `onPeriod(row)` when a bar is, `onBrush(first, last)` (the first and last
+ * rows) when a range of periods is dragged across, `onReset()` on a
+ * double-click. `width` is the picture's width in pixels (default 760), so it
+ * is drawn at its own size rather than scaled down on a narrow screen.
  */
-export function timelineChart(data, { onAlert, onPeriod } = {}) {
+export function timelineChart(data, { onAlert, onPeriod, onBrush, onReset, width = 760 } = {}) {
   const rows = (data.items || []).filter((r) => !Number.isNaN(dayMs(r.period)));
   if (!rows.length) return null;
   const alerts = data.alerts || [];
   const freq = data.freq || "day";
-  const W = 760, H = 290;
-  const m = { l: 46, r: 42, t: 26, b: 34 };
+  const W = Math.max(280, Math.round(width)), H = W < 520 ? 230 : 290;
+  const m = W < 520 ? { l: 34, r: 30, t: 24, b: 30 } : { l: 46, r: 42, t: 26, b: 34 };
   const pw = W - m.l - m.r, ph = H - m.t - m.b;
   const n = rows.length;
   const band = pw / n;
@@ -136,7 +139,79 @@ export function timelineChart(data, { onAlert, onPeriod } = {}) {
     marks.append(g);
   }
   root.append(marks);
+  if (onBrush) brushable(root, { W, left: m.l, right: W - m.r, top: m.t, height: ph, band, rows, onBrush });
+  if (onReset) root.addEventListener("dblclick", (ev) => {
+    ev.preventDefault();
+    onReset();
+  });
   return root;
+}
+
+/**
+ * Drag across the plot to pick a range of periods: a shaded band follows the
+ * pointer (mouse, pen or finger; vertical swipes still scroll the page) and,
+ * once released after moving a few pixels, `onBrush(first, last)` gets the
+ * first and last rows under it. A press that does not move stays a click.
+ */
+function brushable(root, { W, left, right, top, height, band, rows, onBrush }) {
+  root.classList.add("brushable");
+  const shade = svg("rect", { x: left, y: top, width: 0, height, class: "brush", "data-testid": "brush", visibility: "hidden" });
+  root.append(shade);
+  let start = null; // viewBox x where the drag began
+  let moved = false;
+  let swallowClick = false;
+  const toX = (ev) => {
+    const box = root.getBoundingClientRect();
+    const x = ((ev.clientX - box.left) * W) / Math.max(box.width, 1);
+    return Math.min(right, Math.max(left, x));
+  };
+  const indexAt = (x) => Math.min(rows.length - 1, Math.max(0, Math.floor((x - left) / band)));
+  root.addEventListener("pointerdown", (ev) => {
+    if (ev.button !== 0 || ev.target.closest(".alert-marker")) return;
+    start = toX(ev);
+    moved = false;
+  });
+  root.addEventListener("pointermove", (ev) => {
+    if (start === null) return;
+    const x = toX(ev);
+    if (!moved && Math.abs(x - start) * (root.getBoundingClientRect().width / W) < 5) return;
+    if (!moved) {
+      moved = true;
+      try {
+        root.setPointerCapture(ev.pointerId);
+      } catch {
+        // the pointer is already gone: the drag ends on the next pointerup anyway
+      }
+    }
+    const i0 = indexAt(Math.min(start, x)), i1 = indexAt(Math.max(start, x));
+    shade.setAttribute("x", String(left + i0 * band));
+    shade.setAttribute("width", String((i1 - i0 + 1) * band));
+    shade.setAttribute("visibility", "visible");
+  });
+  const finish = (ev, cancelled) => {
+    if (start === null) return;
+    const x = toX(ev);
+    const from = start;
+    start = null;
+    if (!moved) return;
+    swallowClick = true;
+    window.setTimeout(() => (swallowClick = false), 0);
+    if (cancelled) {
+      shade.setAttribute("visibility", "hidden");
+      return;
+    }
+    const i0 = indexAt(Math.min(from, x)), i1 = indexAt(Math.max(from, x));
+    onBrush(rows[i0], rows[i1]);
+  };
+  root.addEventListener("pointerup", (ev) => finish(ev, false));
+  root.addEventListener("pointercancel", (ev) => finish(ev, true));
+  // the click that ends a drag is not a click on the bar it ended on
+  root.addEventListener("click", (ev) => {
+    if (swallowClick) {
+      ev.stopPropagation();
+      ev.preventDefault();
+    }
+  }, true);
 }
 
 // --- actor network -------------------------------------------------------------------------------
