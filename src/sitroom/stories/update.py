@@ -220,7 +220,12 @@ def update_stories(store: Store, *, progress: ProgressFn | None = None) -> Story
                 summary = replace(summary, responds_to=answered)
         report.links += summary.responds_to is not None
         summaries.append((summary, state))
-    store.write_stories(copies_table, _assignments_table(assigned), _stories_table(summaries))
+    reviews = store.reviews(active=True, kinds=("story", "link"))
+    store.write_stories(copies_table, _assignments_table(assigned), _stories_table(summaries), complete=not reviews)
+    if reviews:  # the analysts' merges, splits and links win over the merger's
+        from .reviewed import apply_story_reviews
+
+        apply_story_reviews(store, reviews)
     log.info(
         "stories: %d articles checked (%d copies), %d mentions -> %d new and %d extended stories",
         report.articles_checked, report.copies, report.mentions, report.new_stories, report.extended_stories,
