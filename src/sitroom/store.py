@@ -186,7 +186,7 @@ _MIGRATIONS.append(
         [
             "DROP INDEX IF EXISTS events_article",
             "ALTER TABLE events RENAME TO coded_events",
-            "CREATE INDEX coded_events_article ON coded_events (article_id)",
+            "CREATE INDEX events_article ON coded_events (article_id)",
             """CREATE TABLE reviews (
                 review_id VARCHAR PRIMARY KEY, seq INTEGER, kind VARCHAR, action VARCHAR, target VARCHAR, other VARCHAR,
                 old_value VARCHAR, new_value VARCHAR, reviewer VARCHAR, note VARCHAR, created_at TIMESTAMPTZ,
@@ -317,7 +317,7 @@ PUBLIC_STORY_COLUMNS = (
     "story_id", "event_type", "cameo_code", "quad_class", "intensity", "actor", "recipient", "modality",
     "historical", "event_date", "date_precision", "location", "dead", "injured", "n_mentions", "n_articles",
     "n_outlets", "n_independent", "weight", "first_reported", "last_reported", "disagreements", "responds_to",
-    "condition", "consequence", "confidence", "mentions", "reviewed",
+    "condition", "consequence", "confidence", "reviewed", "mentions",
 )  # fmt: skip
 _PUBLIC_STORIES_SQL = """
     WITH st AS (
@@ -328,13 +328,13 @@ _PUBLIC_STORIES_SQL = """
            st.modality, st.historical, st.event_date, st.date_precision, st.location, st.dead, st.injured,
            st.n_mentions, st.n_articles, st.n_outlets, st.n_independent, st.weight, st.first_reported,
            st.last_reported, st.disagreements, st.responds_to, st.condition, st.consequence, st.confidence,
+           coalesce(st.reviewed, false) AS reviewed,
            list({'event_id': e.event_id, 'article_id': e.article_id, 'outlet': a.outlet, 'url': a.url,
                  'published': a.published, 'copy_of': c.copy_of, 'sentence_index': e.sentence_index,
                  'sentence': s.text, 'trigger': e.trigger, 'attribution': e.attribution.text,
                  'modality': e.modality, 'event_date': e.event_date, 'location': e.location.name,
                  'dead': e.dead, 'injured': e.injured, 'reference': m.reference, 'confidence': e.confidence}
-                ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index) AS mentions,
-           bool_or(coalesce(st.reviewed, false) OR e.reviewed) AS reviewed
+                ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index) AS mentions
     FROM st
     JOIN story_mentions m USING (story_id)
     JOIN events e ON e.event_id = m.event_id

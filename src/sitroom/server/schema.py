@@ -163,6 +163,7 @@ class Event(BaseModel):
     responds_to: str | None
     confidence: float | None = Field(ge=0, le=1)
     decided_by: str | None
+    reviewed: bool | None = Field(description="An analyst confirmed or corrected the event (sitroom review).")
 
 
 class _Page(BaseModel):
@@ -204,6 +205,7 @@ class Story(BaseModel):
     condition: Condition | None
     consequence: Consequence | None
     confidence: float | None = Field(ge=0, le=1)
+    reviewed: bool | None = Field(description="A review applies to the story or to one of its reports.")
 
 
 class StoriesPage(_Page):
@@ -312,6 +314,7 @@ class Threat(BaseModel):
     carried_out_event: str | None = Field(description="Event id of the carrying act's first asserted report.")
     carried_out_reports: list[ThreatSource] = Field(description="Every report of the act that carried the threat out.")
     reason: str = Field(description="Which rule decided the status, in words (docs/stories.md).")
+    reviewed: bool = Field(description="An analyst set the status (sitroom review threat); it wins over the rules.")
 
 
 class Threats(_Page):

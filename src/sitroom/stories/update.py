@@ -100,6 +100,7 @@ def mention_from_row(row: dict, copy_of: dict[str, str | None] | None = None) ->
         copy_of=group,
         reference=bool(row.get("reference")),
         confidence=row.get("confidence"),
+        reviewed=bool(row.get("reviewed")),
     )
 
 
@@ -297,6 +298,7 @@ def _stories_table(rows: list[tuple[StorySummary, Story]]) -> pa.Table:
             "condition": pa.array([opt(x.condition) for x in s], T["condition"]),
             "consequence": pa.array([opt(x.consequence) for x in s], T["consequence"]),
             "confidence": pa.array([x.confidence for x in s], pa.float64()),
+            "reviewed": pa.array([x.reviewed for x in s], pa.bool_()),
             "actor_countries": pa.array([sorted(x.actors) for x in st], pa.list_(pa.string())),
             "recipient_countries": pa.array([sorted(x.recipients) for x in st], pa.list_(pa.string())),
             "location_country": pa.array([x.location_country for x in st], pa.string()),
