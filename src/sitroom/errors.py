@@ -75,8 +75,9 @@ class ReviewError(SitroomError, ValueError):
 
     code = "E119"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, missing: bool = False) -> None:
         self.message = message
+        self.missing = missing  # the event, story or review named is not in the store
         super().__init__(f"[E119] {message}")
 
 

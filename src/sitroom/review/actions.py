@@ -66,7 +66,7 @@ def _event(store: Store, event_id: str) -> tuple[Anchor, dict | None]:
     """An event's anchor and its row as every reader sees it (None when rejected)."""
     anchor = store.event_anchor(event_id)
     if anchor is None:
-        raise ReviewError(f"no event {event_id!r} in the store (see 'sitroom events' for event ids)")
+        raise ReviewError(f"no event {event_id!r} in the store (see 'sitroom events' for event ids)", missing=True)
     rows = store.rows(
         """SELECT e.event_type, e.cameo_code, e.quad_class, e.intensity, e.actor, e.recipient, a.published
            FROM events e JOIN articles a USING (article_id) WHERE e.event_id = ?""",
@@ -169,7 +169,7 @@ def review_event(
 def _story_anchors(store: Store, story_id: str, role: str) -> list[tuple[str, Anchor]]:
     events = store.story_event_ids(story_id)
     if not events:
-        raise ReviewError(f"no story {story_id!r} in the store (see 'sitroom stories' for story ids)")
+        raise ReviewError(f"no story {story_id!r} in the store (see 'sitroom stories' for story ids)", missing=True)
     return [(role, a) for e in events if (a := store.event_anchor(e)) is not None]
 
 
@@ -205,7 +205,7 @@ def split_event(store: Store, event_id: str, *, by: str | None = None, note: str
 def _story_row(store: Store, story_id: str) -> dict:
     rows = store.rows("SELECT story_id, responds_to, event_date FROM stories WHERE story_id = ?", [story_id])
     if not rows:
-        raise ReviewError(f"no story {story_id!r} in the store (see 'sitroom stories' for story ids)")
+        raise ReviewError(f"no story {story_id!r} in the store (see 'sitroom stories' for story ids)", missing=True)
     return rows[0]
 
 
@@ -291,7 +291,7 @@ def undo_review(store: Store, review_id: str, *, by: str | None = None) -> Revie
     review) stands again everywhere."""
     review = store.review(review_id.strip().upper())
     if review is None:
-        raise ReviewError(f"no review {review_id!r} (see 'sitroom review list')")
+        raise ReviewError(f"no review {review_id!r} (see 'sitroom review list')", missing=True)
     if review.undone_at is not None:
         raise ReviewError(f"review {review.review_id} is undone already")
     reviewer = _who(by)
