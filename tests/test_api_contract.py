@@ -259,6 +259,13 @@ EXPECTED_RESPONSES = {
     ("get", "/api/map"): {"200", "400", "422"},
     ("get", "/api/countries"): {"200", "400"},
     ("post", "/api/articles"): {"201", "400", "401", "403", "413"},
+    ("get", "/api/reviews"): {"200", "400"},
+    ("patch", "/api/events/{event_id}"): {"200", "400", "401", "403", "404", "413", "422"},
+    ("post", "/api/stories/merge"): {"201", "400", "401", "403", "404", "413", "422"},
+    ("post", "/api/stories/split"): {"201", "400", "401", "403", "404", "413", "422"},
+    ("patch", "/api/stories/{story_id}/link"): {"200", "400", "401", "403", "404", "413", "422"},
+    ("patch", "/api/threats/{story_id}"): {"200", "400", "401", "403", "404", "413", "422"},
+    ("post", "/api/reviews/{review_id}/undo"): {"200", "400", "401", "403", "404", "413", "422"},
 }
 
 
@@ -333,7 +340,11 @@ CONTRACT = settings(
 )  # fmt: skip
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 READS = ["/api/status", "/api/events", "/api/stories", "/api/stories/{story_id}", "/api/articles/{article_id}",
-         "/api/threats", "/api/pairs", "/api/timeline", "/api/alerts", "/api/network", "/api/map", "/api/countries"]  # fmt: skip
+         "/api/threats", "/api/pairs", "/api/timeline", "/api/alerts", "/api/network", "/api/map", "/api/countries",
+         "/api/reviews"]  # fmt: skip
+REVIEW_WRITES = [("PATCH", "/api/events/{event_id}"), ("POST", "/api/stories/merge"), ("POST", "/api/stories/split"),
+                 ("PATCH", "/api/stories/{story_id}/link"), ("PATCH", "/api/threats/{story_id}"),
+                 ("POST", "/api/reviews/{review_id}/undo")]  # fmt: skip
 
 
 @pytest.fixture()
@@ -355,7 +366,7 @@ def _generated(operation) -> st.SearchStrategy:
 
 def test_the_generated_requests_cover_every_operation(api_schema):
     labels = {op.ok().label for op in api_schema.get_all_operations()}
-    assert labels == {f"GET {path}" for path in READS} | {"POST /api/articles"}
+    assert labels == {f"GET {path}" for path in READS} | {"POST /api/articles"} | {f"{m} {p}" for m, p in REVIEW_WRITES}
 
 
 @pytest.mark.parametrize("path", READS)
@@ -371,6 +382,16 @@ def test_every_read_answers_as_documented(api_schema, path):
 def test_posted_articles_are_answered_as_documented(api_schema):
     @CONTRACT
     @given(case=_generated(api_schema["/api/articles"]["POST"]))
+    def check(case):
+        case.call_and_validate(headers=AUTH, checks=CHECKS)
+
+    check()
+
+
+@pytest.mark.parametrize("method, path", REVIEW_WRITES)
+def test_reviews_are_answered_as_documented(api_schema, method, path):
+    @CONTRACT
+    @given(case=_generated(api_schema[path][method]))
     def check(case):
         case.call_and_validate(headers=AUTH, checks=CHECKS)
 

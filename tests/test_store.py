@@ -257,7 +257,7 @@ class FailingConnection:
         return getattr(self._con, name)
 
 
-@pytest.mark.parametrize("failing_table", ["removals", "events", "actors"])
+@pytest.mark.parametrize("failing_table", ["removals", "coded_events", "actors"])
 def test_write_batch_is_all_or_nothing(tmp_path, mini_pipeline, failing_table):
     batch = [
         coded(mini_pipeline, "b1", "Israel struck Iran.\nAdvertisement\nIran condemned Israel."),

@@ -201,6 +201,77 @@ class Situation:
         f = self._filter(since=since, until=until)
         return _out(_network.network(self.store, since=f.since, until=f.until), arrow)
 
+    # --- analyst reviews (sitroom.review): each write opens the store for writing for the call ---------------
+
+    def _review(self, make: Callable[[Store], Any]) -> pd.DataFrame:
+        """Run one review function on the store opened for writing; the reviews made, as ``reviews()`` lists them."""
+        from .review import list_reviews
+
+        self.store.release()
+        with Store(self.store.path, wait=self.store.wait) as store:
+            made = make(store)
+            made = made if isinstance(made, list) else [made]
+            ids = {r.review_id for r in made}
+            rows = [r for r in list_reviews(store) if r["review_id"] in ids]
+        from .review import REVIEW_COLUMNS
+
+        return pd.DataFrame(rows, columns=list(REVIEW_COLUMNS))
+
+    @_released
+    def reviews(self, *, arrow: bool = False) -> pd.DataFrame | pa.Table:
+        """Every review in the order made, with its status: applied, orphaned (its events are gone) or undone."""
+        from .review import REVIEW_COLUMNS, list_reviews
+
+        return _out(pd.DataFrame(list_reviews(self.store), columns=list(REVIEW_COLUMNS)), arrow)
+
+    def review_event(
+        self, event_id: str, *, confirm: bool = False, reject: bool = False, type: str | None = None,  # noqa: A002
+        actor: str | None = None, recipient: str | None = None, by: str | None = None, note: str = "",
+    ) -> pd.DataFrame:  # fmt: skip
+        """Confirm or reject an event, or correct its type, actor or recipient (names as the filters take them);
+        ReviewError (E119, a ValueError) names what is wrong."""
+        from .review import review_event
+
+        return self._review(lambda store: review_event(store, event_id, confirm=confirm, reject=reject, event_type=type,
+                                                       actor=actor, recipient=recipient, by=by, note=note))  # fmt: skip
+
+    def merge_stories(self, first: str, second: str, *, by: str | None = None, note: str = "") -> pd.DataFrame:
+        """Two stories report one act: the second's reports join the first."""
+        from .review import merge_stories
+
+        return self._review(lambda store: merge_stories(store, first, second, by=by, note=note))
+
+    def split_event(self, event_id: str, *, by: str | None = None, note: str = "") -> pd.DataFrame:
+        """The event reports an act of its own: it leaves its story for a new one."""
+        from .review import split_event
+
+        return self._review(lambda store: split_event(store, event_id, by=by, note=note))
+
+    def review_link(self, story_id: str, *, confirm: bool = False, reject: bool = False, to: str | None = None,
+                    by: str | None = None, note: str = "") -> pd.DataFrame:  # fmt: skip
+        """Confirm or reject that a story responds to ``to`` (default: its link now)."""
+        from .errors import ReviewError
+        from .review import review_link
+
+        if confirm == reject:
+            raise ReviewError("confirm or reject the link")
+        action = "confirm" if confirm else "reject"
+        return self._review(lambda store: review_link(store, story_id, action=action, to=to, by=by, note=note))
+
+    def review_threat(self, story_id: str, *, status: str, by_story: str | None = None, by: str | None = None,
+                      note: str = "") -> pd.DataFrame:  # fmt: skip
+        """Set a threat ledger entry's status ("carried out" with ``by_story``, "open", ...)."""
+        from .review import review_threat
+
+        return self._review(lambda store: review_threat(store, story_id, status=status, by_story=by_story, by=by, note=note))
+
+    def undo_review(self, review_id: str, *, by: str | None = None) -> pd.DataFrame:
+        """Undo a review: it stays listed as undone; the machine's judgement stands again."""
+        from .review import undo_review
+
+        return self._review(lambda store: undo_review(store, review_id, by=by))
+
+
 
 def open_store(path: str | os.PathLike[str] | None = None, *, wait: float = DEFAULT_WAIT) -> Situation:
     """Open a store for reading (``sitroom.open``); ``None`` means $SITROOM_DB or ./sitroom.duckdb.

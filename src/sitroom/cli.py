@@ -1258,6 +1258,199 @@ def lexicon_import_petrarch(
     err.print(f"{len(result.entries)} entries -> {_safe(str(output))}; {len(result.skipped)} lines skipped")
 
 
+# --- sitroom review -------------------------------------------------------------------------------
+
+review_app = typer.Typer(
+    help="Analyst reviews: confirm, reject or correct what the machine coded; the review wins everywhere.",
+    no_args_is_help=True,
+)
+app.add_typer(review_app, name="review")
+story_review_app = typer.Typer(help="Merge two stories, or split an event out of its story.", no_args_is_help=True)
+review_app.add_typer(story_review_app, name="story")
+ByOption = Annotated[
+    Optional[str],
+    typer.Option("--by", help="Who reviews [default: $SITROOM_REVIEWER, else the user name].", show_default=False),
+]
+NoteOption = Annotated[str, typer.Option("--note", help="Why: kept with the review.")]
+
+
+def _reviewing(db: Path | None, wait: float, make) -> list:
+    """Run one review function on the store (opened for writing), or a clean exit naming what is wrong (E119: 2)."""
+    from .errors import ReviewError
+
+    try:
+        with Store(_db(db), wait=wait, on_wait=_waiting) as store:
+            made = make(store)
+    except ReviewError as exc:
+        raise _fail(str(exc), 2) from None
+    except SitroomError as exc:
+        raise _fail(str(exc)) from None
+    return made if isinstance(made, list) else [made]
+
+
+def _said(reviews) -> None:
+    for r in reviews:
+        change = f"{_safe(json.dumps(r.old_value, default=str))} -> {_safe(json.dumps(r.new_value, default=str))}"
+        err.print(f"{r.review_id}: {r.kind} {r.action} {_safe(r.target)}"
+                  + (f" / {_safe(r.other)}" if r.other else "") + f" by {_safe(r.reviewer)}: {change}")  # fmt: skip
+
+
+@review_app.command("event")
+def review_event_command(
+    event_id: Annotated[str, typer.Argument(help="The event's id (sitroom events).", show_default=False)],
+    confirm: Annotated[bool, typer.Option("--confirm", help="The event is right as coded.")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="The event is wrong: it is counted nowhere.")] = False,
+    type: Annotated[Optional[str], typer.Option("--type", help="Its right PLOVER type (ASSAULT).", show_default=False)] = None,
+    actor: Annotated[Optional[str], typer.Option("--actor", show_default=False,
+                                                help="Its right actor: a name, alias or code (IRNMIL, Iran, Hezbollah); comma list.")] = None,
+    recipient: Annotated[Optional[str], typer.Option("--recipient", help="Its right recipient, named as --actor.", show_default=False)] = None,
+    by: ByOption = None,
+    note: NoteOption = "",
+    db: DbOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
+    """Confirm or reject an event, or correct its type, actor or recipient."""
+    from .review import review_event
+
+    _said(_reviewing(db, wait, lambda store: review_event(store, event_id, confirm=confirm, reject=reject, event_type=type,
+                                                actor=actor, recipient=recipient, by=by, note=note)))  # fmt: skip
+
+
+@story_review_app.command("merge")
+def review_merge_command(
+    first: Annotated[str, typer.Argument(help="The story that stays (S000003).", show_default=False)],
+    second: Annotated[str, typer.Argument(help="The story whose reports join it.", show_default=False)],
+    by: ByOption = None,
+    note: NoteOption = "",
+    db: DbOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
+    """Two stories report one act: merge the second into the first."""
+    from .review import merge_stories
+
+    _said(_reviewing(db, wait, lambda store: merge_stories(store, first, second, by=by, note=note)))
+
+
+@story_review_app.command("split")
+def review_split_command(
+    event_id: Annotated[str, typer.Argument(help="The event that reports another act.", show_default=False)],
+    by: ByOption = None,
+    note: NoteOption = "",
+    db: DbOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
+    """Split an event out of its story into a story of its own."""
+    from .review import split_event
+
+    _said(_reviewing(db, wait, lambda store: split_event(store, event_id, by=by, note=note)))
+
+
+@review_app.command("link")
+def review_link_command(
+    story_id: Annotated[str, typer.Argument(help="The story that responds (responds_to).", show_default=False)],
+    confirm: Annotated[bool, typer.Option("--confirm", help="It does respond to that story.")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="It does not respond to that story.")] = False,
+    to: Annotated[Optional[str], typer.Option("--to", help="The story it responds to [default: its link now].", show_default=False)] = None,
+    by: ByOption = None,
+    note: NoteOption = "",
+    db: DbOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
+    """Confirm or reject a story's response link; --confirm --to S sets a link."""
+    from .review import review_link
+
+    if confirm == reject:
+        raise _fail("give --confirm or --reject", 2)
+    _said(_reviewing(db, wait, lambda store: review_link(store, story_id, action="confirm" if confirm else "reject", to=to,
+                                               by=by, note=note)))  # fmt: skip
+
+
+@review_app.command("threat")
+def review_threat_command(
+    story_id: Annotated[str, typer.Argument(help="The threat's story (sitroom threats).", show_default=False)],
+    status: Annotated[str, typer.Option("--status", help="open, 'carried out', withdrawn or lapsed.", show_default=False)],
+    by_story: Annotated[Optional[str], typer.Option("--by-story", help="The story of the act that carried it out.", show_default=False)] = None,
+    by: ByOption = None,
+    note: NoteOption = "",
+    db: DbOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
+    """Set a threat ledger entry's status."""
+    from .review import review_threat
+
+    _said(_reviewing(db, wait, lambda store: review_threat(store, story_id, status=status, by_story=by_story, by=by, note=note)))
+
+
+@review_app.command("undo")
+def review_undo_command(
+    review_id: Annotated[str, typer.Argument(help="The review (sitroom review list).", show_default=False)],
+    by: ByOption = None,
+    db: DbOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
+    """Undo a review: it stays listed as undone; the machine's judgement stands again."""
+    from .review import undo_review
+
+    done = _reviewing(db, wait, lambda store: undo_review(store, review_id, by=by))
+    err.print(f"{done[0].review_id} undone by {_safe(done[0].undone_by)}")
+
+
+_REVIEW_COLOURS = {"applied": "green", "orphaned": "red", "undone": "dim"}
+
+
+@review_app.command("list")
+def review_list_command(
+    db: DbOption = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, csv, jsonl or parquet.")] = "table",
+    output: OutputOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
+    """Every review, in the order made: applied, orphaned (its events are gone) or undone."""
+    from .review import REVIEW_COLUMNS, list_reviews
+
+    _choice(format, LISTING_FORMATS, "--format")
+    with _read_store(db, wait) as store:
+        rows = list_reviews(store)
+    if format != "table":
+        _emit(rows, format, output, columns=REVIEW_COLUMNS, noun="reviews")
+        return
+    if not rows:
+        err.print("no reviews")
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("review", "when", "by", "kind", "action", "target", "change", "status", "note"):
+        table.add_column(column)
+    for r in rows:
+        change = f"{json.dumps(r['old_value'], default=str)} -> {json.dumps(r['new_value'], default=str)}"
+        table.add_row(
+            r["review_id"], f"{r['created_at']:%Y-%m-%d %H:%M}", _safe(r["reviewer"]), r["kind"], r["action"],
+            _safe(r["target"] + (f" / {r['other']}" if r["other"] else "")), _safe(change[:60]),
+            f"[{_REVIEW_COLOURS[r['status']]}]{r['status']}[/]",
+            _safe(r["note"][:40]),
+        )  # fmt: skip
+    out.print(table)
+
+
+@review_app.command("export")
+def review_export_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The JSON Lines file to write.", show_default=False)],
+    format: Annotated[str, typer.Option("--format", "-f", help="jsonl: article records 'sitroom train' reads.")] = "jsonl",
+    db: DbOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
+    """Write the reviewed articles as training data for 'sitroom train' (docs/training.md)."""
+    from .review import write_training
+
+    _choice(format, ("jsonl",), "--format")
+    with _read_store(db, wait) as store:
+        try:
+            with output.open("w", encoding="utf-8") as fh:
+                n = write_training(store, fh)
+        except OSError as exc:
+            raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    err.print(f"{n} reviewed articles -> {_safe(str(output))}")
+
+
 def load_actor_dictionary_check(path: Path) -> None:
     """Validate a written actor file the way --actors will load it."""
     from .actors import load_actor_dictionary

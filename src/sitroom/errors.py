@@ -10,6 +10,7 @@ __all__ = [
     "CODES",
     "DataFileError",
     "FilterError",
+    "ReviewError",
     "SitroomError",
     "StoreError",
     "StoreLockedError",
@@ -35,6 +36,7 @@ CODES: dict[str, str] = {
     "E116": "symbolic link not followed",
     "E117": "store locked by another process",
     "E118": "invalid filter",
+    "E119": "invalid review",
     # knowledge files
     "E201": "invalid data file",
 }
@@ -65,6 +67,18 @@ class FilterError(SitroomError, ValueError):
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(f"[E118] {message}")
+
+
+class ReviewError(SitroomError, ValueError):
+    """A review that cannot be made or undone (E119): an unknown event, story or review, a value
+    that is not a type, actor or status, a story merged with itself, a review already undone."""
+
+    code = "E119"
+
+    def __init__(self, message: str, *, missing: bool = False) -> None:
+        self.message = message
+        self.missing = missing  # the event, story or review named is not in the store
+        super().__init__(f"[E119] {message}")
 
 
 class StoreError(SitroomError):

@@ -95,6 +95,7 @@ def coded_rows(coded: CodedArticle) -> list[dict]:
             "responds_to": None,
             "confidence": e.confidence,
             "decided_by": e.decided_by,
+            "reviewed": False,  # reviews are of stored events
         }
         rows.append(row)
     return rows

@@ -11,6 +11,7 @@ stored as its next revision: the earlier revision's text moves to
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -26,6 +27,7 @@ from .errors import StoreError, StoreLockedError
 from .faults import fault_point
 from .filters import EventFilter, Side
 from .records import Article, Event, IngestProblem, Sentence
+from .review.records import Anchor, Review, fold_overrides, resolve
 
 __all__ = ["DEFAULT_DB", "DEFAULT_WAIT", "PUBLIC_EVENT_COLUMNS", "PUBLIC_STORY_COLUMNS", "SCHEMA_VERSION", "STORY_ARROW_TYPES", "Store", "default_db_path", "filter_clauses", "lock_holder"]
 
@@ -156,6 +158,49 @@ _MIGRATIONS.append(
         ],
     )
 )
+_EVENT_OVERRIDES_SQL = f"""CREATE TABLE event_overrides (
+    event_id VARCHAR PRIMARY KEY, review_ids VARCHAR[], rejected BOOLEAN, event_type VARCHAR, cameo_code VARCHAR,
+    quad_class TINYINT, intensity DOUBLE, actor {_ACTOR_STRUCT}, recipient {_ACTOR_STRUCT})"""
+# The events every reader sees: the coded events with the analysts' reviews applied (sitroom.review).
+# A migration that adds a column to coded_events must create this view again.
+_EVENTS_VIEW_SQL = """CREATE OR REPLACE VIEW events AS
+    SELECT e.* REPLACE (
+               coalesce(o.event_type, e.event_type) AS event_type,
+               CASE WHEN o.event_type IS NULL THEN e.mode END AS mode,
+               CASE WHEN o.event_type IS NULL THEN e.contexts ELSE [] END AS contexts,
+               coalesce(o.cameo_code, e.cameo_code) AS cameo_code,
+               coalesce(o.quad_class, e.quad_class) AS quad_class,
+               coalesce(o.intensity, e.intensity) AS intensity,
+               coalesce(o.actor, e.actor) AS actor,
+               coalesce(o.recipient, e.recipient) AS recipient,
+               CASE WHEN o.event_id IS NULL THEN e.confidence ELSE 1.0 END AS confidence,
+               CASE WHEN o.event_id IS NULL THEN e.decided_by ELSE 'review' END AS decided_by),
+           o.event_id IS NOT NULL AS reviewed
+    FROM coded_events e LEFT JOIN event_overrides o USING (event_id)
+    WHERE o.rejected IS NOT TRUE"""
+_MIGRATIONS.append(
+    (
+        # Analyst reviews: their own tables, apart from the coded events, which move to coded_events;
+        # ``events`` becomes the view of them with the reviews applied, so every reader sees the reviews.
+        7,
+        [
+            "DROP INDEX IF EXISTS events_article",
+            "ALTER TABLE events RENAME TO coded_events",
+            "CREATE INDEX events_article ON coded_events (article_id)",
+            """CREATE TABLE reviews (
+                review_id VARCHAR PRIMARY KEY, seq INTEGER, kind VARCHAR, action VARCHAR, target VARCHAR, other VARCHAR,
+                old_value VARCHAR, new_value VARCHAR, reviewer VARCHAR, note VARCHAR, created_at TIMESTAMPTZ,
+                undone_at TIMESTAMPTZ, undone_by VARCHAR)""",
+            """CREATE TABLE review_anchors (
+                review_id VARCHAR, role VARCHAR, article_id VARCHAR, span_start INTEGER, span_end INTEGER,
+                event_type VARCHAR, trigger VARCHAR, sentence VARCHAR, sentence_offset INTEGER)""",
+            "CREATE INDEX review_anchors_article ON review_anchors (article_id)",
+            _EVENT_OVERRIDES_SQL,
+            _EVENTS_VIEW_SQL,
+            "ALTER TABLE stories ADD COLUMN reviewed BOOLEAN",
+        ],
+    )
+)
 SCHEMA_VERSION = _MIGRATIONS[-1][0]
 _REVISION_COLUMNS = (
     "article_id, revision, source, format, title, url, outlet, published, raw_text, text, content_hash, "
@@ -167,7 +212,7 @@ PUBLIC_EVENT_COLUMNS = (
     "event_type", "mode", "contexts", "cameo_code", "quad_class", "intensity", "actor", "recipient",
     "modality", "modality_cues", "historical", "condition", "consequence", "via", "attribution",
     "event_date", "date_precision", "date_text", "location", "dead", "injured", "counts", "story_id", "responds_to",
-    "confidence", "decided_by",
+    "confidence", "decided_by", "reviewed",
 )  # fmt: skip
 _PUBLIC_EVENTS_SQL = """
     SELECT e.event_id, e.article_id, a.outlet, a.url, a.published, e.sentence_index, s.text AS sentence,
@@ -175,7 +220,7 @@ _PUBLIC_EVENTS_SQL = """
            e.quad_class, e.intensity, e.actor, e.recipient,
            e.modality, e.modality_cues, e.historical, e.condition, e.consequence, e.via, e.attribution,
            e.event_date, e.date_precision, e.date_text, e.location, e.dead, e.injured, e.counts,
-           m.story_id, st.responds_to, e.confidence, e.decided_by
+           m.story_id, st.responds_to, e.confidence, e.decided_by, e.reviewed
     FROM events e
     JOIN articles a USING (article_id)
     LEFT JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
@@ -272,7 +317,7 @@ PUBLIC_STORY_COLUMNS = (
     "story_id", "event_type", "cameo_code", "quad_class", "intensity", "actor", "recipient", "modality",
     "historical", "event_date", "date_precision", "location", "dead", "injured", "n_mentions", "n_articles",
     "n_outlets", "n_independent", "weight", "first_reported", "last_reported", "disagreements", "responds_to",
-    "condition", "consequence", "confidence", "mentions",
+    "condition", "consequence", "confidence", "reviewed", "mentions",
 )  # fmt: skip
 _PUBLIC_STORIES_SQL = """
     WITH st AS (
@@ -283,6 +328,7 @@ _PUBLIC_STORIES_SQL = """
            st.modality, st.historical, st.event_date, st.date_precision, st.location, st.dead, st.injured,
            st.n_mentions, st.n_articles, st.n_outlets, st.n_independent, st.weight, st.first_reported,
            st.last_reported, st.disagreements, st.responds_to, st.condition, st.consequence, st.confidence,
+           coalesce(st.reviewed, false) AS reviewed,
            list({'event_id': e.event_id, 'article_id': e.article_id, 'outlet': a.outlet, 'url': a.url,
                  'published': a.published, 'copy_of': c.copy_of, 'sentence_index': e.sentence_index,
                  'sentence': s.text, 'trigger': e.trigger, 'attribution': e.attribution.text,
@@ -323,6 +369,14 @@ _COUNTS_TYPE = pa.list_(pa.struct([("n", pa.int64()), ("unit", pa.string()), ("q
 
 def _as_dict(value: object) -> dict | None:
     return value.as_dict() if value is not None else None
+
+
+def _json(value: object) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _unjson(text: str | None) -> object:
+    return None if text is None else json.loads(text)
 
 
 def default_db_path() -> str:
@@ -612,6 +666,8 @@ class Store:
                     self.con.unregister(view)
                 if name == "articles":
                     fault_point("articles-written")
+            if articles and self._reviews_of_articles([a.article_id for a in articles]):
+                self._refresh_overrides()  # the reviews of these articles find their events again
             if articles:
                 self._bump_revision()
             self.con.execute("COMMIT")
@@ -638,11 +694,11 @@ class Store:
             numbers = dict(self.query(f"SELECT article_id, coalesce(revision, 1) + 1 FROM articles WHERE {chosen}"))
             self._take_apart_stories(
                 [r[0] for r in self.query(
-                    f"SELECT DISTINCT m.story_id FROM story_mentions m JOIN events e USING (event_id) WHERE e.{chosen}"
+                    f"SELECT DISTINCT m.story_id FROM story_mentions m JOIN coded_events e USING (event_id) WHERE e.{chosen}"
                 )]  # fmt: skip
             )
-            self.con.execute(f"DELETE FROM actors WHERE event_id IN (SELECT event_id FROM events WHERE {chosen})")
-            for table in ("events", "sentences", "removals", "article_copies", "articles"):
+            self.con.execute(f"DELETE FROM actors WHERE event_id IN (SELECT event_id FROM coded_events WHERE {chosen})")
+            for table in ("coded_events", "sentences", "removals", "article_copies", "articles"):
                 self.con.execute(f"DELETE FROM {table} WHERE {chosen}")
         finally:
             self.con.unregister("_rev_ids")
@@ -798,6 +854,168 @@ class Store:
         )
         return found[0] if found else None
 
+    # --- analyst reviews (sitroom.review) ------------------------------------------------------
+
+    def next_review_seq(self) -> int:
+        return int(self.scalar("SELECT coalesce(max(seq), 0) + 1 FROM reviews"))
+
+    def add_review(self, review: Review, anchors: Sequence[tuple[str, Anchor]], take_apart: Sequence[str] = ()) -> None:
+        """Store one review with the anchors of its events (role ``subject`` or ``other``), take apart
+        the stories ``take_apart`` names (the story stage builds them again with the review applied)
+        and apply the event reviews anew, all or nothing."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute(
+                "INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                [review.review_id, int(review.review_id.lstrip("R")), review.kind, review.action, review.target,
+                 review.other, _json(review.old_value), _json(review.new_value), review.reviewer, review.note,
+                 review.created_at],
+            )  # fmt: skip
+            for role, a in anchors:
+                self.con.execute(
+                    "INSERT INTO review_anchors VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [review.review_id, role, a.article_id, a.span_start, a.span_end, a.event_type, a.trigger,
+                     a.sentence, a.offset],
+                )  # fmt: skip
+            self._reviewed(take_apart)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def undo_review(self, review_id: str, by: str, at: datetime, take_apart: Sequence[str] = ()) -> None:
+        """Mark a review undone (it is kept, with who undid it and when), take apart ``take_apart``
+        and apply the event reviews anew, all or nothing."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("UPDATE reviews SET undone_at = ?, undone_by = ? WHERE review_id = ?", [at, by, review_id])
+            self._reviewed(take_apart)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _reviewed(self, take_apart: Sequence[str]) -> None:
+        self._take_apart_stories(list(take_apart))
+        self._refresh_overrides()
+        self._bump_revision()  # the story stage runs again, and applies the story reviews
+
+    def reviews(self, *, active: bool = False, kinds: Sequence[str] = ()) -> list[Review]:
+        """Every review in the order made (``active``: not undone; ``kinds``: only those kinds)."""
+        where = ["TRUE"]
+        params: list[object] = []
+        if active:
+            where.append("undone_at IS NULL")
+        if kinds:
+            where.append("list_contains(?, kind)")
+            params.append(list(kinds))
+        rows = self.rows(f"SELECT * FROM reviews WHERE {' AND '.join(where)} ORDER BY seq", params)
+        return [
+            Review(r["review_id"], r["kind"], r["action"], r["target"], r["reviewer"], r["created_at"], r["note"] or "",
+                   r["other"], _unjson(r["old_value"]), _unjson(r["new_value"]), r["undone_at"], r["undone_by"])
+            for r in rows
+        ]  # fmt: skip
+
+    def review(self, review_id: str) -> Review | None:
+        found = [r for r in self.reviews() if r.review_id == review_id]
+        return found[0] if found else None
+
+    def review_anchors(self, review_ids: Sequence[str] | None = None) -> dict[str, list[tuple[str, Anchor]]]:
+        """The anchors of each review (all, or of ``review_ids``): (role, anchor) in the order stored."""
+        rows = self.query(
+            """SELECT review_id, role, article_id, span_start, span_end, event_type, trigger, sentence, sentence_offset
+               FROM review_anchors WHERE ?::VARCHAR[] IS NULL OR list_contains(?, review_id) ORDER BY rowid""",
+            [None if review_ids is None else list(review_ids)] * 2,
+        )
+        out: dict[str, list[tuple[str, Anchor]]] = {}
+        for rid, role, *fields in rows:
+            article, start, end, etype, trigger, sentence, offset = fields
+            out.setdefault(rid, []).append((role, Anchor(article, start, end, etype, trigger or "", sentence or "", offset or 0)))
+        return out
+
+    def resolve_anchors(self, anchors: Iterable[Anchor]) -> dict[Anchor, str | None]:
+        """The stored (coded) event each anchor stands for now, or None when it is gone (sitroom.review.records.resolve)."""
+        anchors = list(dict.fromkeys(anchors))
+        articles = sorted({a.article_id for a in anchors})
+        if not articles:
+            return {}
+        rows = self.rows(
+            """SELECT e.event_id, e.article_id, e.span_start, e.span_end, e.event_type, s.text AS sentence,
+                      e.span_start - s.start_char AS offset
+               FROM coded_events e
+               LEFT JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
+               WHERE list_contains(?, e.article_id)
+               ORDER BY e.article_id, e.span_start, e.event_id""",
+            [articles],
+        )
+        by_article: dict[str, list[dict]] = {}
+        for r in rows:
+            by_article.setdefault(r["article_id"], []).append(r)
+        return {a: resolve(a, by_article.get(a.article_id, ())) for a in anchors}
+
+    def event_anchor(self, event_id: str) -> Anchor | None:
+        """The anchor of a stored event (as the machine coded it; also a rejected one), or None."""
+        rows = self.query(
+            """SELECT e.article_id, e.span_start, e.span_end, e.event_type, e.trigger, s.text, e.span_start - s.start_char
+               FROM coded_events e
+               LEFT JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
+               WHERE e.event_id = ?""",
+            [event_id],
+        )
+        if not rows:
+            return None
+        article, start, end, etype, trigger, sentence, offset = rows[0]
+        return Anchor(article, start, end, etype, trigger or "", sentence or "", offset or 0)
+
+    def story_event_ids(self, story_id: str) -> list[str]:
+        """The event ids of one story's reports, oldest report first."""
+        return [r[0] for r in self.query(
+            """SELECT m.event_id FROM story_mentions m JOIN events e USING (event_id) JOIN articles a USING (article_id)
+               WHERE m.story_id = ? ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index, e.span_start""",
+            [story_id],
+        )]  # fmt: skip
+
+    def _reviews_of_articles(self, article_ids: Sequence[str]) -> bool:
+        return bool(self.scalar(
+            "SELECT EXISTS (SELECT 1 FROM review_anchors WHERE list_contains(?, article_id))", [list(article_ids)]
+        ))  # fmt: skip
+
+    def _refresh_overrides(self) -> None:
+        """Apply the active event reviews anew to the events they find now (inside the caller's transaction)."""
+        reviews = self.reviews(active=True, kinds=("event",))
+        anchors = self.review_anchors([r.review_id for r in reviews]) if reviews else {}
+        found = self.resolve_anchors(a for pairs in anchors.values() for _, a in pairs)
+        pairs = [(r, found.get(anchors[r.review_id][0][1])) for r in reviews if anchors.get(r.review_id)]
+        overrides = fold_overrides((r, eid) for r, eid in pairs if eid is not None).values()
+        self.con.execute("DELETE FROM event_overrides")
+        if not overrides:
+            return
+        table = pa.table(
+            {
+                "event_id": pa.array([o.event_id for o in overrides], pa.string()),
+                "review_ids": pa.array([o.review_ids for o in overrides], pa.list_(pa.string())),
+                "rejected": pa.array([o.rejected for o in overrides], pa.bool_()),
+                "event_type": pa.array([o.event_type for o in overrides], pa.string()),
+                "cameo_code": pa.array([o.cameo_code for o in overrides], pa.string()),
+                "quad_class": pa.array([o.quad_class for o in overrides], pa.int8()),
+                "intensity": pa.array([o.intensity for o in overrides], pa.float64()),
+                "actor": pa.array([o.actor for o in overrides], _ACTOR_TYPE),
+                "recipient": pa.array([o.recipient for o in overrides], _ACTOR_TYPE),
+            }
+        )
+        self.con.register("_overrides", table)
+        try:
+            self.con.execute("INSERT INTO event_overrides BY NAME SELECT * FROM _overrides")
+        finally:
+            self.con.unregister("_overrides")
+
+    def mark_stories_reviewed(self, story_ids: Sequence[str], responds_to: dict[str, str | None] | None = None) -> None:
+        """Flag stories a story review applies to, and set the response links reviews decide."""
+        if story_ids:
+            self.con.execute("UPDATE stories SET reviewed = true WHERE list_contains(?, story_id)", [list(story_ids)])
+        for story_id, target in (responds_to or {}).items():
+            self.con.execute("UPDATE stories SET responds_to = ?, reviewed = true WHERE story_id = ?", [target, story_id])
+
     # --- story events (sitroom.stories) --------------------------------------------------------
 
     def articles_without_signature(self) -> list[tuple[str, str]]:
@@ -896,10 +1114,25 @@ class Store:
         finally:
             self.con.unregister("_eids")
 
-    def write_stories(self, copies: pa.Table, assignments: pa.Table, stories: pa.Table) -> None:
-        """Store copy checks, new story assignments and the (re)built stories, all or nothing."""
+    def write_stories(
+        self, copies: pa.Table, assignments: pa.Table, stories: pa.Table, *, removed: Sequence[str] = (),
+        complete: bool = True, after: Callable[[], None] | None = None,
+    ) -> None:  # fmt: skip
+        """Store copy checks, story assignments (new, or moved from another story) and the (re)built
+        stories, and delete the ``removed`` stories (their ids are not given out again), all or
+        nothing. ``complete``: the story stage is done (see stories_pending); ``after`` runs inside
+        the transaction, after the writes."""
         self.con.execute("BEGIN TRANSACTION")
         try:
+            if removed:
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('next_story_seq', CAST(? AS VARCHAR))", [self.next_story_seq()])
+                self.con.execute("DELETE FROM stories WHERE list_contains(?, story_id)", [list(removed)])
+            if assignments.num_rows:
+                self.con.register("_batch_moved", assignments.select(["event_id"]))
+                try:
+                    self.con.execute("DELETE FROM story_mentions WHERE event_id IN (SELECT event_id FROM _batch_moved)")
+                finally:
+                    self.con.unregister("_batch_moved")
             if stories.num_rows:
                 self.con.register("_batch_story_ids", stories.select(["story_id"]))
                 try:
@@ -915,10 +1148,12 @@ class Store:
                     self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
                 finally:
                     self.con.unregister(view)
+            if after is not None:
+                after()
             fault_point("stories-writing")
             self._bump_revision()
-            # the story stage is complete up to this revision (see stories_pending)
-            self.con.execute("INSERT OR REPLACE INTO meta SELECT 'stories_revision', value FROM meta WHERE key = 'revision'")
+            if complete:  # the story stage is complete up to this revision (see stories_pending)
+                self.con.execute("INSERT OR REPLACE INTO meta SELECT 'stories_revision', value FROM meta WHERE key = 'revision'")
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
@@ -1013,7 +1248,7 @@ def _batch_tables(
                 "text": pa.array([s.text for s in sentences], pa.string()),
             }
         ),
-        "events": _events_table(events),
+        "coded_events": _events_table(events),
         "actors": _actors_table(events),
     }
 

@@ -459,6 +459,7 @@ def create_app(
         default_response_class=Json,
     )
     app.state.sitroom = state
+    app.state.sitroom_token = token
 
     # --- errors: JSON, a clear message, 4xx for what the client got wrong ---------------------------
     @app.exception_handler(ApiError)
@@ -761,6 +762,10 @@ def create_app(
             },
             status_code=201 if report.articles or report.unchanged else 400,
         )  # fmt: skip
+
+    from .reviews import router as reviews_router
+
+    app.include_router(reviews_router)
 
     # --- the dashboard --------------------------------------------------------------------------------
     @app.get("/", include_in_schema=False)

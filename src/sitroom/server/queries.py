@@ -55,7 +55,8 @@ _EVENT_ORDER = "e.event_date DESC NULLS LAST, e.article_id, e.sentence_index, e.
 _EVENT_FIELDS = """e.event_id, e.article_id, e.sentence_index, e.trigger, [e.span_start, e.span_end] AS span,
     e.event_type, e.mode, e.contexts, e.cameo_code, e.quad_class, e.intensity, e.actor, e.recipient, e.modality,
     e.modality_cues, e.historical, e.condition, e.consequence, e.via, e.attribution, e.event_date,
-    e.date_precision, e.date_text, e.location, e.dead, e.injured, e.counts, e.confidence, e.decided_by"""
+    e.date_precision, e.date_text, e.location, e.dead, e.injured, e.counts, e.confidence, e.decided_by,
+    e.reviewed"""
 
 
 def _marks(n: int) -> str:
@@ -130,8 +131,10 @@ def event_rows(store: Store, event_ids: list[str], *, with_offsets: bool = False
             "event_id": event_id, "article_id": e["article_id"], "title": a.get("title"), "outlet": a.get("outlet"),
             "url": a.get("url"), "published": a.get("published"), "sentence_index": e["sentence_index"],
             "sentence": sentence,
-            **{k: v for k, v in e.items() if k not in ("event_id", "article_id", "sentence_index", "confidence", "decided_by")},
+            **{k: v for k, v in e.items()
+               if k not in ("event_id", "article_id", "sentence_index", "confidence", "decided_by", "reviewed")},
             "story_id": sid, "responds_to": responds.get(sid), "confidence": e["confidence"], "decided_by": e["decided_by"],
+            "reviewed": bool(e["reviewed"]),
         }  # fmt: skip
         if with_offsets:
             row["sentence_start"] = start

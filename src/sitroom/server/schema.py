@@ -67,10 +67,11 @@ _ERRORS = {
     400: "Bad request: an unknown threat status, or a Host header the server does not answer to.",
     401: "Missing or wrong bearer token.",
     403: "Writes are disabled: the server was started without SITROOM_TOKEN.",
-    404: "No such story or article.",
+    404: "No such story, article, event or review.",
     413: "The request body is over the server's --max-body limit.",
     422: "A parameter is malformed or out of range (the message names it), or a filter cannot be applied (E118): "
-    "an unknown actor, recipient, dyad, event type or modality (with the nearest known names), since after until.",
+    "an unknown actor, recipient, dyad, event type or modality (with the nearest known names), since after until; "
+    "or a review that cannot be made (E119): a body that does not fit, an unknown type, actor or status.",
 }
 
 
@@ -163,6 +164,7 @@ class Event(BaseModel):
     responds_to: str | None
     confidence: float | None = Field(ge=0, le=1)
     decided_by: str | None
+    reviewed: bool | None = Field(description="An analyst confirmed or corrected the event (sitroom review).")
 
 
 class _Page(BaseModel):
@@ -204,6 +206,7 @@ class Story(BaseModel):
     condition: Condition | None
     consequence: Consequence | None
     confidence: float | None = Field(ge=0, le=1)
+    reviewed: bool | None = Field(description="A review applies to the story or to one of its reports.")
 
 
 class StoriesPage(_Page):
@@ -312,6 +315,7 @@ class Threat(BaseModel):
     carried_out_event: str | None = Field(description="Event id of the carrying act's first asserted report.")
     carried_out_reports: list[ThreatSource] = Field(description="Every report of the act that carried the threat out.")
     reason: str = Field(description="Which rule decided the status, in words (docs/stories.md).")
+    reviewed: bool = Field(description="An analyst set the status (sitroom review threat); it wins over the rules.")
 
 
 class Threats(_Page):
@@ -499,6 +503,85 @@ def _articles_body() -> dict:
 ARTICLES_BODY = _articles_body()
 
 
+# --- reviews --------------------------------------------------------------------------------------------
+
+
+class _ReviewIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    note: str = Field("", max_length=2000, description="Why: kept with the review.")
+    by: str | None = Field(None, min_length=1, max_length=200, description="Who reviews [default: the server's SITROOM_REVIEWER, else its user].")
+
+
+class EventReviewIn(_ReviewIn):
+    """Confirm or reject an event, or correct it (one review per change)."""
+
+    status: Literal["confirmed", "rejected"] | None = None
+    event_type: EventType | None = None
+    actor: str | None = Field(None, min_length=1, max_length=200, description="A name, alias or code (IRNMIL, Hezbollah); comma list.")
+    recipient: str | None = Field(None, min_length=1, max_length=200, description="As actor.")
+
+
+class MergeIn(_ReviewIn):
+    """Two stories report one act: the second's reports join the first."""
+
+    stories: list[Annotated[str, Field(max_length=100)]] = Field(min_length=2, max_length=2)
+
+
+class SplitIn(_ReviewIn):
+    """The event reports an act of its own: it leaves its story."""
+
+    event_id: str = Field(max_length=100)
+
+
+class LinkReviewIn(_ReviewIn):
+    """The story does (confirmed) or does not (rejected) respond to ``to`` (default: its link now)."""
+
+    status: Literal["confirmed", "rejected"]
+    to: str | None = Field(None, max_length=100)
+
+
+class ThreatReviewIn(_ReviewIn):
+    """A threat ledger entry's status, set by an analyst."""
+
+    status: ThreatStatus
+    by_story: str | None = Field(None, max_length=100, description="The story of the act that carried it out.")
+
+
+class UndoIn(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    by: str | None = Field(None, min_length=1, max_length=200)
+
+
+class ReviewRecord(BaseModel):
+    """One review: who, when, why, what it changes, and whether it applies (docs/api.md)."""
+
+    review_id: str
+    created_at: str
+    reviewer: str
+    kind: Literal["event", "story", "link", "threat"]
+    action: str
+    target: str
+    other: str | None
+    old_value: Any = Field(description="The value before the review (JSON).")
+    new_value: Any = Field(description="The value the review sets (JSON).")
+    note: str
+    status: Literal["applied", "orphaned", "undone"]
+    events: list[str] = Field(description="The stored events the review finds now.")
+    undone_at: str | None
+    undone_by: str | None
+
+
+class Reviews(BaseModel):
+    items: list[ReviewRecord]
+
+
+def review_body(model: type[BaseModel]) -> dict:
+    """The ``requestBody`` of a review route."""
+    return {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}
+
+
 # --- the finished document ------------------------------------------------------------------------------
 
 # query parameters that are comma-separated lists: their items' schema
@@ -534,6 +617,6 @@ def finish_openapi(document: dict) -> dict:
     components.setdefault("securitySchemes", {})["bearer"] = {
         "type": "http",
         "scheme": "bearer",
-        "description": "The server's SITROOM_TOKEN; only POST /api/articles needs it.",
+        "description": "The server's SITROOM_TOKEN; POST /api/articles and the review routes need it.",
     }
     return document

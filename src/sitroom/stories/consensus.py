@@ -61,6 +61,7 @@ class StorySummary:
     condition: Condition | None
     consequence: Consequence | None
     confidence: float | None = None
+    reviewed: bool = False  # a report of it was reviewed (a story review sets the stored flag too)
 
 
 def _votes(mentions: Iterable[Mention], value: Callable[[Mention], Hashable]) -> Counter:
@@ -198,4 +199,5 @@ def summarise(
         condition=next((m.condition for m in mentions if m.condition is not None), None),
         consequence=next((m.consequence for m in mentions if m.consequence is not None), None),
         confidence=story_confidence(mentions),
+        reviewed=any(m.reviewed for m in mentions),
     )

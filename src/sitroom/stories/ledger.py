@@ -82,6 +82,7 @@ class ThreatEntry:
     carried_out_event: str | None = None  # the act's first asserted report (event id)
     carried_out_reports: list[dict] = field(default_factory=list)  # every report of the act, as ``sources``
     reason: str = ""  # the rule that decided the status, in words
+    reviewed: bool = False  # an analyst set the status (sitroom.review), and it wins over the rules
 
 
 @dataclass(slots=True, frozen=True)
@@ -136,8 +137,9 @@ def threat_ledger(
     With ``as_of``, only the reports published on or before that day count."""
     if window_days < 0:
         raise ValueError("window_days must be zero or more")
-    if as_of is not None and store.holds_reports_after(as_of):
-        stories = _replayed(store, as_of)
+    replayed = as_of is not None and store.holds_reports_after(as_of)
+    if replayed:
+        stories = _replayed(store, as_of)  # type: ignore[arg-type]
     else:
         as_of = as_of or store.scalar("SELECT max(published) FROM articles")
         stories = _stored(store)
@@ -148,6 +150,8 @@ def threat_ledger(
         if entry is not None:
             _judge(entry, candidate, by_actor, window_days, as_of)
             ledger.append(entry)
+    if not replayed:
+        _apply_reviews(store, ledger)
     carried = sorted({e.carried_out_by for e in ledger if e.carried_out_by})
     if carried:
         reports = stories.reports_of(carried)
@@ -160,6 +164,35 @@ def threat_ledger(
                 )
     ledger.sort(key=lambda e: (e.date is None, e.date or date.min, int(e.story_id[1:]) if e.story_id[1:].isdigit() else 0))
     return ledger
+
+
+def _apply_reviews(store: Store, ledger: list[ThreatEntry]) -> None:
+    """The statuses analysts set (the latest review of an entry wins): found through the threat's and
+    the act's reports, so they hold when stories are built again under new ids."""
+    reviews = store.reviews(active=True, kinds=("threat",))
+    if not reviews:
+        return
+    from .reviewed import story_of_anchors
+
+    anchors = store.review_anchors([r.review_id for r in reviews])
+    found = store.resolve_anchors(a for pairs in anchors.values() for _, a in pairs)
+    story_of = store.story_ids_of_events(sorted({e for e in found.values() if e is not None}))
+    entries = {e.story_id: e for e in ledger}
+    for review in reviews:
+        pairs = anchors.get(review.review_id, [])
+        entry = entries.get(story_of_anchors([a for r, a in pairs if r == "subject"], found, story_of) or "")
+        value = review.new_value if isinstance(review.new_value, dict) else {}
+        status = value.get("status")
+        if entry is None or status not in STATUSES:
+            continue  # orphaned: the threat's reports are gone
+        by = story_of_anchors([a for r, a in pairs if r == "other"], found, story_of)
+        if status == "carried out" and by is None:
+            continue  # the act's reports are gone
+        entry.status, entry.carried_out_by, entry.reviewed = status, by if status == "carried out" else None, True
+        entry.carried_out_event, entry.carried_out_reports = None, []
+        entry.status_date = store.scalar("SELECT event_date FROM stories WHERE story_id = ?", [by]) if by else None
+        why = f": {review.note}" if review.note else ""
+        entry.reason = f"{status}: set by {review.reviewer} (review {review.review_id}){why}"
 
 
 # --- the stories as stored ----------------------------------------------------------------------

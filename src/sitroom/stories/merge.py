@@ -203,6 +203,18 @@ class Merger:
         self._widen(story, mention)
         return story.story_id, created
 
+    def rebuilt(self, story_id: str, mentions: Iterable[Mention]) -> Story:
+        """The state of a story made of ``mentions`` (a story an analyst merged or split), as
+        assigning them to it one by one leaves it; indexed like the others."""
+        mentions = list(mentions)
+        story = Story(story_id, mentions[0].event_type, mentions[0].group)
+        self.stories[story_id] = story
+        for mention in mentions:
+            story.n_mentions += 1
+            self._narrow(story, mention.window())
+            self._widen(story, mention)
+        return story
+
     @staticmethod
     def _narrow(story: Story, window: tuple[date, date] | None) -> None:
         """The story's window becomes the tightest the reports allow."""

@@ -52,6 +52,7 @@ class Mention:
     copy_of: str | None = None  # the article this one is a wire copy of (its copy group), None if original
     reference: bool = False  # named as the act another event answers: joins an earlier story
     confidence: float | None = None  # the decision stage's confidence; None when coded by the rules only
+    reviewed: bool = False  # an analyst confirmed or corrected the event (sitroom.review)
 
     @property
     def actors(self) -> frozenset[str]:

@@ -100,6 +100,7 @@ def mention_from_row(row: dict, copy_of: dict[str, str | None] | None = None) ->
         copy_of=group,
         reference=bool(row.get("reference")),
         confidence=row.get("confidence"),
+        reviewed=bool(row.get("reviewed")),
     )
 
 
@@ -220,7 +221,12 @@ def update_stories(store: Store, *, progress: ProgressFn | None = None) -> Story
                 summary = replace(summary, responds_to=answered)
         report.links += summary.responds_to is not None
         summaries.append((summary, state))
-    store.write_stories(copies_table, _assignments_table(assigned), _stories_table(summaries))
+    reviews = store.reviews(active=True, kinds=("story", "link"))
+    store.write_stories(copies_table, _assignments_table(assigned), _stories_table(summaries), complete=not reviews)
+    if reviews:  # the analysts' merges, splits and links win over the merger's
+        from .reviewed import apply_story_reviews
+
+        apply_story_reviews(store, reviews)
     log.info(
         "stories: %d articles checked (%d copies), %d mentions -> %d new and %d extended stories",
         report.articles_checked, report.copies, report.mentions, report.new_stories, report.extended_stories,
@@ -292,6 +298,7 @@ def _stories_table(rows: list[tuple[StorySummary, Story]]) -> pa.Table:
             "condition": pa.array([opt(x.condition) for x in s], T["condition"]),
             "consequence": pa.array([opt(x.consequence) for x in s], T["consequence"]),
             "confidence": pa.array([x.confidence for x in s], pa.float64()),
+            "reviewed": pa.array([x.reviewed for x in s], pa.bool_()),
             "actor_countries": pa.array([sorted(x.actors) for x in st], pa.list_(pa.string())),
             "recipient_countries": pa.array([sorted(x.recipients) for x in st], pa.list_(pa.string())),
             "location_country": pa.array([x.location_country for x in st], pa.string()),
