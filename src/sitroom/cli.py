@@ -295,6 +295,71 @@ def ingest(
 
 
 @app.command()
+def recode(
+    db: DbOption = None,
+    model: ModelOption = None,
+    rules_only: RulesOnlyOption = False,
+    threshold: ThresholdOption = None,
+    actors: ActorsOption = None,
+    lexicon: LexiconOption = None,
+    article: Annotated[
+        Optional[list[str]],
+        typer.Option("--article", metavar="ID", show_default=False,
+                     help="Only this stored article (its id, as 'sitroom events' shows it); repeatable."),
+    ] = None,
+    since: Annotated[
+        Optional[str], typer.Option("--since", help="Only articles published from this day (YYYY-MM-DD).", show_default=False)
+    ] = None,
+    until: Annotated[
+        Optional[str], typer.Option("--until", help="Only articles published up to this day (YYYY-MM-DD).", show_default=False)
+    ] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    wait: WaitOption = 30.0,
+) -> None:
+    """Code the stored articles again with the current rules, dictionaries and model (or the ones given), keeping
+    the reviews.
+
+    Exit code 0 when every article asked for was coded again, 1 when an --article is not stored (E120).
+    """
+    from .pipeline import RecodeOptions
+
+    options = RecodeOptions(article_ids=tuple(article or ()), since=_parse_day(since), until=_parse_day(until))
+    if options.since and options.until and options.since > options.until:
+        raise _fail(f"--since {options.since} is after --until {options.until}", 2)
+    pipeline = _pipeline(actors, lexicon, model, rules_only, threshold)
+    store = _open(db, wait, keep_open=False)  # held while reading and writing, not while parsing
+    show = progress and err.is_terminal
+    with store:
+        bar = Progress(
+            TextColumn("[bold]recode[/bold]"), BarColumn(), MofNCompleteColumn(), TextColumn("articles {task.fields[stage]}"),
+            TimeElapsedColumn(), console=err, disable=not show,
+        )  # fmt: skip
+        with bar:
+            task = bar.add_task("recode", total=None, stage="")
+
+            def on_progress(report) -> None:
+                bar.update(task, total=report.selected, completed=report.articles + report.changed)
+
+            def on_stories(stage: str, done: int, of: int) -> None:
+                bar.update(task, stage=f"· stories: {stage} {done:,} of {of:,}")
+
+            report = pipeline.recode(store, options, progress=on_progress, story_progress=on_stories)
+    for missing in report.missing:
+        err.print(f"[red]error:[/red] [E120] no article {_safe(repr(missing))} in the store (see 'sitroom events' for article ids)")
+    err.print(
+        f"[bold]{report.articles}[/bold] articles re-coded"
+        + (f" ({report.changed} left out: stored anew meanwhile)" if report.changed else "")
+        + f"; events {report.events_before} -> {report.events_after} ({report.events_kept} kept their ids); "
+        f"reviews: {report.reviews_applied} applied, {report.reviews_orphaned} orphaned"
+        + (f" ({report.newly_orphaned} by this run)" if report.newly_orphaned else "")
+        + f" -> {_safe(store.path)}"
+    )
+    if report.stories is not None:
+        err.print(f"stories: {_stories_line(report.stories)}")
+    raise typer.Exit(1 if report.missing else 0)
+
+
+@app.command()
 def watch(
     sources: Annotated[
         list[str],

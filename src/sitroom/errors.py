@@ -37,6 +37,7 @@ CODES: dict[str, str] = {
     "E117": "store locked by another process",
     "E118": "invalid filter",
     "E119": "invalid review",
+    "E120": "article not in the store",
     # knowledge files
     "E201": "invalid data file",
 }

@@ -28,7 +28,7 @@ from .nlp import MAX_CHARS, load_nlp, sentences
 from .records import Article, Event, IngestProblem, RawItem, Sentence
 from .store import Store
 
-__all__ = ["CodedArticle", "IngestOptions", "IngestReport", "Pipeline"]
+__all__ = ["CodedArticle", "IngestOptions", "IngestReport", "Pipeline", "RecodeOptions", "RecodeReport"]
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,39 @@ class IngestReport:
             self.skipped_files += 1
         if len(self.problems) < _KEEP_PROBLEMS:
             self.problems.append(problem)
+
+
+@dataclass(slots=True, frozen=True)
+class RecodeOptions:
+    """Which stored articles ``Pipeline.recode`` codes again: those named (all when none is named)
+    published within ``since``..``until`` (articles without a date are left out when either is given)."""
+
+    article_ids: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    batch_size: int = 32  # documents per nlp.pipe batch
+    write_every: int = 256  # articles per store transaction
+
+
+@dataclass(slots=True)
+class RecodeReport:
+    """What ``Pipeline.recode`` did: articles coded again, their events before and after (and how
+    many kept their ids), the stories built again and the state of the reviews after it."""
+
+    selected: int = 0  # articles chosen
+    articles: int = 0  # coded again and stored
+    changed: int = 0  # left out: a new revision was stored by another writer meanwhile
+    missing: list[str] = field(default_factory=list)  # ids named that are not stored
+    events_before: int = 0
+    events_after: int = 0
+    events_kept: int = 0  # events whose id is the same after (the same trigger, place and rules' type)
+    reviews_applied: int = 0  # active reviews that find their events after the run
+    reviews_orphaned: int = 0  # active reviews none of whose events (or not all roles) are found: kept, listed
+    newly_orphaned: int = 0  # of those, the ones this run orphaned
+    stories: object = None  # the story stage's StoryReport, None when it had nothing to do
+
+
+RecodeProgressFn = Callable[[RecodeReport], None]
 
 
 @dataclass(slots=True, frozen=True)
@@ -230,6 +263,57 @@ class Pipeline:
         self._flush(store, buffer, problems, report, pending)
         if progress:
             progress("", report)
+        return report
+
+    def recode(
+        self,
+        store: Store,
+        options: RecodeOptions = RecodeOptions(),
+        progress: RecodeProgressFn | None = None,
+        story_progress: Callable[[str, int, int], None] | None = None,
+    ) -> RecodeReport:
+        """Code stored articles again (their stored cleaned text and publication date) with this
+        pipeline's rules, dictionaries and model: each batch's sentences and events replace the stored
+        ones in one transaction (an interrupted run leaves every article coded wholly the old way or
+        wholly the new; running it again finishes the job), the stories that held their events are
+        built again, and every review is applied again through its anchor (those whose events are gone
+        are kept, orphaned)."""
+        from .review import list_reviews
+        from .stories import complete_stories
+
+        report = RecodeReport()
+        before = {r["review_id"]: r["status"] for r in list_reviews(store, include_undone=False)}
+        ids, report.missing = store.recode_selection(options.article_ids, options.since, options.until)
+        report.selected = len(ids)
+        store.release()
+        if progress:
+            progress(report)
+        for start in range(0, len(ids), max(1, options.write_every)):
+            articles = store.stored_articles(ids[start : start + max(1, options.write_every)])
+            store.release()  # a store opened with keep_open=False is not held while parsing
+            docs = self.nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=options.batch_size)
+            coded = [self.code_article(article, doc) for doc, article in docs]
+            old = store.replace_coding(
+                [c.article for c in coded], [s for c in coded for s in c.sentences], [e for c in coded for e in c.events]
+            )
+            store.release()
+            for c in coded:
+                if c.article.article_id not in old:
+                    report.changed += 1
+                    continue
+                previous = set(old[c.article.article_id])
+                report.articles += 1
+                report.events_before += len(previous)
+                report.events_after += len(c.events)
+                report.events_kept += sum(e.event_id in previous for e in c.events)
+            if progress:
+                progress(report)
+        report.stories = complete_stories(store, progress=story_progress)
+        after = list_reviews(store, include_undone=False)
+        report.reviews_applied = sum(r["status"] == "applied" for r in after)
+        report.reviews_orphaned = sum(r["status"] == "orphaned" for r in after)
+        report.newly_orphaned = sum(r["status"] == "orphaned" and before.get(r["review_id"]) != "orphaned" for r in after)
+        store.release()
         return report
 
     def _watch_files(self, items: Iterator[RawItem | IngestProblem], report: IngestReport, progress: ProgressFn | None):

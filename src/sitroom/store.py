@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -676,6 +677,119 @@ class Store:
             raise
         fault_point("events-written")
         return already
+
+    def recode_selection(
+        self, article_ids: Sequence[str] = (), since: object = None, until: object = None
+    ) -> tuple[list[str], list[str]]:
+        """The stored articles to code again, in the order stored stories take them (publication
+        date, then id): those named in ``article_ids`` (all when none are named) published within
+        ``since``..``until`` (an article without a date is left out when either is given); and the
+        named ids that are not stored."""
+        where, params = ["TRUE"], []
+        if article_ids:
+            where.append("list_contains(?, article_id)")
+            params.append(list(dict.fromkeys(article_ids)))
+        for op, day in ((">=", since), ("<=", until)):
+            if day is not None:
+                where.append(f"published {op} ?")
+                params.append(day)
+        chosen = [r[0] for r in self.query(
+            f"SELECT article_id FROM articles WHERE {' AND '.join(where)} ORDER BY published NULLS LAST, article_id", params
+        )]  # fmt: skip
+        if not article_ids:
+            return chosen, []
+        stored = {r[0] for r in self.query("SELECT article_id FROM articles WHERE list_contains(?, article_id)", [list(article_ids)])}
+        return chosen, [a for a in dict.fromkeys(article_ids) if a not in stored]
+
+    def stored_articles(self, article_ids: Sequence[str]) -> list[Article]:
+        """The latest revision of each stored article of ``article_ids``, in that order, as it was
+        stored (cleaned text, publication date, content hash), to be coded again."""
+        if not article_ids:
+            return []
+        rows = self.rows(
+            """SELECT article_id, source, format, title, url, outlet, published, published_from, raw_text, text,
+                      content_hash FROM articles WHERE list_contains(?, article_id)""",
+            [list(article_ids)],
+        )
+        by_id = {r["article_id"]: r for r in rows}
+        return [
+            Article(r["article_id"], r["source"] or "", r["format"] or "", r["title"], r["url"], r["outlet"],
+                    r["published"], r["published_from"], r["raw_text"] or "", r["text"] or "", r["content_hash"] or "")
+            for a in article_ids if (r := by_id.get(a)) is not None
+        ]  # fmt: skip
+
+    def replace_coding(
+        self, articles: Sequence[Article], sentences: Sequence[Sentence], events: Sequence[Event]
+    ) -> dict[str, list[str]]:
+        """Store the articles' sentences and events coded again in place of the ones stored, all or
+        nothing: the article and its text stay as they are; the stories that held its events (and
+        those that answer them) are taken apart for the story stage to build again; the reviews find
+        their events anew. An article whose content changed since it was read (another writer stored
+        a new revision) or that is gone is left out. Returns, for each article written, the ids of
+        the events it had before."""
+        if not articles:
+            return {}
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            hashes = self.stored_hashes([a.article_id for a in articles])
+            articles = [a for a in articles if hashes.get(a.article_id) == a.content_hash]
+            ids = [a.article_id for a in articles]
+            if not ids:
+                self.con.execute("ROLLBACK")
+                return {}
+            chosen = "list_contains(?, article_id)"
+            old: dict[str, list[str]] = {a: [] for a in ids}
+            for article_id, event_id in self.query(
+                f"SELECT article_id, event_id FROM coded_events WHERE {chosen} ORDER BY article_id, span_start, event_id", [ids]
+            ):
+                old[article_id].append(event_id)
+            self._take_apart_stories(
+                [r[0] for r in self.query(
+                    """SELECT DISTINCT m.story_id FROM story_mentions m JOIN coded_events e USING (event_id)
+                       WHERE list_contains(?, e.article_id)""",
+                    [ids],
+                )]  # fmt: skip
+            )
+            self.con.execute(f"DELETE FROM actors WHERE event_id IN (SELECT event_id FROM coded_events WHERE {chosen})", [ids])
+            for table in ("coded_events", "sentences"):
+                self.con.execute(f"DELETE FROM {table} WHERE {chosen}", [ids])
+            kept = set(ids)
+            sentences = [s for s in sentences if s.article_id in kept]
+            events = [e for e in events if e.article_id in kept]
+            tables = _batch_tables(articles, sentences, events, {})
+            for name in ("sentences", "coded_events", "actors"):
+                if tables[name].num_rows == 0:
+                    continue
+                view = f"_batch_{name}"
+                self.con.register(view, tables[name])
+                try:
+                    self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
+                finally:
+                    self.con.unregister(view)
+            n_sentences, n_events = Counter(s.article_id for s in sentences), Counter(e.article_id for e in events)
+            counts = pa.table({
+                "article_id": pa.array(ids, pa.string()),
+                "n_sentences": pa.array([n_sentences[a] for a in ids], pa.int32()),
+                "n_events": pa.array([n_events[a] for a in ids], pa.int32()),
+            })  # fmt: skip
+            self.con.register("_recode_counts", counts)
+            try:
+                self.con.execute(
+                    """UPDATE articles SET n_sentences = c.n_sentences, n_events = c.n_events
+                       FROM _recode_counts c WHERE articles.article_id = c.article_id"""
+                )
+            finally:
+                self.con.unregister("_recode_counts")
+            if self._reviews_of_articles(ids):
+                self._refresh_overrides()  # the reviews of these articles find their events again
+            fault_point("recode-writing")
+            self._bump_revision()
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        fault_point("events-written")
+        return old
 
     def _supersede(self, article_ids: Sequence[str]) -> dict[str, int]:
         """Move the stored revision of each article out of the way of its next one (inside the
