@@ -263,6 +263,12 @@ def test_a_wrong_token_shows_the_401_message_and_stores_nothing(room, browser):
         box.locator("input[data-field=other]").fill("S999999")
         box.locator("button[data-action=merge]").click()
         expect(box.locator("[data-testid=review-msg]")).to_have_text(re.compile(r"S999999.*\(HTTP 404\)$"))
+        # what the server echoes back is text, never markup
+        hostile = '<img src=x onerror="window.__pwned=1">'
+        box.locator("input[data-field=other]").fill(hostile)
+        box.locator("button[data-action=merge]").click()
+        expect(box.locator("[data-testid=review-msg]")).to_contain_text(hostile)
+        assert page.locator("img").count() == 0 and page.evaluate("typeof window.__pwned") == "undefined"
         box.locator("input[data-field=other]").fill(page.locator("#details .story").get_attribute("data-story-id"))
         box.locator("button[data-action=merge]").click()
         expect(box.locator("[data-testid=review-msg]")).to_have_text(re.compile(r"E119.*\(HTTP 422\)$"))
