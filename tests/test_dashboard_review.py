@@ -211,12 +211,16 @@ def test_a_review_made_in_the_dashboard_changes_the_cli_export_and_survives_reco
         box = review_box(open_event(page, "Israeli warplanes attacked Iran"))
         box.locator("select[data-field=event_type]").select_option("COERCE")
         box.locator("button[data-action=correct]").click()
-        # a new type may move the report to another story: the header keeps the answer
         expect(page.locator("#review-status")).to_have_text(re.compile(r"^saved: R\d+ type event "))
+        # the review filed the story's reports under a new story id: the panel follows the report there
+        report = page.locator("#details .report.highlight")
+        expect(report.locator("[data-testid=review-msg]")).to_have_text(re.compile(r"^saved: R\d+ type event "))
+        expect(page.locator("#details .story h3 .type")).to_have_text("COERCE")
+        assert report.get_attribute("data-event-id") == jets["event_id"]
         row = page.locator("#events .event-row").filter(has_text="Israeli warplanes attacked Iran")
         expect(row.locator(".type")).to_have_text("COERCE")
         expect(row.locator("[data-testid=reviewed]")).to_have_count(1)
-        # the open story was rebuilt under another id (a 404, said in the panel), nothing else went wrong
+        # the rejected report's story is gone (a 404, said in the panel): nothing else went wrong
         assert not_resource_errors(watched.problems) == []
 
     writes = [r for r in requests if r["method"] != "GET"]

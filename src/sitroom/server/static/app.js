@@ -6,7 +6,7 @@ import * as api from "./api.js";
 import { mapChart, networkChart, QUAD_COLORS, timelineChart } from "./charts.js";
 import { download, toCsv } from "./csv.js";
 import { clear, clickable, clock, day, el, errorMessage, externalLink, message, names, num, plural } from "./dom.js";
-import { eventReview, reviewedMark, storyReview, threatReview, wireReviews } from "./review.js";
+import { eventReview, reviewedMark, reviewInFlight, storyReview, threatReview, wireReviews } from "./review.js";
 import { FILTER_KEYS, readView, writeView } from "./urlstate.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -33,6 +33,7 @@ const state = {
   places: [],
   countries: null, // the GeoJSON, fetched once
   reloadDetails: null, // re-renders the details panel after a store update
+  shownStory: null, // the story the details panel shows (its reports are followed after a review)
   dashboardScroll: 0,
   appliedSearch: null, // the query string the page shows
 };
@@ -85,7 +86,7 @@ async function poll() {
     renderStatus(status);
     if (state.revision === null) {
       state.revision = status.revision;
-    } else if (status.revision !== state.revision) {
+    } else if (status.revision !== state.revision && !reviewInFlight()) {
       state.revision = status.revision;
       await refreshAll();
       $("#updated").textContent = `updated ${clock()}`;
@@ -745,6 +746,7 @@ async function showStory(storyId, { highlight = null, push = true } = {}) {
     try {
       const s = await api.story(storyId);
       if (!current()) return;
+      state.shownStory = s;
       clear(body).append(storyBlock(s, highlight));
       const hl = body.querySelector(".report.highlight");
       if (hl) hl.scrollIntoView({ block: "nearest" });
@@ -759,6 +761,47 @@ async function showStory(storyId, { highlight = null, push = true } = {}) {
   state.reloadDetails = render;
   revealDetails();
   await render();
+}
+
+/**
+ * After a review every panel reloads. A review of an event may file the open
+ * story's reports under a new story id: the page follows them there (the
+ * reviewed report first, unless it was split off), through their articles.
+ */
+async function afterReview({ eventId = null, action = "" } = {}) {
+  const s = state.selection;
+  const shown = state.shownStory;
+  if (eventId && s && s.story && shown && shown.story_id === s.story) {
+    const mentions = shown.mentions || [];
+    const mine = mentions.filter((m) => m.event_id === eventId);
+    const others = mentions.filter((m) => m.event_id !== eventId);
+    const moved = await findStory(action === "split" ? [...others, ...mine] : [...mine, ...others]);
+    if (moved && moved.story_id !== s.story) {
+      await showStory(moved.story_id, { highlight: moved.event_id === eventId || !s.event ? moved.event_id : s.event, push: false });
+      commit({ replace: true });
+    }
+  }
+  try {
+    state.revision = (await api.getJSON("status")).revision; // the poll need not reload for this review again
+  } catch {
+    // the poll says so
+  }
+  await refreshAll();
+}
+
+/** The story a report is filed under now: the first of `mentions` still stored (at most five looked up). */
+async function findStory(mentions) {
+  for (const m of mentions.slice(0, 5)) {
+    if (!m.article_id) continue;
+    try {
+      const a = await api.article(m.article_id);
+      const found = (a.events || []).find((e) => e.event_id === m.event_id && e.story_id);
+      if (found) return { story_id: found.story_id, event_id: found.event_id };
+    } catch {
+      // the article is gone too: try the next report
+    }
+  }
+  return null;
 }
 
 async function showStories(heading, storyIds) {
@@ -1025,7 +1068,7 @@ function wire() {
   });
   $("#export-csv").addEventListener("click", exportCsv);
   // review controls come and go with the token; after a review every panel reloads
-  wireReviews({ changed: refreshAll, reviewed: refreshAll });
+  wireReviews({ changed: refreshAll, reviewed: afterReview });
   $("#details-close").addEventListener("click", closeDetails);
   document.addEventListener("keydown", (ev) => {
     if (ev.key === "Escape" && PHONE.matches && $("#details").classList.contains("open")) closeDetails();

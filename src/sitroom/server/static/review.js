@@ -14,6 +14,12 @@ const hooks = { changed: () => {}, reviewed: () => {} };
 // The last answer of a review box, by the box's key: shown again when the panel
 // that holds the box is redrawn after the review.
 const last = { key: null, text: "", error: false };
+let inFlight = 0; // reviews sent whose panels have not reloaded yet
+
+/** True while a review is being saved and its panels reloaded (the page's poll waits). */
+export function reviewInFlight() {
+  return inFlight > 0;
+}
 
 /** The token entered in this tab, or "". */
 export function token() {
@@ -41,7 +47,8 @@ function setToken(value) {
 /**
  * Wire the header's "review" control: `changed()` runs when the token is set or
  * dropped (the panels redraw with or without their controls), `reviewed()` after
- * every review the server accepted (the panels reload).
+ * every review the server accepted, with what was reviewed ({eventId, articleId,
+ * action}): the panels reload.
  */
 export function wireReviews({ changed, reviewed }) {
   hooks.changed = changed;
@@ -99,7 +106,7 @@ export function reviewedMark(flag, what = "an analyst reviewed this") {
  * makes a button's click send `request()` ({method, path, body} or a string
  * saying what is missing).
  */
-function reviewBox(key, label, fill) {
+function reviewBox(key, label, fill, context = {}) {
   if (!reviewing()) return null;
   const note = el("input", { type: "text", class: "review-note", maxlength: "2000", placeholder: "why (kept with the review)", "aria-label": "note: why", "data-testid": "review-note" });
   const msg = el("p", { class: "review-msg", role: "status", "data-testid": "review-msg" });
@@ -117,14 +124,16 @@ function reviewBox(key, label, fill) {
       }
       for (const b of buttons) b.disabled = true;
       show(msg, key, "saving…", false);
+      inFlight += 1;
       try {
         const answer = await send(req.method, req.path, { ...req.body, note: note.value.trim() }, token());
         show(msg, key, describe(answer.items || []), false);
         note.value = "";
-        hooks.reviewed();
+        await hooks.reviewed({ ...context, action: button.dataset.action });
       } catch (err) {
         show(msg, key, err.message || String(err), true);
       } finally {
+        inFlight -= 1;
         for (const b of buttons) b.disabled = false;
       }
     });
@@ -195,7 +204,7 @@ export function eventReview(event, storyId) {
       add(run(button("split out of the story", "split", `The report is of an act of its own: it leaves story ${storyId}`),
         () => ({ method: "POST", path: "stories/split", body: { event_id: id } })));
     }
-  });
+  }, { eventId: id, articleId: event.article_id || null });
 }
 
 /** Merge another story into this one; confirm or reject what it responds to. */
