@@ -272,6 +272,7 @@ def test_the_url_restores_a_selected_alert(server, desk):
     page.locator(f'#timeline svg .alert-marker[data-period="{alert["period"]}"] .alert-diamond').click()
     expect(page.locator("#details-h")).to_have_text(re.compile(f"^Alert {alert['period']}"))
     assert query(page) == {"alert": alert["period"]}
+    page.wait_for_selector("#details .report")  # the alert's stories have loaded: a reload aborts no request
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
     expect(page.locator("#details-h")).to_have_text(re.compile(f"^Alert {alert['period']}"))

@@ -27,6 +27,30 @@ export async function getJSON(path, params = {}) {
   } catch (err) {
     throw new ApiError("the server cannot be reached", 0);
   }
+  return answer(response);
+}
+
+/**
+ * A write to /api/`path` (the review routes): `method` with `body` as JSON and the
+ * token as `Authorization: Bearer`. Answers the JSON body; an error (401, 403,
+ * 404, 422 with E119...) is thrown as ApiError carrying the server's message.
+ */
+export async function send(method, path, body, token) {
+  let response;
+  try {
+    response = await fetch(`/api/${path}`, {
+      method,
+      headers: { Accept: "application/json", "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: JSON.stringify(body || {}),
+      cache: "no-store",
+    });
+  } catch (err) {
+    throw new ApiError("the server cannot be reached", 0);
+  }
+  return answer(response);
+}
+
+async function answer(response) {
   let body = null;
   try {
     body = await response.json();

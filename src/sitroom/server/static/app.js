@@ -6,6 +6,7 @@ import * as api from "./api.js";
 import { mapChart, networkChart, QUAD_COLORS, timelineChart } from "./charts.js";
 import { download, toCsv } from "./csv.js";
 import { clear, clickable, clock, day, el, errorMessage, externalLink, message, names, num, plural } from "./dom.js";
+import { eventReview, reviewedMark, reviewInFlight, storyReview, threatReview, wireReviews } from "./review.js";
 import { FILTER_KEYS, readView, writeView } from "./urlstate.js";
 
 const $ = (sel) => document.querySelector(sel);
@@ -32,6 +33,7 @@ const state = {
   places: [],
   countries: null, // the GeoJSON, fetched once
   reloadDetails: null, // re-renders the details panel after a store update
+  shownStory: null, // the story the details panel shows (its reports are followed after a review)
   dashboardScroll: 0,
   appliedSearch: null, // the query string the page shows
 };
@@ -84,7 +86,7 @@ async function poll() {
     renderStatus(status);
     if (state.revision === null) {
       state.revision = status.revision;
-    } else if (status.revision !== state.revision) {
+    } else if (status.revision !== state.revision && !reviewInFlight()) {
       state.revision = status.revision;
       await refreshAll();
       $("#updated").textContent = `updated ${clock()}`;
@@ -303,15 +305,17 @@ async function loadLedger() {
     }
     const body = el("tbody");
     for (const t of items) {
-      const row = el("tr", { class: "ledger-row", dataset: { storyId: t.story_id || "" } },
+      const row = el("tr", { class: ["ledger-row", t.reviewed ? "reviewed" : ""], dataset: { storyId: t.story_id || "" } },
         el("td", { class: "nowrap cell-date", dataset: { label: "date" } }, day(t.date)),
         el("td", { class: "ledger-who", dataset: { label: "declarant → addressee" } }, el("span", { class: "who" }, names(t.declarant_names || t.declarant)), " → ", el("span", { class: "whom" }, names(t.addressee_names || t.addressee))),
         el("td", { dataset: { label: "threatened" } }, t.consequence || "—"),
         el("td", { class: ["condition", t.condition ? "" : "empty"], dataset: { label: "condition" } }, t.condition || ""),
         el("td", { class: "ledger-status", dataset: { label: "status" } },
           el("div", { class: "status-line" }, el("span", { class: ["badge", statusClass(t.status)], title: t.reason || null }, t.status || "?"),
-            t.status_date && t.status !== "open" ? el("span", { class: "muted small nowrap status-date" }, day(t.status_date)) : null),
-          ledgerAct(t)),
+            t.status_date && t.status !== "open" ? el("span", { class: "muted small nowrap status-date" }, day(t.status_date)) : null,
+            reviewedMark(t.reviewed, t.reason || "an analyst set this status")),
+          ledgerAct(t),
+          threatReview(t)),
       );
       if (t.story_id) clickable(row, () => showStory(t.story_id), `threat ${t.story_id}: reports`);
       body.append(row);
@@ -501,9 +505,9 @@ function typeBadge(type, quad) {
 
 function storyRow(s) {
   const where = s.location && s.location.name ? s.location.name : "";
-  const row = el("tr", { class: "event-row", dataset: { storyId: s.story_id || "", testid: "event-row" } },
+  const row = el("tr", { class: ["event-row", s.reviewed ? "reviewed" : ""], dataset: { storyId: s.story_id || "", testid: "event-row" } },
     el("td", { class: "nowrap cell-date", dataset: { label: "date" } }, day(s.event_date) || "undated"),
-    el("td", { class: "cell-type", dataset: { label: "type" } }, typeBadge(s.event_type, s.quad_class), s.modality && s.modality !== "asserted" ? el("span", { class: "modality" }, s.modality) : null, confidenceBadge(s.confidence)),
+    el("td", { class: "cell-type", dataset: { label: "type" } }, typeBadge(s.event_type, s.quad_class), s.modality && s.modality !== "asserted" ? el("span", { class: "modality" }, s.modality) : null, confidenceBadge(s.confidence), reviewedMark(s.reviewed, "an analyst reviewed this story or one of its reports")),
     el("td", { class: "cell-who", dataset: { label: "actor → recipient" } }, el("span", { class: "who" }, names(s.actor)), " → ", el("span", { class: "whom" }, names(s.recipient))),
     el("td", { class: ["muted", "cell-where", where ? "" : "empty"], dataset: { label: "where" } }, where),
     el("td", { class: "nowrap muted cell-reports", dataset: { label: "reports" } }, `${plural(+s.n_mentions || 0, "report")} · ${plural(+s.n_outlets || 0, "outlet")}`),
@@ -513,9 +517,9 @@ function storyRow(s) {
 }
 
 function eventRow(e) {
-  const row = el("tr", { class: "event-row", dataset: { eventId: e.event_id || "", storyId: e.story_id || "", testid: "event-row" } },
+  const row = el("tr", { class: ["event-row", e.reviewed ? "reviewed" : ""], dataset: { eventId: e.event_id || "", storyId: e.story_id || "", testid: "event-row" } },
     el("td", { class: "nowrap cell-date", dataset: { label: "date" } }, day(e.event_date) || day(e.published) || "undated"),
-    el("td", { class: "cell-type", dataset: { label: "type" } }, typeBadge(e.event_type, e.quad_class), e.modality && e.modality !== "asserted" ? el("span", { class: "modality" }, e.modality) : null, confidenceBadge(e.confidence)),
+    el("td", { class: "cell-type", dataset: { label: "type" } }, typeBadge(e.event_type, e.quad_class), e.modality && e.modality !== "asserted" ? el("span", { class: "modality" }, e.modality) : null, confidenceBadge(e.confidence), reviewedMark(e.reviewed, "an analyst confirmed or corrected this event")),
     el("td", { class: "cell-who", dataset: { label: "actor → recipient" } }, el("span", { class: "who" }, names(e.actor)), " → ", el("span", { class: "whom" }, names(e.recipient))),
     el("td", { class: "sentence-cell", dataset: { label: "sentence" } }, e.sentence || ""),
     el("td", { class: "nowrap muted cell-outlet", dataset: { label: "outlet" } }, e.outlet || ""),
@@ -624,7 +628,7 @@ function articleHref(articleId) {
   return `#/article/${encodeURIComponent(articleId)}`;
 }
 
-function reportItem(m, highlight) {
+function reportItem(m, highlight, storyId = null) {
   const meta = el("div", { class: "report-meta" },
     el("strong", { class: "outlet" }, m.outlet || "unknown outlet"),
     m.published ? el("span", { class: "published" }, day(m.published)) : null,
@@ -643,6 +647,7 @@ function reportItem(m, highlight) {
     attribution ? el("div", { class: "attribution" }, `according to ${attribution}`) : null,
     sentenceFrom(m.parts, m.sentence),
     links,
+    eventReview(m, storyId),
   );
 }
 
@@ -655,20 +660,22 @@ function storySummary(s) {
   bits.push(`${plural(+s.n_mentions || (s.mentions || []).length, "report")} from ${plural(+s.n_outlets || 0, "outlet")}`);
   if (s.n_independent !== undefined) bits.push(`${plural(+s.n_independent || 0, "independent source")}`);
   if (s.weight !== undefined && s.weight !== null) bits.push(`weight ${num(s.weight, 3)}`);
+  if (s.responds_to) bits.push(`responds to ${s.responds_to}`);
   if (typeof s.confidence === "number") bits.push(`confidence ${num(s.confidence, 2)}`);
   return bits.join(" · ");
 }
 
 function storyBlock(s, highlight) {
   const block = el("div", { class: "story", dataset: { storyId: s.story_id || "" } },
-    el("h3", {}, typeBadge(s.event_type, s.quad_class), " ", names(s.actor), " → ", names(s.recipient), el("span", { class: "story-id" }, s.story_id || "")),
+    el("h3", {}, typeBadge(s.event_type, s.quad_class), " ", names(s.actor), " → ", names(s.recipient), reviewedMark(s.reviewed, "an analyst reviewed this story or one of its reports"), el("span", { class: "story-id" }, s.story_id || "")),
     el("p", { class: "muted small" }, storySummary(s)),
+    storyReview(s),
   );
   if (s.disagreements && s.disagreements.length) {
     block.append(el("p", { class: "disputed" }, `reports disagree on: ${s.disagreements.join(", ")}`));
   }
   const mentions = s.mentions || [];
-  block.append(mentions.length ? el("ol", { class: "reports" }, mentions.map((m) => reportItem(m, highlight))) : message("No reports stored for this story."));
+  block.append(mentions.length ? el("ol", { class: "reports" }, mentions.map((m) => reportItem(m, highlight, s.story_id))) : message("No reports stored for this story."));
   return block;
 }
 
@@ -739,16 +746,62 @@ async function showStory(storyId, { highlight = null, push = true } = {}) {
     try {
       const s = await api.story(storyId);
       if (!current()) return;
+      state.shownStory = s;
       clear(body).append(storyBlock(s, highlight));
       const hl = body.querySelector(".report.highlight");
       if (hl) hl.scrollIntoView({ block: "nearest" });
     } catch (err) {
-      if (current()) clear(body).append(errorMessage(`Story ${storyId} could not be loaded`, err));
+      if (!current()) return;
+      // a story a review emptied (its reports rejected, split off or merged elsewhere) is gone: say so
+      clear(body).append(err.status === 404
+        ? message(`Story ${storyId} is not stored (any more): its reports were rejected, split off or merged into another story, or the stories were rebuilt under new ids.`, "error")
+        : errorMessage(`Story ${storyId} could not be loaded`, err));
     }
   };
   state.reloadDetails = render;
   revealDetails();
   await render();
+}
+
+/**
+ * After a review every panel reloads. A review of an event may file the open
+ * story's reports under a new story id: the page follows them there (the
+ * reviewed report first, unless it was split off), through their articles.
+ */
+async function afterReview({ eventId = null, action = "" } = {}) {
+  const s = state.selection;
+  const shown = state.shownStory;
+  if (eventId && s && s.story && shown && shown.story_id === s.story) {
+    const mentions = shown.mentions || [];
+    const mine = mentions.filter((m) => m.event_id === eventId);
+    const others = mentions.filter((m) => m.event_id !== eventId);
+    const moved = await findStory(action === "split" ? [...others, ...mine] : [...mine, ...others]);
+    if (moved && moved.story_id !== s.story) {
+      await showStory(moved.story_id, { highlight: moved.event_id === eventId || !s.event ? moved.event_id : s.event, push: false });
+      commit({ replace: true });
+    }
+  }
+  try {
+    state.revision = (await api.getJSON("status")).revision; // the poll need not reload for this review again
+  } catch {
+    // the poll says so
+  }
+  await refreshAll();
+}
+
+/** The story a report is filed under now: the first of `mentions` still stored (at most five looked up). */
+async function findStory(mentions) {
+  for (const m of mentions.slice(0, 5)) {
+    if (!m.article_id) continue;
+    try {
+      const a = await api.article(m.article_id);
+      const found = (a.events || []).find((e) => e.event_id === m.event_id && e.story_id);
+      if (found) return { story_id: found.story_id, event_id: found.event_id };
+    } catch {
+      // the article is gone too: try the next report
+    }
+  }
+  return null;
 }
 
 async function showStories(heading, storyIds) {
@@ -1014,6 +1067,8 @@ function wire() {
     loadEvents();
   });
   $("#export-csv").addEventListener("click", exportCsv);
+  // review controls come and go with the token; after a review every panel reloads
+  wireReviews({ changed: refreshAll, reviewed: afterReview });
   $("#details-close").addEventListener("click", closeDetails);
   document.addEventListener("keydown", (ev) => {
     if (ev.key === "Escape" && PHONE.matches && $("#details").classList.contains("open")) closeDetails();
