@@ -245,6 +245,11 @@ def test_a_review_made_in_the_dashboard_changes_the_cli_export_and_survives_reco
     assert "ACCUSE" not in {s["event_type"] for s in stories}
     assert [s["reviewed"] for s in stories if s["event_type"] == "COERCE"] == [True]
     check()
+    # every article coded again, by the rules alone this time: the reviews stand
+    result = runner.invoke(cli_app, ["recode", "--db", str(room), "--rules-only"])
+    assert result.exit_code == 0, result.output
+    assert "reviews: 2 applied, 0 orphaned" in result.output
+    check()
 
 
 # --- 3. errors from the API are shown as text ------------------------------------------------------
