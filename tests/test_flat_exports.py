@@ -180,6 +180,13 @@ def test_every_listing_writes_csv_jsonl_and_parquet(store_path, tmp_path, comman
     result = _run(*base, "--format", "parquet", "-o", str(parquet))
     assert result.exit_code == 0, result.output
     assert len(pd.read_parquet(parquet)) == len(records)
+    import pyarrow.parquet as pq
+
+    # Parquet keeps dates as dates (not the ISO text of CSV and JSON)
+    schema = pq.read_schema(parquet)
+    for name in ("period", "event_date", "published", "date"):
+        if name in schema.names:
+            assert str(schema.field(name).type) in ("date32[day]", "null"), (name, schema.field(name).type)
     written = tmp_path / "out.csv"
     assert _run(*base, "--format", "csv", "-o", str(written)).exit_code == 0
     assert written.read_text(encoding="utf-8") == csv_out.stdout

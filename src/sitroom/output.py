@@ -27,59 +27,46 @@ DECIMALS = 6
 
 def plain(value: object) -> object:
     """``value`` as plain JSON data by the convention above."""
+    return _convert(value, text=True)
+
+
+def frame_records(frame) -> list[dict]:
+    """A pandas DataFrame's rows as dicts of Python values (Timestamps at midnight become days),
+    for ``write_rows`` to write by the convention above."""
+    return [{str(k): _convert(v, text=False) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def _convert(value: object, *, text: bool) -> object:
+    """``value`` with numpy and pandas values made Python, NaN and NaT made None, a timestamp at
+    midnight made a day, sets made sorted lists; with ``text``, also dates as ISO strings and
+    floats rounded (JSON and CSV), else dates kept as dates (Parquet)."""
     if value is None or isinstance(value, (bool, str, int)):
         return value
     if type(value).__name__ == "NaTType":  # pandas' missing time (a datetime subclass)
         return None
     if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else round(value, DECIMALS)
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return round(value, DECIMALS) if text else value
     if isinstance(value, datetime):
         # a period start or a day stored as a timestamp at midnight is a day
         if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0) and value.tzinfo is None:
-            return value.date().isoformat()
-        return value.isoformat()
+            value = value.date()
+        return value.isoformat() if text else value
     if isinstance(value, date):
-        return value.isoformat()
+        return value.isoformat() if text else value
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): _convert(v, text=text) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
-        return [plain(v) for v in items]
+        return [_convert(v, text=text) for v in items]
     to_py = getattr(value, "to_pydatetime", None)  # pandas Timestamp
     if callable(to_py):
-        return plain(to_py())
+        return _convert(to_py(), text=text)
     tolist = getattr(value, "tolist", None)  # numpy scalars and arrays
     if callable(tolist):
-        return plain(tolist())
-    return str(value)
-
-
-def frame_records(frame) -> list[dict]:
-    """A pandas DataFrame's rows as dicts, by the same convention (Timestamps become days)."""
-    return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
-def _native(value: object) -> object:
-    """``value`` for Parquet: dates stay dates, numpy and pandas scalars become Python."""
-    if type(value).__name__ == "NaTType":
-        return None
-    if isinstance(value, datetime):
-        return value.date() if (value.hour, value.minute, value.second, value.microsecond) == (0, 0, 0, 0) else value
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _native(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_native(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return [_native(v) for v in sorted(value, key=str)]
-    to_py = getattr(value, "to_pydatetime", None)
-    if callable(to_py):
-        return _native(to_py())
-    tolist = getattr(value, "tolist", None)
-    if callable(tolist) and not isinstance(value, (str, bytes)):
-        return _native(tolist())
-    return value
+        return _convert(tolist(), text=text)
+    return str(value) if text else value
 
 
 def _cell(value: object) -> object:
@@ -121,7 +108,7 @@ def write_rows(
 
         materialised = list(rows)
         names = _columns(materialised, columns)
-        table = pa.Table.from_pylist([{c: _native(r.get(c)) for c in names} for r in materialised])
+        table = pa.Table.from_pylist([{c: _convert(r.get(c), text=False) for c in names} for r in materialised])
         if not materialised:
             table = pa.table({c: pa.array([], pa.null()) for c in names})
         pq.write_table(table, str(output))
