@@ -914,9 +914,9 @@ def network(
     wait: WaitOption = 30.0,
 ) -> None:
     """The actor network: weighted directed edges between countries by QuadClass, on story events."""
-    from .stories.network import network as build, write_network
+    from .stories.network import NETWORK_FORMATS, network as build, write_network
 
-    _choice(format, (*LISTING_FORMATS, "json", "graphml"), "--format")
+    _choice(format, (*LISTING_FORMATS, *NETWORK_FORMATS), "--format")
     with _read_store(db, wait) as store:
         f = _filter(store, since=since, until=until)
         edges = build(store, since=f.since, until=f.until)

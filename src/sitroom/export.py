@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
-from typing import TextIO
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from .output import write_rows
 from .store import PUBLIC_EVENT_COLUMNS, Store
@@ -16,19 +12,9 @@ if TYPE_CHECKING:
     from .filters import EventFilter
     from .pipeline import CodedArticle
 
-__all__ = ["FORMATS", "coded_rows", "event_to_json", "write_csv", "write_jsonl", "write_parquet"]
+__all__ = ["FORMATS", "coded_rows", "write_csv", "write_jsonl", "write_parquet"]
 
 FORMATS = ("table", "jsonl", "csv", "parquet")
-
-
-def _default(value: object) -> str:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def event_to_json(row: dict) -> str:
-    return json.dumps(row, ensure_ascii=False, default=_default)
 
 
 def _limited(rows: Iterable[dict], limit: int | None) -> Iterator[dict]:

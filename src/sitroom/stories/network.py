@@ -10,12 +10,13 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pandas as pd
 
+from ..output import plain
 from ..store import Store
 from .timeline import pair_frame
 
 __all__ = ["NETWORK_FORMATS", "network", "write_network"]
 
-NETWORK_FORMATS = ("table", "csv", "json", "graphml")
+NETWORK_FORMATS = ("json", "graphml")  # the graph forms; the edge list goes through sitroom.output
 _COLUMNS = ["source", "target", "quad_class", "stories", "weight", "intensity"]
 
 
@@ -36,16 +37,15 @@ def network(store: Store, *, since: date | None = None, until: date | None = Non
 
 
 def write_network(edges: pd.DataFrame, out: TextIO, fmt: str) -> None:
-    if fmt == "csv":
-        edges.to_csv(out, index=False)
-    elif fmt == "json":
+    """The network as a graph: JSON nodes and edges (by the output convention) or GraphML."""
+    if fmt == "json":
         nodes = sorted(set(edges["source"]) | set(edges["target"]))
-        json.dump({"nodes": [{"id": n} for n in nodes], "edges": edges.to_dict(orient="records")}, out, indent=1)
+        json.dump({"nodes": [{"id": n} for n in nodes], "edges": plain(edges.to_dict(orient="records"))}, out, indent=1)
         out.write("\n")
     elif fmt == "graphml":
         _graphml(edges, out)
     else:
-        raise ValueError(f"unknown network format {fmt!r}; choose from {', '.join(NETWORK_FORMATS[1:])}")
+        raise ValueError(f"unknown network format {fmt!r}; choose from {', '.join(NETWORK_FORMATS)}")
 
 
 def _graphml(edges: pd.DataFrame, out: TextIO) -> None:
