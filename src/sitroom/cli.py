@@ -709,9 +709,9 @@ def stories(
         from .flat import ACLED_COLUMNS, GDELT_COLUMNS, flat_rows
         from .store import PUBLIC_STORY_COLUMNS
 
-        from .actors import load_actor_dictionary
+        from .filters import default_dictionary
 
-        names = load_actor_dictionary([]).country_name if columns == "acled" else None
+        names = default_dictionary().country_name if columns == "acled" else None
         fixed = {"sitroom": PUBLIC_STORY_COLUMNS, "gdelt": GDELT_COLUMNS, "acled": ACLED_COLUMNS, "plover": None}[columns]
         _emit(flat_rows(rows, columns, names), format, output, columns=fixed, noun="story events")
         return
