@@ -499,6 +499,40 @@ def events(
 
 
 @app.command()
+def export(
+    parquet_dir: Annotated[Path, typer.Option("--parquet-dir", help="Folder to write (created; an earlier export there is replaced).")],
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    actor: ActorOption = None,
+    recipient: RecipientOption = None,
+    dyad: DyadOption = None,
+    undirected: UndirectedOption = False,
+    type: TypeOption = None,
+    modality: ModalityOption = None,
+    min_confidence: MinConfidenceOption = None,
+    q: QueryOption = None,
+    wait: WaitOption = 30.0,
+) -> None:
+    """Write events and story events as Parquet partitioned by month (events/month=YYYY-MM/...,
+    stories/month=YYYY-MM/...), for DuckDB, pandas, Spark or BigQuery (docs/lake.md)."""
+    from .lake import LakeError, export_lake
+
+    store = _open(db, wait, read_only=True)
+    with store:
+        f = _filter(store, since=since, until=until, actor=actor, recipient=recipient, dyad=dyad, undirected=undirected,
+                    type=type, modality=modality, min_confidence=min_confidence, q=q)  # fmt: skip
+        try:
+            report = export_lake(store, parquet_dir, filters=f)
+        except LakeError as exc:
+            raise _fail(str(exc), 2) from None
+    err.print(
+        f"{report.events} events and {report.stories} story events in {report.months} monthly partitions "
+        f"({report.files} Parquet files) -> {_safe(str(parquet_dir))}"
+    )
+
+
+@app.command()
 def code(
     text: Annotated[str, typer.Argument(help="Text to code; '-' reads standard input.", show_default=False)],
     published: Annotated[Optional[str], typer.Option(help="Publication date (YYYY-MM-DD) for date-bound actor roles.")] = None,

@@ -898,6 +898,36 @@ class Store:
         for batch in reader_fn(batch_rows):
             yield from batch.to_pylist()
 
+    def _reader(self, sql: str, params: list[object], batch_rows: int) -> pa.RecordBatchReader:
+        relation = self.con.sql(sql, params=params)
+        reader_fn = getattr(relation, "to_arrow_reader", None) or relation.record_batch
+        return reader_fn(batch_rows)
+
+    def public_events_reader(
+        self, filters: EventFilter | None = None, *, partition: str | None = None, batch_rows: int = 8192
+    ) -> pa.RecordBatchReader:
+        """The public events (those ``filters`` keeps) as Arrow record batches, streamed; with
+        ``partition``, a column of that name holds each event's month (``YYYY-MM`` of its event
+        date, else of its article's publication, else ``undated``)."""
+        sql, params = _public_events_sql(None, filters)
+        if partition:
+            sql = (f"SELECT *, coalesce(strftime(coalesce(event_date, published), '%Y-%m'), 'undated') AS {partition} "
+                   f"FROM ({sql})")  # fmt: skip
+        return self._reader(sql, params, batch_rows)
+
+    def public_stories_reader(
+        self, filters: EventFilter | None = None, *, partition: str | None = None, batch_rows: int = 8192
+    ) -> pa.RecordBatchReader:
+        """Every story event (those ``filters`` keeps) in the public schema, with its mentions, as
+        Arrow record batches, streamed; with ``partition``, a column of that name holds its month
+        (of its event date, else of its first report, else ``undated``)."""
+        where, params = self._story_where(filters)
+        sql = _PUBLIC_STORIES_SQL.replace("{where}", where)
+        if partition:
+            sql = (f"SELECT *, coalesce(strftime(coalesce(event_date, first_reported), '%Y-%m'), 'undated') AS {partition} "
+                   f"FROM ({sql})")  # fmt: skip
+        return self._reader(sql, [1, None, None, *params, None], batch_rows)
+
     @staticmethod
     def _story_where(filters: EventFilter | None) -> tuple[str, list[object]]:
         where, params = filter_clauses(filters, "st", stories=True)
