@@ -134,3 +134,12 @@ def test_a_failed_export_leaves_the_earlier_one_whole(store_path, tmp_path, monk
         lake.export_lake(store, target)
     assert sorted(str(p.relative_to(target)) for p in target.rglob("*")) == before
     assert [p.name for p in tmp_path.iterdir()] == ["lake"]
+
+
+def test_the_python_api_writes_the_same_export(store_path, tmp_path):
+    import sitroom
+
+    with sitroom.open(store_path) as situation:
+        report = situation.export_parquet_dir(tmp_path / "lake", type="ASSAULT")
+        assert report.events == len(situation.events(type="ASSAULT")) > 0
+    assert set(pd.read_parquet(tmp_path / "lake" / "events")["event_type"]) == {"ASSAULT"}

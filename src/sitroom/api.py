@@ -39,6 +39,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .filters import FREQS, ActorIndex, EventFilter, FilterError, make_filter, threat_stories
+from .lake import LakeReport, export_lake
 from .store import DEFAULT_WAIT, PUBLIC_EVENT_COLUMNS, PUBLIC_STORY_COLUMNS, Store
 from .stories import ledger
 from .stories import network as _network
@@ -125,6 +126,18 @@ class Situation:
                          type=type, modality=modality, min_confidence=min_confidence, q=q)  # fmt: skip
         rows = list(self.store.iter_public_events(filters=f))
         return _out(pd.DataFrame(rows, columns=list(PUBLIC_EVENT_COLUMNS)), arrow)
+
+    @_released
+    def export_parquet_dir(
+        self, directory: str | os.PathLike[str], *, since: Day = None, until: Day = None, actor: str | None = None,
+        recipient: str | None = None, dyad: Pair = None, undirected: bool = False, type: Values = None,  # noqa: A002
+        modality: Values = None, min_confidence: float | None = None, q: str | None = None,
+    ) -> LakeReport:  # fmt: skip
+        """Write the events and story events the filters keep under ``directory`` as Parquet
+        partitioned by month (``sitroom export --parquet-dir``, docs/lake.md); returns the counts."""
+        f = self._filter(since=since, until=until, actor=actor, recipient=recipient, dyad=dyad, undirected=undirected,
+                         type=type, modality=modality, min_confidence=min_confidence, q=q)  # fmt: skip
+        return export_lake(self.store, directory, filters=f)
 
     @_released
     def stories(
