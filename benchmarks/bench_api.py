@@ -119,7 +119,7 @@ def build_store(path: Path, n_events: int) -> dict:
                 string_agg(text, ' ' ORDER BY sentence_index) AS text, md5(string_agg(text, ' ')) AS content_hash,
                 now() AS ingested_at, count(*)::INT AS n_sentences, count(*)::INT AS n_events
             FROM sentences GROUP BY article_id""")
-        con.execute(f"""INSERT INTO events BY NAME SELECT
+        con.execute(f"""INSERT INTO coded_events BY NAME SELECT
                 'E' || lpad(i::VARCHAR, 9, '0') AS event_id, 'A' || lpad(art::VARCHAR, 8, '0') AS article_id,
                 slot AS sentence_index, list_element({tverbs}, t) AS trigger,
                 s.start_char + length(list_element({names}, a)) + 1 AS span_start,
