@@ -213,8 +213,8 @@ def test_ctrl_c_stops_the_workers(tmp_path):
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 120
-        while len(_processes_with(token)) < 3 and run.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.1)  # the command and its two workers
+        while len(_processes_with(token)) < 4 and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)  # the command, its two workers and their resource tracker
         assert run.poll() is None, f"the run ended before its workers were seen: {run.stderr.read()}"
         run.send_signal(signal.SIGINT)
         run.wait(timeout=120)
