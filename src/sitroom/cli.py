@@ -284,6 +284,8 @@ def ingest(
             require_dask()
         except SitroomError as exc:
             raise _fail(str(exc), 2) from None
+        # Dask logs each start and stop at INFO on its own handler: only with --verbose here
+        logging.getLogger("distributed").setLevel(logging.getLogger().getEffectiveLevel())
     workers = workers or default_workers()
     pipeline = _pipeline(actors, lexicon, model, rules_only, threshold)
     store = _open(db, wait, keep_open=False)  # held while reading and writing, not while parsing

@@ -269,11 +269,11 @@ class DaskCoder:
         distributed = require_dask()
         if self.address == "local":
             cluster = distributed.LocalCluster(
-                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
             )
             return cluster, distributed.Client(cluster)
         try:
-            return None, distributed.Client(self.address, timeout="30s")
+            return None, distributed.Client(self.address, timeout="10s")
         except (OSError, TimeoutError, ValueError) as exc:
             raise SitroomError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from None
 
