@@ -23,7 +23,6 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-import sitroom.parallel
 from sitroom.cli import app
 from sitroom.pipeline import IngestOptions
 from sitroom.store import Store
@@ -153,6 +152,8 @@ def test_an_article_whose_coding_fails_is_a_problem_and_the_rest_is_stored(tmp_p
 
 
 def test_a_small_run_is_coded_without_starting_the_pool(tmp_path, clean_env, monkeypatch):
+    import sitroom.parallel
+
     def no_pool(*args, **kwargs):
         raise AssertionError("the worker pool was started")
 
@@ -227,3 +228,19 @@ def test_ctrl_c_stops_the_workers(tmp_path):
         if run.poll() is None:
             run.kill()
             run.wait()
+
+
+@pytest.mark.slow
+def test_a_script_without_a_main_guard_fails_clearly_instead_of_hanging(tmp_path):
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import sys\n"
+        "from sitroom import IngestOptions, Pipeline, Store\n"
+        "with Store(sys.argv[2]) as store:\n"
+        "    Pipeline(rules_only=True).ingest([sys.argv[1]], store, IngestOptions(pool_after=0), workers=2)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("SITROOM_DB", "SITROOM_FAULT")}
+    run = subprocess.run([sys.executable, str(script), str(EXAMPLES), str(tmp_path / "s.duckdb")],
+                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)  # fmt: skip
+    assert run.returncode != 0
+    assert "a worker process died" in run.stderr and 'if __name__ == "__main__":' in run.stderr

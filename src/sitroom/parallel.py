@@ -22,7 +22,9 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import pickle
 import signal
+import tempfile
 import threading
 import uuid
 from collections import deque
@@ -162,13 +164,20 @@ class PoolCoder:
             yield from InProcessCoder(self.pipeline).code(iter(waiting), run_id)
             return
         log.info("starting %d worker processes", self.workers)
-        pool = ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=_spawn_context(),
-            initializer=_start_pool_worker,
-            initargs=(WorkerSettings.of(self.pipeline),),
-        )
-        source = itertools.chain(waiting, batches)
+        # The settings (a few MB) reach the workers through a file: handed over through the pipe a new
+        # process reads at start-up, they would block this process if a worker died before reading them.
+        with tempfile.NamedTemporaryFile(prefix="sitroom-workers-", suffix=".pickle") as handoff:
+            pickle.dump(WorkerSettings.of(self.pipeline), handoff, protocol=pickle.HIGHEST_PROTOCOL)
+            handoff.flush()
+            pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=_spawn_context(),
+                initializer=_start_pool_worker,
+                initargs=(handoff.name,),
+            )
+            yield from self._run(pool, itertools.chain(waiting, batches))
+
+    def _run(self, pool: ProcessPoolExecutor, source: Iterator[Batch]) -> Iterator[CodedBatch]:
         in_flight: deque = deque()
 
         def submit() -> None:
@@ -183,8 +192,9 @@ class PoolCoder:
                     results = future.result()
                 except BrokenProcessPool as exc:
                     raise SitroomError(
-                        "a worker process died (out of memory, or killed): the batches stored so far are kept; "
-                        "run the same command again to store the rest"
+                        "a worker process died (out of memory, killed, or, in a Python script, started without "
+                        "'if __name__ == \"__main__\":' around the code that ingests): the batches stored so far "
+                        "are kept; run the same command again to store the rest"
                     ) from exc
                 submit()  # keep the workers busy while this batch is stored
                 yield CodedBatch(batch.seq, batch.articles, tuple(results))
@@ -225,8 +235,10 @@ def worker_pipeline(settings: WorkerSettings) -> Pipeline:
         return pipeline
 
 
-def _start_pool_worker(settings: WorkerSettings) -> None:
+def _start_pool_worker(handoff: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops the pool
+    with open(handoff, "rb") as f:
+        settings = pickle.load(f)  # written by this worker's parent for it, just before it started
     worker_pipeline(settings)
     _pool_key[:] = [settings.key]
 
