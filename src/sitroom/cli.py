@@ -248,7 +248,7 @@ def ingest(
         typer.Option(
             metavar="ADDRESS|local", show_default=False,
             help="Parse and code on a Dask cluster: a scheduler's address (tcp://host:8786), or 'local' for "
-            "--workers processes on this machine. Needs pip install 'sitroom[dask]'.",
+            "--workers processes on this machine. Needs pip install 'sitroom\\[dask]'.",
         ),
     ] = None,
     shard_dir: Annotated[
