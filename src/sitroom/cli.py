@@ -228,18 +228,65 @@ def ingest(
     follow_symlinks: FollowSymlinksOption = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
     wait: WaitOption = 30.0,
+    workers: Annotated[
+        Optional[int],
+        typer.Option(
+            min=1, show_default=False,
+            help="Processes that parse and code (default: the cores this process may use; 1: all in this process). "
+            "The worker pool starts only once more than --pool-after batches of 32 new articles are waiting: "
+            "a smaller run is coded in this process. With --dask local: the number of Dask workers.",
+        ),
+    ] = None,
+    pool_after: Annotated[
+        int,
+        typer.Option(
+            min=0, help="Batches of 32 new articles waiting before the worker pool starts (0: at once).",
+        ),
+    ] = 4,
+    dask: Annotated[
+        Optional[str],
+        typer.Option(
+            metavar="ADDRESS|local", show_default=False,
+            help="Parse and code on a Dask cluster: a scheduler's address (tcp://host:8786), or 'local' for "
+            "--workers processes on this machine. Needs pip install 'sitroom\\[dask]'.",
+        ),
+    ] = None,
+    shard_dir: Annotated[
+        Optional[Path],
+        typer.Option(
+            show_default=False,
+            help="With --dask: a folder the workers and this process share; workers write each coded batch there "
+            "as Parquet files instead of sending it back.",
+        ),
+    ] = None,
 ) -> None:
     """Read articles (txt, html, jsonl, csv, rss/atom, folders), code their events and store them.
 
+    Parsing and coding run in --workers processes (default: one per core) once a run has more than
+    --pool-after batches of 32 new articles; smaller runs are coded in this process. Reading, the
+    store and the story stage stay in this process.
+
     Exit code 0 when every item was stored (or was already stored), 1 when any item failed.
     """
+    from .parallel import default_workers, require_dask
     from .pipeline import IngestOptions
 
     options = IngestOptions(
-        outlet=outlet, published=_parse_day(published), max_bytes=max_bytes, follow_symlinks=follow_symlinks
-    )
+        outlet=outlet, published=_parse_day(published), max_bytes=max_bytes, follow_symlinks=follow_symlinks,
+        pool_after=pool_after,
+    )  # fmt: skip
     from .stories import StoryReport, complete_stories
 
+    if shard_dir is not None and dask is None:
+        raise _fail("--shard-dir needs --dask", 2)
+    if dask is not None:
+        try:
+            require_dask()
+        except SitroomError as exc:
+            raise _fail(str(exc), 2) from None
+        # Dask logs each start and stop at INFO on its own handler: only with --verbose here
+        logging.getLogger("distributed").setLevel(logging.getLogger().getEffectiveLevel())
+    workers = workers or default_workers()
     pipeline = _pipeline(actors, lexicon, model, rules_only, threshold)
     store = _open(db, wait, keep_open=False)  # held while reading and writing, not while parsing
     with store:
@@ -264,7 +311,12 @@ def ingest(
             def on_progress(path: str, report) -> None:
                 bar.update(task, completed=min(max(report.files - 1, 0), total), articles=report.parsed)
 
-            report = pipeline.ingest(paths, store, options, progress=on_progress)
+            try:
+                report = pipeline.ingest(
+                    paths, store, options, progress=on_progress, workers=workers, dask=dask, shard_dir=shard_dir
+                )
+            except SitroomError as exc:
+                raise _fail(str(exc)) from None
             bar.update(task, completed=total, articles=report.articles)
         with err.status("stories: finding wire copies and merging reports", spinner="dots") if show else nullcontext() as status:
 

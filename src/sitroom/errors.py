@@ -38,6 +38,7 @@ CODES: dict[str, str] = {
     "E118": "invalid filter",
     "E119": "invalid review",
     "E120": "article not in the store",
+    "E121": "article could not be coded",
     # knowledge files
     "E201": "invalid data file",
 }

@@ -12,6 +12,10 @@ batch committed, the story stage not run yet; also after each batch of
 checks inserted, story membership and stories not yet, nothing committed),
 ``recode-writing`` (inside the write of a ``sitroom recode`` batch: the old
 sentences and events deleted, the new ones inserted, nothing committed).
+
+One more does not kill: ``code-article:ID`` makes coding the article with that
+id raise an error, as a bug in a rule would, in whichever process codes it
+(the variable passes to worker processes).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 import os
 import signal
 
-__all__ = ["fault_point"]
+__all__ = ["CodingFault", "coding_fault", "fault_point"]
 
 ENV = "SITROOM_FAULT"
 
@@ -28,3 +32,14 @@ def fault_point(name: str) -> None:
     """Kill this process at once if ``$SITROOM_FAULT`` names this point; else nothing."""
     if os.environ.get(ENV) == name:
         os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+class CodingFault(RuntimeError):
+    """The error ``coding_fault`` raises."""
+
+
+def coding_fault(article_id: str) -> None:
+    """Raise ``CodingFault`` if ``$SITROOM_FAULT`` is ``code-article:`` plus this article's id; else nothing."""
+    fault = os.environ.get(ENV)
+    if fault is not None and fault == f"code-article:{article_id}":
+        raise CodingFault(f"fault injected while coding {article_id}")

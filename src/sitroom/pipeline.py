@@ -13,16 +13,17 @@ import logging
 import os
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from .actors import ActorDictionary, load_actor_dictionary
 from .coding import Coder, Lexicon, load_lexicon
-from .decision import DecisionStage, default_model_path, load_model
+from .decision import DecisionModel, DecisionStage, default_model_path, load_model
 from .ingest.clean import clean
 from .ingest.dates import outlet_from_dateline, publication_date_from_text
+from .faults import coding_fault
 from .ingest.readers import DEFAULT_MAX_BYTES, iter_items
 from .nlp import MAX_CHARS, load_nlp, sentences
 from .records import Article, Event, IngestProblem, RawItem, Sentence
@@ -44,6 +45,7 @@ class IngestOptions:
     batch_size: int = 32  # documents per nlp.pipe batch
     write_every: int = 256  # articles per store transaction
     follow_symlinks: bool = False  # read links that lead out of a folder being read
+    pool_after: int = 4  # with workers > 1: batches of new articles waiting before the worker pool starts
 
 
 @dataclass(slots=True)
@@ -130,19 +132,21 @@ class Pipeline:
         *,
         actors: ActorDictionary | None = None,
         lexicon: Lexicon | None = None,
-        model: str | Path | None = None,
+        model: str | Path | DecisionModel | None = None,
         rules_only: bool = False,
         threshold: float | None = None,
     ) -> None:
-        """``model``: a decision model file (default: ``$SITROOM_MODEL``, else the one shipped
-        in the package); ``rules_only``: no decision stage, the rules' events as they are;
-        ``threshold``: store events at least this confident (default: the model's own)."""
+        """``model``: a decision model file or a model already loaded (default: ``$SITROOM_MODEL``,
+        else the one shipped in the package); ``rules_only``: no decision stage, the rules' events
+        as they are; ``threshold``: store events at least this confident (default: the model's own)."""
         self.nlp = load_nlp()
         self.actors = actors or load_actor_dictionary(actor_files)
         self.lexicon = lexicon or load_lexicon(lexicon_files)
         self.coder = Coder(self.nlp, self.actors, self.lexicon)
         self.decision: DecisionStage | None = None
-        if not rules_only:
+        if isinstance(model, DecisionModel) and not rules_only:
+            self.decision = DecisionStage(model, self.lexicon, threshold=threshold, country_name=self.actors.country_name)
+        elif not rules_only:
             chosen = model or os.environ.get("SITROOM_MODEL") or None
             path = Path(chosen) if chosen else default_model_path()
             if chosen or path.exists():
@@ -189,6 +193,7 @@ class Pipeline:
     def code_article(self, article: Article, doc=None, *, decide: bool = True) -> CodedArticle:
         """Parse (unless ``doc`` is given), find candidate events with the rules, and let the
         decision stage decide them (``decide=False``: the candidates as the rules coded them)."""
+        coding_fault(article.article_id)
         doc = doc if doc is not None else self.nlp(article.text)
         sents = tuple(
             Sentence(article.article_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(sentences(doc))
@@ -221,6 +226,23 @@ class Pipeline:
         for doc, article in self.nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size):
             yield self.code_article(article, doc), doc
 
+    def code_batch(self, articles: Sequence[Article], batch_size: int = 32) -> list[CodedArticle | IngestProblem]:
+        """Parse and code articles through ``nlp.pipe``, one result per article in order: the coded
+        article, or an E121 problem naming its source when coding it raised (the others are coded as usual)."""
+        try:
+            docs = list(self.nlp.pipe([a.text for a in articles], batch_size=batch_size))
+        except Exception:  # find the article at fault: parse them one by one below
+            docs = [None] * len(articles)
+        results: list[CodedArticle | IngestProblem] = []
+        for article, doc in zip(articles, docs):
+            try:
+                results.append(self.code_article(article, doc))
+            except Exception as exc:
+                log.info("cannot code %s (%s)", article.source, article.article_id, exc_info=True)
+                message = f"article {article.article_id!r} could not be coded: {type(exc).__name__}: {exc}"
+                results.append(IngestProblem(article.source, "E121", message))
+        return results
+
     # --- a batch -------------------------------------------------------------------------------
 
     def ingest(
@@ -229,10 +251,18 @@ class Pipeline:
         store: Store,
         options: IngestOptions = IngestOptions(),
         progress: ProgressFn | None = None,
+        *,
+        workers: int = 1,
+        dask: str | None = None,
+        shard_dir: str | Path | None = None,
     ) -> IngestReport:
-        """Ingest every article under ``paths`` into ``store``."""
+        """Ingest every article under ``paths`` into ``store``. ``workers``: processes that parse
+        and code (1: this one; the pool starts once more than ``options.pool_after`` batches are
+        waiting); ``dask``: a Dask scheduler's address, or ``"local"`` for a cluster of ``workers``
+        processes on this machine (``sitroom[dask]``); ``shard_dir``: a folder the Dask workers
+        and this process share, for the coded batches. The store is written by this process only."""
         items = iter_items(paths, max_bytes=options.max_bytes, follow_symlinks=options.follow_symlinks)
-        return self.ingest_items(items, store, options, progress)
+        return self.ingest_items(items, store, options, progress, workers=workers, dask=dask, shard_dir=shard_dir)
 
     def ingest_items(
         self,
@@ -240,26 +270,42 @@ class Pipeline:
         store: Store,
         options: IngestOptions = IngestOptions(),
         progress: ProgressFn | None = None,
+        *,
+        workers: int = 1,
+        dask: str | None = None,
+        shard_dir: str | Path | None = None,
     ) -> IngestReport:
         """Ingest items already read (from a feed, an HTTP request, ...) into ``store``;
-        problems among them are counted and stored like a reader's."""
+        problems among them are counted and stored like a reader's. The articles are coded in
+        batches, here or by workers (see ``ingest``), and stored in reading order either way."""
+        from .parallel import batches, batch_coder
+
+        coder = batch_coder(self, workers=workers, dask=dask, shard_dir=shard_dir, pool_after=options.pool_after)
         report = IngestReport(run_id=uuid.uuid4().hex[:12])
         pending: dict[str, set[str]] = {}  # id -> hashes of articles parsed but not yet written
         problems: list[IngestProblem] = []
         items = self._watch_files(iter(items), report, progress)
         articles = self._new_articles(items, store, options, report, pending, problems)
         buffer: list[CodedArticle] = []
-        docs = self.nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=options.batch_size)
-        for doc, article in docs:
-            if any(c.article.article_id == article.article_id for c in buffer):
-                # a second revision of one article in one run: store the first before it
-                self._flush(store, buffer, problems, report, pending)
-            buffer.append(self.code_article(article, doc))
-            report.parsed += 1
-            if progress and report.parsed % 16 == 0:
-                progress(article.source.split("#", 1)[0], report)
-            if len(buffer) >= options.write_every:
-                self._flush(store, buffer, problems, report, pending)
+        coded = coder.code(batches(articles, options.batch_size), report.run_id)
+        try:
+            for batch in coded:
+                for article, result in zip(batch.articles, batch.results):
+                    if isinstance(result, IngestProblem):  # coding it raised: a problem, not an article
+                        self._forget(pending, article)
+                        self._problem(result, report, problems, store)
+                        continue
+                    if any(c.article.article_id == article.article_id for c in buffer):
+                        # a second revision of one article in one run: store the first before it
+                        self._flush(store, buffer, problems, report, pending)
+                    buffer.append(result)
+                    report.parsed += 1
+                    if progress and report.parsed % 16 == 0:
+                        progress(article.source.split("#", 1)[0], report)
+                    if len(buffer) >= options.write_every:
+                        self._flush(store, buffer, problems, report, pending)
+        finally:
+            coded.close()  # stops the workers, also when the run is interrupted
         self._flush(store, buffer, problems, report, pending)
         if progress:
             progress("", report)
@@ -371,6 +417,13 @@ class Pipeline:
             store.add_problems(problems, report.run_id, replace=True)
             problems.clear()
 
+    @staticmethod
+    def _forget(pending: dict[str, set[str]], article: Article) -> None:
+        hashes = pending.get(article.article_id, set())
+        hashes.discard(article.content_hash)
+        if not hashes:
+            pending.pop(article.article_id, None)
+
     def _flush(
         self,
         store: Store,
@@ -389,10 +442,7 @@ class Pipeline:
                 {c.article.article_id: (len(c.sentences), len(c.events)) for c in buffer},
             )
             for c in buffer:
-                hashes = pending.get(c.article.article_id, set())
-                hashes.discard(c.article.content_hash)
-                if not hashes:
-                    pending.pop(c.article.article_id, None)
+                self._forget(pending, c.article)
                 if c.article.article_id in already:  # another writer stored this content meanwhile
                     report.unchanged += 1
                     continue
