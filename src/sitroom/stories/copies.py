@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-__all__ = ["CopyFinder", "CopyMatch", "NUM_PERM", "SHINGLE_WORDS", "THRESHOLD", "signature"]
+__all__ = ["BANDS", "CopyFinder", "CopyMatch", "NUM_PERM", "SHINGLE_WORDS", "THRESHOLD", "band_hashes", "signature"]
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5
@@ -51,6 +51,33 @@ def signature(text: str) -> np.ndarray:
     mh = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
     mh.update_batch(sorted(_shingles(text)))
     return mh.hashvalues.astype(np.uint32)
+
+
+def _bands(threshold: float = THRESHOLD) -> tuple[tuple[int, int], ...]:
+    """The (start, end) of each LSH band, as ``MinHashLSH`` cuts a signature at ``threshold``."""
+    return tuple(MinHashLSH(threshold=threshold, num_perm=NUM_PERM).hashranges)
+
+
+BANDS = _bands()
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+
+
+def band_hashes(signatures: np.ndarray) -> np.ndarray:
+    """One stable 64-bit hash (as int64) per LSH band of each signature (rows of uint32 values):
+    articles that share a band in the LSH index share its hash, so stored articles that may copy a
+    new one are found with an equality join in the store. Unequal bands collide about once in 2^64
+    pairs; a collision only makes an article a candidate, which the LSH index then checks."""
+    sigs = np.atleast_2d(np.asarray(signatures, dtype=np.uint64))
+    out = np.empty((sigs.shape[0], len(BANDS)), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for b, (start, end) in enumerate(BANDS):
+            h = np.full(sigs.shape[0], np.uint64(b + 1) * _MIX[0], dtype=np.uint64)
+            for i in range(start, end):  # splitmix64 over the band's values
+                h = (h ^ sigs[:, i]) * _MIX[1]
+                h ^= h >> np.uint64(31)
+            h = (h ^ (h >> np.uint64(30))) * _MIX[2]
+            out[:, b] = h ^ (h >> np.uint64(31))
+    return out.view(np.int64)
 
 
 def _lean(values: Iterable[int]) -> LeanMinHash:
