@@ -311,3 +311,34 @@ def test_a_few_new_articles_read_only_their_candidates_and_touch_only_their_stor
         assert reads.states < stored_stories / 4  # the stories under the new reports' keys, not all
         held = sum(store.scalar("SELECT count(*) FROM story_mentions WHERE story_id = ?", [sid]) for sid in changed)
         assert reads.mentions == held  # the reports of the changed stories only
+
+
+def test_a_story_whose_window_moved_is_still_found_under_its_earlier_weeks_within_the_run(tmp_path):
+    """In memory, a story stays indexed under the weeks of its earlier, wider window until the run
+    ends, so a later report of the same run that refers back to those weeks can still join it. The
+    streaming stage keeps those keys for the run too, also across batches."""
+    isr, lbn = (ActorRef("ISR", "ISR", "ISR", "MIL"),), (ActorRef("LBN", "LBN", "LBN", "MIL"),)
+
+    def art(aid: str, day: date) -> Article:
+        return Article(aid, "synthetic", "text", None, None, "o", day, None, aid * 20, aid * 20, aid)
+
+    def ev(eid: str, aid: str, etype: str, **kw) -> Event:
+        return Event(eid, aid, 0, "t", 0, 1, etype, None, (), "190", 4, 1.0, actor=isr, **kw)
+
+    articles = [art("a1", date(2024, 6, 1)), art("a2", date(2024, 6, 2)), art("a3", date(2025, 3, 1)),
+                art("a4", date(2025, 3, 2))]  # fmt: skip
+    events = [
+        ev("e1", "a1", "ASSAULT", event_date=date(2024, 1, 1), date_precision="year"),  # a window of 2024
+        ev("e2", "a2", "ASSAULT", event_date=date(2023, 12, 31), date_precision="day"),  # moves it to 31 Dec 2023
+        ev("e3", "a3", "ASSAULT"),  # undated, named as the act e4 answers: a reference to 2024's weeks
+        ev("e4", "a4", "THREATEN", recipient=lbn, cause_event="e3"),
+    ]
+    for batches in ((1, 1, 1), (3, 3, 3)):
+        folder = tmp_path / f"b{batches[0]}"
+        folder.mkdir()
+        with Store(folder / "ref.duckdb") as reference, Store(folder / "new.duckdb") as streaming:
+            for store in (reference, streaming):
+                store.write_batch(articles, [], events)
+            same_runs(reference, streaming, batches)
+            joined = dict(streaming.query("SELECT event_id, story_id FROM story_mentions"))
+            assert joined["e3"] == joined["e1"] == joined["e2"]
