@@ -14,6 +14,7 @@ named by its first article, and its events count as one source.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,9 +47,15 @@ def _shingles(text: str) -> set[bytes]:
     return {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
+@functools.cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The permutations of every signature (drawn from ``_SEED``), drawn once."""
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
+
+
 def signature(text: str) -> np.ndarray:
     """The MinHash signature of an article body (uint32, ``NUM_PERM`` values)."""
-    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
+    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME, permutations=_permutations())
     mh.update_batch(sorted(_shingles(text)))
     return mh.hashvalues.astype(np.uint32)
 
