@@ -22,7 +22,6 @@ import json
 import os
 import platform
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -124,25 +123,36 @@ def build(db: Path, n: int, seed: int = 11, start: date = START, prefix: str = "
     return last, kept
 
 
+_STAGE = """
+import json, sys, time
+from sitroom.store import Store
+from sitroom.stories import update_stories
+
+
+def high_water_mb():
+    # the peak resident memory of this process image (VmHWM): unlike getrusage's ru_maxrss, which
+    # keeps the parent's peak across fork and exec, it starts afresh in this process
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM")) // 1024
+
+
+store = Store(sys.argv[1])
+before = high_water_mb()
+t0 = time.perf_counter()
+report = update_stories(store)
+seconds = time.perf_counter() - t0
+stories = store.scalar("SELECT count(*) FROM stories")
+store.close()
+print(json.dumps({"seconds": round(seconds, 1), "peak_rss_mb": high_water_mb(), "rss_before_stage_mb": before,
+                  "mentions": report.mentions, "articles": report.articles_checked, "copies": report.copies,
+                  "stories": stories, "new": report.new_stories, "extended": report.extended_stories}))
+"""
+
+
 def stage(db: Path) -> dict:
-    """Run the story stage on ``db`` in a fresh process: seconds and peak RSS (MB)."""
-    code = (
-        "import json, resource, sys, time\n"
-        "from sitroom.store import Store\n"
-        "from sitroom.stories import update_stories\n"
-        "store = Store(sys.argv[1])\n"
-        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "t0 = time.perf_counter()\n"
-        "report = update_stories(store)\n"
-        "seconds = time.perf_counter() - t0\n"
-        "stories = store.scalar('SELECT count(*) FROM stories')\n"
-        "store.close()\n"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(json.dumps({'seconds': round(seconds, 1), 'peak_rss_mb': round(peak / 1024), "
-        "'rss_before_stage_mb': round(base / 1024), 'mentions': report.mentions, 'articles': report.articles_checked, "
-        "'copies': report.copies, 'stories': stories, 'new': report.new_stories, 'extended': report.extended_stories}))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, check=True)
+    """Run the story stage on ``db`` in a fresh process: seconds and peak resident memory (MB,
+    Linux's VmHWM of that process)."""
+    out = subprocess.run([sys.executable, "-c", _STAGE, str(db)], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

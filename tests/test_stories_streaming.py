@@ -342,3 +342,42 @@ def test_a_story_whose_window_moved_is_still_found_under_its_earlier_weeks_withi
             same_runs(reference, streaming, batches)
             joined = dict(streaming.query("SELECT event_id, story_id FROM story_mentions"))
             assert joined["e3"] == joined["e1"] == joined["e2"]
+
+
+class Killed(Exception):
+    pass
+
+
+@pytest.mark.parametrize("step", ["write_copies", "write_story_work", "write_story_summaries"])
+def test_a_stage_stopped_part_way_is_finished_by_the_next_with_nothing_twice(step, tmp_path, monkeypatch):
+    """The stage stops at its third write of one kind (the write fails, as a kill inside it leaves
+    nothing of it): the batches before stay stored, the stage is still pending, and the next
+    complete_stories finishes it to exactly what an uninterrupted stage stores."""
+    rng = random.Random(21)
+    earlier: list[Article] = []
+    events: list[str] = []
+    with Store(tmp_path / "ref.duckdb") as reference, Store(tmp_path / "new.duckdb") as streaming:
+        for run in range(2):
+            articles, coded = synthetic_run(rng, run, 30, earlier, events)
+            for store in (reference, streaming):
+                store.write_batch(articles, [], coded)
+            reference_update_stories(reference)
+            original = getattr(streaming, step)
+            calls = []
+
+            def failing(*args, _original=original, **kwargs):
+                calls.append(1)
+                if len(calls) == 3:
+                    raise Killed(step)
+                return _original(*args, **kwargs)
+
+            monkeypatch.setattr(streaming, step, failing)
+            with pytest.raises(Killed):
+                update_stories(streaming, copy_batch=4, mention_batch=5, summary_batch=6)
+            monkeypatch.undo()
+            assert streaming.stories_pending()
+            assert complete_stories(streaming, progress=None) is not None
+            assert snapshot(streaming) == snapshot(reference)
+            check_index(streaming)
+            dupes = streaming.scalar("SELECT count(*) - count(DISTINCT event_id) FROM story_mentions")
+            assert dupes == 0

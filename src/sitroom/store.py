@@ -18,6 +18,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -1177,6 +1178,23 @@ class Store:
             self.con.execute("UPDATE stories SET responds_to = ?, reviewed = true WHERE story_id = ?", [target, story_id])
 
     # --- story events (sitroom.stories) --------------------------------------------------------
+
+    @contextmanager
+    def memory_bounded(self, limit: str | None) -> Iterator[None]:
+        """Within the block, DuckDB caches at most ``limit`` (e.g. "256MB") of the file in memory
+        (larger work spills to its temporary folder), so a long pass over a large store keeps a
+        flat footprint; the limit in force before comes back after. A store in memory, which
+        cannot spill, and ``limit=None`` keep theirs."""
+        if limit is None or self.path == ":memory:":
+            yield
+            return
+        before = self.scalar("SELECT current_setting('memory_limit')")
+        self.con.execute(f"SET memory_limit = '{limit}'")
+        try:
+            yield
+        finally:
+            if self._con is not None:
+                self.con.execute(f"SET memory_limit = '{before}'")
 
     def articles_to_check(self, limit: int) -> list[tuple[str, str]]:
         """(article_id, text) of the first ``limit`` articles not yet checked for copies, oldest

@@ -131,6 +131,7 @@ def _story_state(row: dict) -> Story:
 COPY_BATCH = 1_000  # articles checked for copies per batch
 MENTION_BATCH = 10_000  # reports put into stories per batch
 SUMMARY_BATCH = 2_000  # stories summarised per batch
+MEMORY_LIMIT = "256MB"  # of the store's file DuckDB keeps cached while the stage runs
 
 
 def _find_copies(store: Store, report: StoryReport, progress: ProgressFn | None, batch: int) -> None:
@@ -350,14 +351,17 @@ def update_stories(
     copy_batch: int = COPY_BATCH,
     mention_batch: int = MENTION_BATCH,
     summary_batch: int = SUMMARY_BATCH,
+    memory_limit: str | None = MEMORY_LIMIT,
 ) -> StoryReport:
     """Bring the store's copy groups and story events up to date with its events, reading and
-    writing a batch at a time. A run killed part way is finished by the next (``complete_stories``)."""
+    writing a batch at a time, with DuckDB's cache of the file bounded by ``memory_limit``
+    (None: unbounded). A run killed part way is finished by the next (``complete_stories``)."""
     report = StoryReport()
-    _find_copies(store, report, progress, copy_batch)
-    _assign(store, report, progress, mention_batch)
-    report.new_stories, report.extended_stories, _ = store.story_work_counts()
-    _summarise(store, report, summary_batch)
+    with store.memory_bounded(memory_limit):
+        _find_copies(store, report, progress, copy_batch)
+        _assign(store, report, progress, mention_batch)
+        report.new_stories, report.extended_stories, _ = store.story_work_counts()
+        _summarise(store, report, summary_batch)
     reviews = store.reviews(active=True, kinds=("story", "link"))
     store.finish_story_work(complete=not reviews)
     if reviews:  # the analysts' merges, splits and links win over the merger's
