@@ -19,7 +19,7 @@ from sitroom.pipeline import IngestOptions
 from sitroom.records import ActorRef, Article, Event, Location
 from sitroom.store import Store
 from sitroom.stories import complete_stories, update_stories
-from sitroom.stories.copies import CopyFinder, band_hashes
+from sitroom.stories.copies import CopyFinder
 from sitroom.stories.merge import Merger
 from sitroom.stories.model import Story
 
@@ -191,6 +191,8 @@ def test_the_default_batch_sizes_give_the_same_stories(tmp_path):
 
 def test_band_hashes_join_exactly_the_articles_the_lsh_index_proposes():
     """Two signatures share a band hash where the LSH index puts them in one bucket."""
+    from sitroom.stories.copies import band_hashes
+
     rng = np.random.default_rng(5)
     base = rng.integers(0, 2**32, size=128, dtype=np.uint64).astype(np.uint32)
     near = base.copy()

@@ -92,7 +92,7 @@ def _lean(values: Iterable[int]) -> LeanMinHash:
 
 
 class CopyFinder:
-    """Knows every stored signature; tells whether a new article copies one."""
+    """Knows the signatures it is given (stored articles, then new ones); tells whether a new article copies one."""
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
