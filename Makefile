@@ -42,6 +42,7 @@ test: install
 bench: install
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/bench_merge.py
+	$(BIN)/python benchmarks/bench_stories.py
 	$(BIN)/python benchmarks/bench_api.py
 
 # Accuracy: real published news first (dev is gated by the tests; test is frozen and only

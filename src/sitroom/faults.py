@@ -8,8 +8,9 @@ with SIGKILL, as a power cut or ``kill -9`` would. With the variable unset
 Points: ``articles-written`` (inside the write of a batch: articles inserted,
 sentences and events not yet, nothing committed), ``events-written`` (a
 batch committed, the story stage not run yet; also after each batch of
-``sitroom recode``), ``stories-writing`` (inside the story stage's write: copy
-checks inserted, story membership and stories not yet, nothing committed),
+``sitroom recode``), ``stories-writing`` (inside the story stage's write of a batch of
+story membership: copy checks committed, the batch's assignments inserted and
+nothing else of it, nothing of it committed; also inside the write of story reviews),
 ``recode-writing`` (inside the write of a ``sitroom recode`` batch: the old
 sentences and events deleted, the new ones inserted, nothing committed).
 

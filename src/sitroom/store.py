@@ -18,6 +18,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -202,6 +203,52 @@ _MIGRATIONS.append(
         ],
     )
 )
+_DAY_NUMBER = "(date_diff('day', DATE '0001-01-01', {0}) + 1)"  # Python's date.toordinal()
+
+
+def _story_keys_sql(source: str) -> str:
+    """The index keys (sitroom.stories.merge) of the stories in ``source`` (a table or view with the
+    stories' state columns): (role, event_type, grp, country, week, story_id), 'a' under each actor
+    country (or '' when none is known), 'r' under each recipient country, in every week of the
+    story's date window (weeks numbered as ``date.toordinal() // 7``)."""
+    lo, hi = _DAY_NUMBER.format("date_lo"), _DAY_NUMBER.format("date_hi")
+    return f"""WITH w AS (
+        SELECT story_id, event_type, grp, actor_countries, recipient_countries,
+               unnest(range({lo} // 7, {hi} // 7 + 1)) AS week
+        FROM {source} WHERE date_lo IS NOT NULL AND date_hi IS NOT NULL)
+    SELECT 'a' AS role, event_type, grp,
+           unnest(CASE WHEN len(coalesce(actor_countries, [])) = 0 THEN [''] ELSE actor_countries END) AS country,
+           CAST(week AS INTEGER) AS week, story_id FROM w
+    UNION ALL
+    SELECT 'r' AS role, event_type, grp, unnest(recipient_countries) AS country, CAST(week AS INTEGER) AS week, story_id
+    FROM w"""
+
+
+_STORY_STATE_SQL = """story_id VARCHAR, seq INTEGER, event_type VARCHAR, grp VARCHAR, actor_countries VARCHAR[],
+    recipient_countries VARCHAR[], date_lo DATE, date_hi DATE, location_country VARCHAR, n_mentions INTEGER"""
+_STORY_KEY_SQL = "role VARCHAR, event_type VARCHAR, grp VARCHAR, country VARCHAR, week INTEGER, story_id VARCHAR"
+_MIGRATIONS.append(
+    (
+        # The story stage streams from the store: each checked article's LSH band hashes, so the
+        # articles a new one may copy are found by a join; the index of stories by (role, event type,
+        # modality group, country, week), so a batch of reports loads only the stories it can join;
+        # and the work of a run in progress (stories it changed, the keys it indexed them under,
+        # the reports it assigned, in order), which the run's last step clears.
+        8,
+        [
+            "CREATE TABLE copy_bands (article_id VARCHAR, band TINYINT, hash BIGINT)",
+            f"CREATE TABLE story_keys ({_STORY_KEY_SQL})",
+            f"INSERT INTO story_keys {_story_keys_sql('stories')}",
+            f"CREATE TABLE story_work ({_STORY_STATE_SQL}, created BOOLEAN)",
+            f"CREATE TABLE story_work_keys ({_STORY_KEY_SQL})",
+            "CREATE TABLE story_work_mentions (event_id VARCHAR, story_id VARCHAR, ord BIGINT)",
+            # checked articles stored before get their band hashes when the story stage next runs
+            "INSERT INTO meta SELECT 'copy_bands_pending', '1' WHERE EXISTS (SELECT 1 FROM article_copies)",
+        ],
+    )
+)
+_STORY_WORK_TABLES = ("story_work", "story_work_keys", "story_work_mentions")
+_MENTION_ORDER = "a.published NULLS LAST, e.article_id, e.sentence_index, e.span_start, e.event_id"  # the order the story stage takes reports in
 SCHEMA_VERSION = _MIGRATIONS[-1][0]
 _REVISION_COLUMNS = (
     "article_id, revision, source, format, title, url, outlet, published, raw_text, text, content_hash, "
@@ -812,7 +859,7 @@ class Store:
                 )]  # fmt: skip
             )
             self.con.execute(f"DELETE FROM actors WHERE event_id IN (SELECT event_id FROM coded_events WHERE {chosen})")
-            for table in ("coded_events", "sentences", "removals", "article_copies", "articles"):
+            for table in ("coded_events", "sentences", "removals", "article_copies", "copy_bands", "articles"):
                 self.con.execute(f"DELETE FROM {table} WHERE {chosen}")
         finally:
             self.con.unregister("_rev_ids")
@@ -832,8 +879,8 @@ class Store:
             return
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('next_story_seq', CAST(? AS VARCHAR))", [self.next_story_seq()])
         ids = sorted(gone)
-        self.con.execute("DELETE FROM story_mentions WHERE list_contains(?, story_id)", [ids])
-        self.con.execute("DELETE FROM stories WHERE list_contains(?, story_id)", [ids])
+        for table in ("story_mentions", "stories", "story_keys", *_STORY_WORK_TABLES):
+            self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, story_id)", [ids])
 
     def add_problems(self, problems: Iterable[IngestProblem], run_id: str, *, replace: bool = False) -> None:
         """Record problems. With ``replace``, a problem already recorded for the same item
@@ -1162,32 +1209,118 @@ class Store:
 
     # --- story events (sitroom.stories) --------------------------------------------------------
 
-    def articles_without_signature(self) -> list[tuple[str, str]]:
-        """(article_id, text) of articles not yet checked for copies, oldest first."""
+    @contextmanager
+    def memory_bounded(self, limit: str | None) -> Iterator[None]:
+        """Within the block, DuckDB caches at most ``limit`` (e.g. "256MB") of the file in memory
+        (larger work spills to its temporary folder), so a long pass over a large store keeps a
+        flat footprint; the limit in force before comes back after. A store in memory, which
+        cannot spill, and ``limit=None`` keep theirs."""
+        if limit is None or self.path == ":memory:":
+            yield
+            return
+        before = self.scalar("SELECT current_setting('memory_limit')")
+        self.con.execute(f"SET memory_limit = '{limit}'")
+        try:
+            yield
+        finally:
+            if self._con is not None:
+                self.con.execute(f"SET memory_limit = '{before}'")
+
+    def articles_to_check(self, limit: int) -> list[tuple[str, str]]:
+        """(article_id, text) of the first ``limit`` articles not yet checked for copies, oldest
+        first (the next batch, once the ones before are stored as checked)."""
         return self.query(
-            """SELECT a.article_id, a.text FROM articles a
-               LEFT JOIN article_copies c USING (article_id)
-               WHERE c.article_id IS NULL
-               ORDER BY a.published NULLS LAST, a.article_id"""
+            """SELECT a.article_id, a.text FROM articles a JOIN (
+                   SELECT a.article_id FROM articles a LEFT JOIN article_copies c USING (article_id)
+                   WHERE c.article_id IS NULL
+                   ORDER BY a.published NULLS LAST, a.article_id LIMIT ?) n USING (article_id)
+               ORDER BY a.published NULLS LAST, a.article_id""",
+            [limit],
         )
 
-    def copy_signatures(self) -> list[tuple[str, list[int], str | None]]:
-        """(article_id, signature, copy_of) of every article checked for copies."""
-        return self.query("SELECT article_id, signature, copy_of FROM article_copies ORDER BY article_id")
+    def articles_unchecked(self) -> int:
+        """How many articles are not yet checked for copies."""
+        return int(self.scalar(
+            "SELECT count(*) FROM articles a LEFT JOIN article_copies c USING (article_id) WHERE c.article_id IS NULL"
+        ))  # fmt: skip
 
-    def unassigned_mentions(self) -> list[dict]:
+    def copy_candidates(self, bands: pa.Table) -> list[tuple[str, list[int], str | None]]:
+        """(article_id, signature, copy_of) of the checked articles with one of the (band, hash)
+        pairs of ``bands``: the only stored articles a new article with those bands can copy."""
+        if not bands.num_rows:
+            return []
+        self.con.register("_new_bands", bands)
+        try:
+            return self.query(
+                """SELECT c.article_id, c.signature, c.copy_of FROM article_copies c
+                   JOIN (SELECT DISTINCT b.article_id FROM copy_bands b JOIN _new_bands n USING (band, hash)) f
+                   USING (article_id)
+                   ORDER BY c.article_id"""
+            )
+        finally:
+            self.con.unregister("_new_bands")
+
+    def signatures_without_bands(self, limit: int) -> list[tuple[str, list[int]]]:
+        """(article_id, signature) of up to ``limit`` checked articles whose band hashes are not
+        stored (articles checked by a version before schema 8); empty once all have them."""
+        if self.scalar("SELECT value FROM meta WHERE key = 'copy_bands_pending'") is None:
+            return []
+        rows = self.query(
+            """SELECT c.article_id, c.signature FROM article_copies c
+               WHERE NOT EXISTS (SELECT 1 FROM copy_bands b WHERE b.article_id = c.article_id)
+               ORDER BY c.article_id LIMIT ?""",
+            [limit],
+        )
+        if not rows:
+            self.con.execute("DELETE FROM meta WHERE key = 'copy_bands_pending'")
+        return rows
+
+    def write_copies(self, copies: pa.Table, bands: pa.Table) -> None:
+        """Store copy checks (article_id, copy_of, similarity, signature; none when only band
+        hashes are added) and their band hashes (article_id, band, hash), all or nothing."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for name, table in (("article_copies", copies), ("copy_bands", bands)):
+                if table.num_rows:
+                    self._insert(name, table)
+            if copies.num_rows:
+                self._bump_revision()
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _insert(self, name: str, table: pa.Table) -> None:
+        view = f"_batch_{name}"
+        self.con.register(view, table)
+        try:
+            self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
+        finally:
+            self.con.unregister(view)
+
+    def unassigned_mentions(self, limit: int | None = None) -> list[dict]:
         """Events not yet in a story, with their article's outlet, date and copy
-        group, oldest article first; ``reference`` is true when another event
-        names this one as the act it answers."""
+        group, oldest article first (the first ``limit`` of them when given: the
+        story stage's next batch, once the ones before are stored in stories);
+        ``reference`` is true when another event names this one as the act it answers."""
+        first = "" if limit is None else f"LIMIT {int(limit)}"
         return self.rows(
-            """SELECT e.*, a.outlet, a.published, c.copy_of,
+            f"""WITH n AS (
+                   SELECT e.event_id FROM events e JOIN articles a USING (article_id)
+                   LEFT JOIN story_mentions m USING (event_id)
+                   WHERE m.event_id IS NULL ORDER BY {_MENTION_ORDER} {first})
+               SELECT e.*, a.outlet, a.published, c.copy_of,
                    EXISTS (SELECT 1 FROM events x WHERE x.cause_event = e.event_id) AS reference
-               FROM events e JOIN articles a USING (article_id)
+               FROM events e JOIN n USING (event_id) JOIN articles a USING (article_id)
                LEFT JOIN article_copies c USING (article_id)
-               LEFT JOIN story_mentions m USING (event_id)
-               WHERE m.event_id IS NULL
-               ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index, e.span_start"""
+               ORDER BY {_MENTION_ORDER}"""
         )
+
+    def unassigned_count(self) -> int:
+        """How many events are not yet in a story."""
+        return int(self.scalar(
+            "SELECT count(*) FROM events e LEFT JOIN story_mentions m USING (event_id) WHERE m.event_id IS NULL"
+        ))  # fmt: skip
 
     def holds_reports_after(self, day: object) -> bool:
         """Whether any article was published after ``day`` or has no publication date."""
@@ -1225,21 +1358,158 @@ class Store:
         self.con.register("_sids", pa.table({"story_id": pa.array(list(story_ids), pa.string())}))
         try:
             return self.rows(
-                """SELECT m.story_id, m.reference, e.*, a.outlet, a.published, c.copy_of
+                f"""SELECT m.story_id, m.reference, e.*, a.outlet, a.published, c.copy_of
                    FROM story_mentions m JOIN _sids USING (story_id)
                    JOIN events e USING (event_id) JOIN articles a ON a.article_id = e.article_id
                    LEFT JOIN article_copies c ON c.article_id = e.article_id
-                   ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index, e.span_start"""
+                   ORDER BY {_MENTION_ORDER}"""
             )
         finally:
             self.con.unregister("_sids")
 
-    def story_states(self) -> list[dict]:
-        """What the merger needs to know of every stored story."""
-        return self.rows(
-            """SELECT story_id, event_type, grp, actor_countries, recipient_countries, date_lo, date_hi,
-                      location_country, n_mentions FROM stories ORDER BY seq"""
-        )
+    def story_keys_in(self, ranges: pa.Table, *, actors_only: bool = False) -> list[tuple]:
+        """The story index entries (role, event_type, grp, country, week, story_id) within
+        ``ranges`` (role, event_type, grp, country, lo, hi: weeks lo..hi), the stored stories'
+        and those a story stage in progress indexed. With ``actors_only``, ``ranges`` has only
+        grp, country, lo and hi, and entries of any event type under an actor match."""
+        if not ranges.num_rows:
+            return []
+        if actors_only:
+            on = "k.role = 'a' AND k.grp = r.grp AND k.country = r.country AND k.week BETWEEN r.lo AND r.hi"
+        else:
+            on = ("k.role = r.role AND k.event_type = r.event_type AND k.grp = r.grp AND k.country = r.country "
+                  "AND k.week BETWEEN r.lo AND r.hi")  # fmt: skip
+        self.con.register("_key_ranges", ranges)
+        try:
+            return self.query(
+                f"""SELECT DISTINCT k.role, k.event_type, k.grp, k.country, k.week, k.story_id
+                    FROM (SELECT * FROM story_keys UNION ALL SELECT * FROM story_work_keys) k
+                    JOIN _key_ranges r ON {on}"""
+            )
+        finally:
+            self.con.unregister("_key_ranges")
+
+    def story_states_of(self, story_ids: Sequence[str]) -> list[dict]:
+        """What the merger needs to know of the given stories: as a story stage in progress left
+        them (``created``: by that stage), else as stored (``created`` false)."""
+        if not story_ids:
+            return []
+        self.con.register("_sids", pa.table({"story_id": pa.array(list(story_ids), pa.string())}))
+        try:
+            return self.rows(
+                """SELECT story_id, event_type, grp, actor_countries, recipient_countries, date_lo, date_hi,
+                          location_country, n_mentions, created FROM story_work JOIN _sids USING (story_id)
+                   UNION ALL
+                   SELECT story_id, event_type, grp, actor_countries, recipient_countries, date_lo, date_hi,
+                          location_country, n_mentions, false AS created FROM stories JOIN _sids USING (story_id)
+                   WHERE story_id NOT IN (SELECT story_id FROM story_work)
+                   ORDER BY story_id"""
+            )
+        finally:
+            self.con.unregister("_sids")
+
+    def write_story_work(
+        self, assignments: pa.Table, order: pa.Table, states: pa.Table, keys: pa.Table, next_seq: int
+    ) -> None:
+        """Store one batch of a story stage in progress, all or nothing: the reports' story
+        assignments (``assignments``, and ``order``: event_id, story_id, ord, the order they were
+        assigned in), the changed stories' states, the keys they were indexed under, and the
+        number of the next new story."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self._insert("story_mentions", assignments)
+            fault_point("stories-writing")
+            self._insert("story_work_mentions", order)
+            if states.num_rows:
+                self.con.register("_work_ids", states.select(["story_id"]))
+                try:
+                    self.con.execute("DELETE FROM story_work WHERE story_id IN (SELECT story_id FROM _work_ids)")
+                finally:
+                    self.con.unregister("_work_ids")
+                self._insert("story_work", states)
+            if keys.num_rows:
+                self.con.register("_work_keys", keys)
+                try:
+                    self.con.execute(
+                        """INSERT INTO story_work_keys SELECT * FROM _work_keys n
+                           WHERE NOT EXISTS (SELECT 1 FROM story_work_keys k WHERE k.story_id = n.story_id
+                               AND k.role = n.role AND k.event_type = n.event_type AND k.grp = n.grp
+                               AND k.country = n.country AND k.week = n.week)"""
+                    )
+                finally:
+                    self.con.unregister("_work_keys")
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('next_story_seq', CAST(? AS VARCHAR))", [next_seq])
+            self._bump_revision()
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def story_work_next(self, after: str, limit: int) -> list[str]:
+        """The ids of up to ``limit`` stories the story stage in progress changed, after ``after``
+        in id order."""
+        return [r[0] for r in self.query(
+            "SELECT story_id FROM story_work WHERE story_id > ? ORDER BY story_id LIMIT ?", [after, limit]
+        )]  # fmt: skip
+
+    def story_work_counts(self) -> tuple[int, int, int]:
+        """(stories the stage in progress created, stories it extended, the last ``ord`` it gave an assignment)."""
+        created, extended = self.query(
+            "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM story_work"
+        )[0]
+        return int(created), int(extended), int(self.scalar("SELECT coalesce(max(ord), 0) FROM story_work_mentions"))
+
+    def story_work_order(self, story_ids: Sequence[str]) -> dict[str, int]:
+        """event_id -> the order the stage in progress assigned it in, for the given stories' reports."""
+        if not story_ids:
+            return {}
+        self.con.register("_sids", pa.table({"story_id": pa.array(list(story_ids), pa.string())}))
+        try:
+            return dict(self.query("SELECT event_id, ord FROM story_work_mentions JOIN _sids USING (story_id)"))
+        finally:
+            self.con.unregister("_sids")
+
+    def write_story_summaries(self, stories: pa.Table) -> None:
+        """Store (re)built stories of a story stage in progress, with their index keys."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self._replace_stories(stories)
+            self._bump_revision()
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def finish_story_work(self, *, complete: bool = True) -> None:
+        """End a story stage: forget its work; with ``complete``, the stage is done (stories_pending)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in _STORY_WORK_TABLES:
+                self.con.execute(f"DELETE FROM {table}")
+            self._bump_revision()
+            if complete:
+                self.con.execute("INSERT OR REPLACE INTO meta SELECT 'stories_revision', value FROM meta WHERE key = 'revision'")
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _replace_stories(self, stories: pa.Table) -> None:
+        """Replace the given stories' rows and index keys (inside the caller's transaction)."""
+        if not stories.num_rows:
+            return
+        self.con.register("_batch_story_ids", stories.select(["story_id"]))
+        try:
+            for table in ("stories", "story_keys"):
+                self.con.execute(f"DELETE FROM {table} WHERE story_id IN (SELECT story_id FROM _batch_story_ids)")
+        finally:
+            self.con.unregister("_batch_story_ids")
+        self.con.register("_batch_stories", stories)
+        try:
+            self.con.execute("INSERT INTO stories BY NAME SELECT * FROM _batch_stories")
+            self.con.execute(f"INSERT INTO story_keys {_story_keys_sql('_batch_stories')}")
+        finally:
+            self.con.unregister("_batch_stories")
 
     def next_story_seq(self) -> int:
         """The number of the next new story: after every stored one and every one taken apart."""
@@ -1270,28 +1540,18 @@ class Store:
         try:
             if removed:
                 self.con.execute("INSERT OR REPLACE INTO meta VALUES ('next_story_seq', CAST(? AS VARCHAR))", [self.next_story_seq()])
-                self.con.execute("DELETE FROM stories WHERE list_contains(?, story_id)", [list(removed)])
+                for table in ("stories", "story_keys"):
+                    self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, story_id)", [list(removed)])
             if assignments.num_rows:
                 self.con.register("_batch_moved", assignments.select(["event_id"]))
                 try:
                     self.con.execute("DELETE FROM story_mentions WHERE event_id IN (SELECT event_id FROM _batch_moved)")
                 finally:
                     self.con.unregister("_batch_moved")
-            if stories.num_rows:
-                self.con.register("_batch_story_ids", stories.select(["story_id"]))
-                try:
-                    self.con.execute("DELETE FROM stories WHERE story_id IN (SELECT story_id FROM _batch_story_ids)")
-                finally:
-                    self.con.unregister("_batch_story_ids")
-            for name, table in (("article_copies", copies), ("story_mentions", assignments), ("stories", stories)):
-                if table.num_rows == 0:
-                    continue
-                view = f"_batch_{name}"
-                self.con.register(view, table)
-                try:
-                    self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
-                finally:
-                    self.con.unregister(view)
+            self._replace_stories(stories)
+            for name, table in (("article_copies", copies), ("story_mentions", assignments)):
+                if table.num_rows:
+                    self._insert(name, table)
             if after is not None:
                 after()
             fault_point("stories-writing")
@@ -1314,16 +1574,18 @@ class Store:
             """SELECT EXISTS (SELECT 1 FROM articles a LEFT JOIN article_copies c USING (article_id)
                               WHERE c.article_id IS NULL)
                    OR EXISTS (SELECT 1 FROM events e LEFT JOIN story_mentions m USING (event_id)
-                              WHERE m.event_id IS NULL)"""
+                              WHERE m.event_id IS NULL)
+                   OR EXISTS (SELECT 1 FROM story_work)"""
         ))  # fmt: skip
 
     def reset_stories(self) -> None:
         """Forget every story and copy check (``sitroom stories --rebuild``)."""
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for table in ("stories", "story_mentions", "article_copies"):
+            for table in ("stories", "story_mentions", "article_copies", "copy_bands", "story_keys", *_STORY_WORK_TABLES):
                 self.con.execute(f"DELETE FROM {table}")
-            self.con.execute("DELETE FROM meta WHERE key = 'next_story_seq'")  # a rebuild numbers from 1 again
+            # a rebuild numbers from 1 again
+            self.con.execute("DELETE FROM meta WHERE key IN ('next_story_seq', 'copy_bands_pending')")
             self._bump_revision()
             self.con.execute("COMMIT")
         except Exception:

@@ -14,6 +14,7 @@ named by its first article, and its events count as one source.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-__all__ = ["CopyFinder", "CopyMatch", "NUM_PERM", "SHINGLE_WORDS", "THRESHOLD", "signature"]
+__all__ = ["BANDS", "CopyFinder", "CopyMatch", "NUM_PERM", "SHINGLE_WORDS", "THRESHOLD", "band_hashes", "signature"]
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5
@@ -46,11 +47,44 @@ def _shingles(text: str) -> set[bytes]:
     return {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
+@functools.cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The permutations of every signature (drawn from ``_SEED``), drawn once."""
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
+
+
 def signature(text: str) -> np.ndarray:
     """The MinHash signature of an article body (uint32, ``NUM_PERM`` values)."""
-    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME)
+    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME, permutations=_permutations())
     mh.update_batch(sorted(_shingles(text)))
     return mh.hashvalues.astype(np.uint32)
+
+
+def _bands(threshold: float = THRESHOLD) -> tuple[tuple[int, int], ...]:
+    """The (start, end) of each LSH band, as ``MinHashLSH`` cuts a signature at ``threshold``."""
+    return tuple(MinHashLSH(threshold=threshold, num_perm=NUM_PERM).hashranges)
+
+
+BANDS = _bands()
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+
+
+def band_hashes(signatures: np.ndarray) -> np.ndarray:
+    """One stable 64-bit hash (as int64) per LSH band of each signature (rows of uint32 values):
+    articles that share a band in the LSH index share its hash, so stored articles that may copy a
+    new one are found with an equality join in the store. Unequal bands collide about once in 2^64
+    pairs; a collision only makes an article a candidate, which the LSH index then checks."""
+    sigs = np.atleast_2d(np.asarray(signatures, dtype=np.uint64))
+    out = np.empty((sigs.shape[0], len(BANDS)), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for b, (start, end) in enumerate(BANDS):
+            h = np.full(sigs.shape[0], np.uint64(b + 1) * _MIX[0], dtype=np.uint64)
+            for i in range(start, end):  # splitmix64 over the band's values
+                h = (h ^ sigs[:, i]) * _MIX[1]
+                h ^= h >> np.uint64(31)
+            h = (h ^ (h >> np.uint64(30))) * _MIX[2]
+            out[:, b] = h ^ (h >> np.uint64(31))
+    return out.view(np.int64)
 
 
 def _lean(values: Iterable[int]) -> LeanMinHash:
@@ -58,7 +92,7 @@ def _lean(values: Iterable[int]) -> LeanMinHash:
 
 
 class CopyFinder:
-    """Knows every stored signature; tells whether a new article copies one."""
+    """Knows the signatures it is given (stored articles, then new ones); tells whether a new article copies one."""
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold

@@ -87,18 +87,58 @@ class Merger:
                 seen.add(key)
                 self._index[key].append(story.story_id)
 
-    def _candidates(self, mention: Mention, lo: date, hi: date) -> set[str]:
+    def keys(self, story: Story) -> list[tuple]:
+        """The index keys of a story as it stands: (role, event type, group, country, week)."""
+        return list(self._keys(story))
+
+    def indexed(self, story_id: str) -> set[tuple]:
+        """Every key this merger has indexed the story under (also ones its window has since left)."""
+        return self._indexed.get(story_id, set())
+
+    def load(self, story: Story, keys: Iterable[tuple] = ()) -> None:
+        """Know a stored story, indexed under its keys and also under ``keys`` (keys it was
+        indexed under earlier in the run and keeps until the run ends)."""
+        self.stories[story.story_id] = story
+        self._index_story(story)
+        seen = self._indexed[story.story_id]
+        for key in keys:
+            if key not in seen:
+                seen.add(key)
+                self._index[key].append(story.story_id)
+
+    @staticmethod
+    def _prefixes(mention: Mention) -> list[tuple[str, str, str, str]]:
+        """The (role, event type, group, country) of the index a mention's stories are found under."""
         base = (mention.event_type, mention.group)
+        if mention.actors:
+            return [("a", *base, country) for country in sorted(mention.actors)] + [("a", *base, _NO_ACTOR)]
+        return [("r", *base, country) for country in sorted(mention.recipients)]
+
+    def _candidates(self, mention: Mention, lo: date, hi: date) -> set[str]:
+        prefixes = self._prefixes(mention)
         found: set[str] = set()
         for week in _weeks(lo, hi):
-            if mention.actors:
-                for country in mention.actors:
-                    found.update(self._index.get(("a", *base, country, week), ()))
-                found.update(self._index.get(("a", *base, _NO_ACTOR, week), ()))
-            else:
-                for country in mention.recipients:
-                    found.update(self._index.get(("r", *base, country, week), ()))
+            for prefix in prefixes:
+                found.update(self._index.get((*prefix, week), ()))
         return found
+
+    def lookups(self, mention: Mention) -> Iterator[tuple[str, str, str, str, int, int]]:
+        """Every part of the index ``assign(mention)`` may read, whatever the stories, as (role,
+        event type, group, country, first week, last week): a store loads only the stories
+        indexed there, and assigning with them alone gives what assigning with all would."""
+        window = mention.window()
+        if window is None or not (mention.actors or mention.recipients):
+            return
+        spans = [(window[0] - self.tolerance, window[1] + self.tolerance)]
+        day = mention.published or mention.event_date
+        if day is not None and mention.date_precision in ("", "publication"):
+            if mention.reference:
+                spans.append((day - self.lookback, day))
+            if mention.group == "asserted" and mention.sentence_index >= NEWS_SENTENCES and mention.quad_class in MATERIAL:
+                spans.append((day - self.background, day))
+        for lo, hi in spans:
+            for prefix in self._prefixes(mention):
+                yield (*prefix, lo.toordinal() // 7, hi.toordinal() // 7)
 
     def acts_by(self, countries: Iterable[str], lo: date, hi: date, group: str = "asserted") -> Iterator[Story]:
         """Stories of any type with one of ``countries`` as actor, indexed in the
