@@ -198,10 +198,11 @@ def _merger_for(store: Store, mentions: list[Mention]) -> tuple[Merger, set[str]
 def _assign(store: Store, report: StoryReport, progress: ProgressFn | None, batch: int) -> None:
     """Put every report not yet in a story into one, in the order of the reports, a batch at a
     time; each batch's assignments, changed stories and index keys are stored before the next."""
-    total = store.unassigned_count()
+    total = store.stage_unassigned_mentions()
     ord_ = store.story_work_counts()[2]
-    done = 0
-    while rows := store.unassigned_mentions(batch):
+    done = last = 0
+    while rows := store.staged_mentions(last, batch):
+        last = rows[-1]["_rn"]
         mentions = [mention_from_row(r) for r in rows]
         merger, created = _merger_for(store, mentions)
         touched: dict[str, None] = {}
@@ -224,6 +225,7 @@ def _assign(store: Store, report: StoryReport, progress: ProgressFn | None, batc
         done += len(mentions)
         if progress:
             progress("stories", done, total)
+    store.unstage_unassigned_mentions()
 @dataclass(slots=True, frozen=True)
 class _Question:
     """What ``_answered`` looks for: an earlier act by one of ``countries`` from ``lo`` to ``hi``."""
