@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .actors import ActorDictionary, load_actor_dictionary
 from .coding import Coder, Lexicon, load_lexicon
@@ -26,7 +27,9 @@ from .ingest.dates import outlet_from_dateline, publication_date_from_text
 from .ingest.readers import DEFAULT_MAX_BYTES, iter_items
 from .nlp import MAX_CHARS, load_nlp, sentences
 from .records import Article, Event, IngestProblem, RawItem, Sentence
-from .store import Store
+
+if TYPE_CHECKING:
+    from .store import Store
 
 __all__ = ["CodedArticle", "IngestOptions", "IngestReport", "Pipeline", "RecodeOptions", "RecodeReport"]
 
