@@ -43,7 +43,6 @@ class Place:
 
 
 _COLUMNS = ("name", "country", "latitude", "longitude", "population", "kind")
-_COLUMN_TYPES = (str, str, float, float, int, str)
 
 
 class Gazetteer:
@@ -101,32 +100,45 @@ class Gazetteer:
         """Every name and its place."""
         return {name: self._place(i) for name, i in self._index.items()}
 
-    def to_json(self) -> dict:
-        """Plain JSON data: a column per field of the places, and every name with its place's index."""
+    def to_json(self) -> dict | None:
+        """Plain JSON data, compact and quick to read: each field of the places as one string
+        (a value per place), the names as one string and the index of each name's place; None
+        when a name holds a line break."""
         made = [self._place(i) for i in range(len(self._made))]
-        data: dict[str, list] = {column: [getattr(p, column) for p in made] for column in _COLUMNS}
-        data["names"] = list(self._index)
-        data["place_of"] = list(self._index.values())
-        return data
+        texts = [[p.name for p in made], [p.country for p in made], list(self._index), [p.kind for p in made]]
+        if any("\n" in t for column in texts for t in column):
+            return None
+        return {
+            "name": "\n".join(texts[0]),
+            "country": "\n".join(texts[1]),
+            "latitude": " ".join(repr(p.latitude) for p in made),
+            "longitude": " ".join(repr(p.longitude) for p in made),
+            "population": " ".join(str(p.population) for p in made),
+            "kind": "\n".join(texts[3]),
+            "names": "\n".join(texts[2]),
+            "place_of": " ".join(map(str, self._index.values())),
+        }
 
     @classmethod
     def from_json(cls, data: object) -> Gazetteer | None:
         """The gazetteer ``to_json`` gave, or None when ``data`` is not of that shape."""
         if not isinstance(data, dict):
             return None
-        columns = tuple(data.get(c) for c in _COLUMNS)
-        names, place_of = data.get("names"), data.get("place_of")
-        if not all(isinstance(c, list) for c in (*columns, names, place_of)):
+        keys = (*_COLUMNS, "names", "place_of")
+        if not all(isinstance(data.get(k), str) for k in keys):
             return None
+        lines = {k: _split(data[k], "\n") for k in ("name", "country", "kind", "names")}
+        try:
+            numbers = {k: list(map(kind, _split(data[k], " "))) for k, kind in
+                       (("latitude", float), ("longitude", float), ("population", int), ("place_of", int))}  # fmt: skip
+        except ValueError:
+            return None
+        columns = tuple(lines[c] if c in lines else numbers[c] for c in _COLUMNS)
         size = len(columns[0])
+        names, place_of = lines["names"], numbers["place_of"]
         if any(len(c) != size for c in columns) or len(names) != len(place_of):
             return None
-        for column, kind in zip(columns, _COLUMN_TYPES):
-            if not all(type(v) is kind for v in column):
-                return None
-        if not all(type(n) is str for n in names) or not all(type(i) is int and 0 <= i < size for i in place_of):
-            return None
-        if not set(columns[5]) <= PLACE_KINDS:
+        if place_of and not 0 <= min(place_of) <= max(place_of) < size or not set(columns[5]) <= PLACE_KINDS:
             return None
         out = cls.__new__(cls)
         out._made = [None] * size
@@ -134,6 +146,10 @@ class Gazetteer:
         out._index = dict(zip(names, place_of))
         out._folded_index = None
         return out if len(out._index) == len(names) else None
+
+
+def _split(text: str, sep: str) -> list[str]:
+    return text.split(sep) if text else []
 
 
 def load_places_file(path: str | Path, known_countries: frozenset[str] | None = None) -> dict[str, Place]:
@@ -173,8 +189,9 @@ def load_gazetteer() -> Gazetteer:
         if cached is not None:
             return cached
     gazetteer = build_gazetteer()
-    if key is not None:
-        cache.save("gazetteer", key, gazetteer.to_json())
+    compact = gazetteer.to_json() if key is not None else None
+    if compact is not None:
+        cache.save("gazetteer", key, compact)
     return gazetteer
 
 

@@ -11,6 +11,7 @@ event's date.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -272,22 +273,21 @@ def _alias_tokens(nlp: Language, exact: list[str], caseless: list[str]) -> Alias
 
 
 def _from_cache(data: object, exact: list[str], caseless: list[str]) -> AliasTokens | None:
-    """The cached token lists, checked: one list of strings per alias, spelling the alias."""
+    """The cached token lists, checked: one non-empty list of strings per alias, together
+    spelling the alias (but for its spaces; case too for the lower-cased ones)."""
     if not isinstance(data, dict):
         return None
     out = []
     for strings, lists, folded in ((exact, data.get("orth"), False), (caseless, data.get("lower"), True)):
-        if not isinstance(lists, list) or len(lists) != len(strings):
+        if not isinstance(lists, list) or len(lists) != len(strings) or {type(w) for w in lists} - {list}:
             return None
-        table: dict[str, tuple[str, ...]] = {}
-        for alias, words in zip(strings, lists):
-            if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
-                return None
-            spelt, wanted = "".join("".join(words).split()), "".join(alias.split())
-            if (spelt.casefold() != wanted.casefold()) if folded else spelt != wanted:
-                return None
-            table[alias] = tuple(words)
-        out.append(table)
+        if not all(lists) or {type(t) for t in itertools.chain.from_iterable(lists)} - {str}:
+            return None
+        spelt = "".join("\0".join(map("".join, lists)).split())
+        wanted = "".join("\0".join(strings).split())
+        if (spelt.casefold() != wanted.casefold()) if folded else spelt != wanted:
+            return None
+        out.append(dict(zip(strings, map(tuple, lists))))
     return AliasTokens(out[0], out[1])
 
 
