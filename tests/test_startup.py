@@ -75,7 +75,7 @@ def _reference_mentions(nlp, dictionary, doc):
 
 
 def _table_mentions(matcher: ActorMatcher, doc):
-    orth, lower = [t.text for t in doc], [t.lower_ for t in doc]
+    orth, lower = [t.orth for t in doc], [t.lower for t in doc]
     found = [(matcher._entries[k], s, e) for k, s, e in matcher._names.find(orth)]
     found += [(matcher._entries[k], s, e) for k, s, e in matcher._caseless.find(lower)]
     found += [(k, s, e) for k, s, e in matcher._agents.find(lower)]

@@ -16,7 +16,10 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
+from spacy.attrs import LOWER, ORTH, POS
 from spacy.language import Language
+from spacy.strings import hash_string
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Token
 
 from .. import cache
@@ -45,7 +48,8 @@ class Mention:
 class PhraseTable:
     """Token sequences and the keys they stand for, found in a document the way
     spaCy's PhraseMatcher finds them: every (key, start, end) whose words equal a
-    pattern's, by start, then by length, then in the order the keys were added."""
+    pattern's, by start, then by length, then in the order the keys were added.
+    Words are any hashable values (strings, or their hashes as ``Token.orth`` gives them)."""
 
     __slots__ = ("_keys", "_lengths")
 
@@ -108,14 +112,15 @@ class ActorMatcher:
         tokens = _alias_tokens(
             nlp, list(dictionary.aliases), [*dictionary.caseless, *dictionary.prefixes, *(v for v, _ in agent_variants)]
         )
+        # Words are matched by their hash in spaCy's string store, as Token.orth and Token.lower give them.
         self._entries: list[ActorEntry] = []
         self._names = PhraseTable()
         for alias, entry in dictionary.aliases.items():
-            self._names.add(len(self._entries), tokens.orth[alias])
+            self._names.add(len(self._entries), tuple(map(hash_string, tokens.orth[alias])))
             self._entries.append(entry)
         self._caseless = PhraseTable()
         for alias, entry in dictionary.caseless.items():
-            self._caseless.add(len(self._entries), tokens.lower[alias])
+            self._caseless.add(len(self._entries), tuple(map(hash_string, tokens.lower[alias])))
             self._entries.append(entry)
         # Prefix aliases (imported TABARI dictionaries): all words but the last
         # match caselessly, the last is a prefix ("argentin" ~ "Argentina").
@@ -125,13 +130,12 @@ class ActorMatcher:
             self._prefixes.setdefault(words[0][:3], []).append((words[:-1], words[-1], entry))
         self._agents = PhraseTable()
         for variant, sector in agent_variants:
-            self._agents.add(sector, tokens.lower[variant])
+            self._agents.add(sector, tuple(map(hash_string, tokens.lower[variant])))
 
     def find_mentions(self, doc: Doc) -> list[Mention]:
         """Every actor mention in ``doc``; overlaps resolved in favour of the longer."""
         found: list[Mention] = []
-        orth = [t.text for t in doc]
-        lower = [t.lower_ for t in doc]
+        orth, lower, pos = doc.to_array([ORTH, LOWER, POS]).T.tolist() if len(doc) else ([], [], [])
         for key, start, end in self._names.find(orth):
             found.append(Mention(start, end, self._entries[key]))
         if len(self._caseless):
@@ -142,8 +146,9 @@ class ActorMatcher:
         for sector, start, end in self._agents.find(lower):
             found.append(Mention(start, end, None, sector))
         singles = self._single_agents
-        for tok in doc:
-            if tok.pos_ in ("NOUN", "PROPN"):
+        for i, p in enumerate(pos):
+            if p == NOUN or p == PROPN:
+                tok = doc[i]
                 sector = singles.get(tok.lower_) or singles.get(tok.lemma_.lower())
                 if sector:
                     found.append(Mention(tok.i, tok.i + 1, None, sector))
