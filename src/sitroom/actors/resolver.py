@@ -12,7 +12,9 @@ event's date.
 from __future__ import annotations
 
 import itertools
+import json
 import logging
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,13 +56,14 @@ class PhraseTable:
     __slots__ = ("_keys", "_lengths")
 
     def __init__(self) -> None:
-        self._keys: dict[tuple[str, ...], list] = {}
-        self._lengths: dict[str, list[int]] = {}  # first word -> pattern lengths, ascending
+        self._keys: dict[tuple[Hashable, ...], list] = {}
+        self._lengths: dict[Hashable, list[int]] = {}  # first word -> pattern lengths, ascending
 
     def __len__(self) -> int:
         return len(self._keys)
 
-    def add(self, key, words: tuple[str, ...]) -> None:
+    def add(self, key: Hashable, words: tuple[Hashable, ...]) -> None:
+        """Add a pattern; adding one twice under the same key changes nothing."""
         if not words:
             return
         keys = self._keys.setdefault(words, [])
@@ -71,7 +74,7 @@ class PhraseTable:
             lengths.append(len(words))
             lengths.sort()
 
-    def find(self, words: list[str]) -> list[tuple[object, int, int]]:
+    def find(self, words: list[Hashable]) -> list[tuple[Hashable, int, int]]:
         """(key, start, end) of every pattern in ``words`` (a document's words)."""
         out = []
         n = len(words)
@@ -265,7 +268,7 @@ def split_aliases(nlp: Language, exact: list[str], caseless: list[str]) -> Alias
 def _alias_tokens(nlp: Language, exact: list[str], caseless: list[str]) -> AliasTokens:
     """The strings split into tokens, from the cache when it holds exactly these strings
     split by this tokenizer, else split now and cached."""
-    key = cache.digest(tokenizer_version(nlp), "\x1e".join(exact), "\x1e".join(caseless))
+    key = cache.digest(tokenizer_version(nlp), json.dumps([exact, caseless], ensure_ascii=False))
     cached = cache.load("actor-tokens", key)
     if cached is not None:
         found = _from_cache(cached, exact, caseless)
