@@ -3,6 +3,8 @@ not the production ones; the spaCy model is loaded once per session."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,11 @@ import pytest
 from sitroom.actors import load_actor_dictionary
 from sitroom.coding.lexicon import CameoCode, Lexicon, Ontology, load_word_list
 from sitroom.datafiles import package_data
+
+# The compiled dictionaries of the session (sitroom.cache) go to a folder of their own,
+# removed at exit, not to the user's cache; subprocesses inherit it.
+_CACHE = tempfile.TemporaryDirectory(prefix="sitroom-test-cache-")
+os.environ["SITROOM_CACHE_DIR"] = _CACHE.name
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"

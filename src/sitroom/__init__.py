@@ -2,8 +2,9 @@
 
 Raw news articles in, sourced and queryable PLOVER events out. The public
 Python surface is listed in ``__all__`` (and in the README, "Python");
-everything else is private. ``Pipeline`` (spaCy), ``open`` and ``Situation``
-(pandas) and ``plot`` (matplotlib, when a plot is drawn) load on first use.
+everything else is private. ``Pipeline`` (spaCy), ``Store`` (DuckDB), ``open``
+and ``Situation`` (pandas) and ``plot`` (matplotlib, when a plot is drawn) load
+on first use.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ __version__ = "0.1.0"
 
 from .errors import CODES, DataFileError, FilterError, SitroomError, StoreError, StoreLockedError
 from .records import ActorRef, Article, Event, IngestProblem, RawItem, Removal, Sentence
-from .store import Store, default_db_path
 
 __all__ = [
     "CODES",
@@ -46,6 +46,11 @@ def __getattr__(name: str):
         from . import pipeline
 
         return getattr(pipeline, name)
+    if name in ("Store", "default_db_path"):
+        # DuckDB and pyarrow are imported only when a store is used ('sitroom code' never opens one)
+        from . import store
+
+        return getattr(store, name)
     if name in ("open", "Situation"):
         # pandas and the story views are loaded only when asked for
         from . import api

@@ -8,7 +8,7 @@ import sys
 from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -21,8 +21,10 @@ from .errors import CODES, SitroomError
 from .filters import ActorIndex, EventFilter, FilterError, make_filter, threat_stories
 from .export import FORMATS, coded_rows, write_csv, write_jsonl, write_parquet
 from .ingest.readers import DEFAULT_MAX_BYTES, count_files
-from .store import Store, default_db_path
 from .terminal import printable
+
+if TYPE_CHECKING:  # DuckDB is imported when a command opens a store ('sitroom code' never does)
+    from .store import Store
 
 app = typer.Typer(
     help="Sitroom: crisis news articles in, sourced PLOVER events out.",
@@ -135,6 +137,8 @@ def _filter(store: Store, **given) -> EventFilter:
 
 
 def _db(path: Path | None) -> str:
+    from .store import default_db_path
+
     return str(path) if path else default_db_path()
 
 
@@ -163,6 +167,8 @@ def _waiting(message: str) -> None:
 def _open(db: Path | None, wait: float, *, read_only: bool = False, keep_open: bool = True) -> Store:
     """The store, waiting up to ``wait`` seconds for another process to let go of it,
     or a clean exit naming the problem."""
+    from .store import Store
+
     try:
         return Store(_db(db), read_only=read_only, wait=wait, on_wait=_waiting, keep_open=keep_open)
     except SitroomError as exc:
@@ -1428,6 +1434,7 @@ NoteOption = Annotated[str, typer.Option("--note", help="Why: kept with the revi
 def _reviewing(db: Path | None, wait: float, make) -> list:
     """Run one review function on the store (opened for writing), or a clean exit naming what is wrong (E119: 2)."""
     from .errors import ReviewError
+    from .store import Store
 
     try:
         with Store(_db(db), wait=wait, on_wait=_waiting) as store:

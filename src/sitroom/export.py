@@ -6,11 +6,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from .output import write_rows
-from .store import PUBLIC_EVENT_COLUMNS, Store
 
 if TYPE_CHECKING:
     from .filters import EventFilter
     from .pipeline import CodedArticle
+    from .store import Store
 
 __all__ = ["FORMATS", "coded_rows", "write_csv", "write_jsonl", "write_parquet"]
 
@@ -28,8 +28,13 @@ def write_jsonl(rows: Iterable[dict], out: TextIO, limit: int | None = None) -> 
     return write_rows(_limited(rows, limit), "jsonl", stream=out)
 
 
-def write_csv(rows: Iterable[dict], out: TextIO, limit: int | None = None, columns: Sequence[str] = PUBLIC_EVENT_COLUMNS) -> int:
-    """CSV with one column per public field; lists and actor lists as JSON text (output.py)."""
+def write_csv(rows: Iterable[dict], out: TextIO, limit: int | None = None, columns: Sequence[str] | None = None) -> int:
+    """CSV with one column per public field (``columns``, default: the public event schema's);
+    lists and actor lists as JSON text (output.py)."""
+    if columns is None:
+        from .store import PUBLIC_EVENT_COLUMNS
+
+        columns = PUBLIC_EVENT_COLUMNS
     return write_rows(_limited(rows, limit), "csv", columns=columns, stream=out)
 
 

@@ -63,9 +63,13 @@ def sentences(doc: Doc) -> Iterator[Span]:
     """The doc's sentences without surrounding whitespace; blank ones skipped.
     Sentence indices everywhere in Sitroom count what this yields."""
     for sent in doc.sents:
-        words = [t for t in sent if not t.is_space]
-        if words:
-            yield doc[words[0].i : words[-1].i + 1]
+        start, end = sent.start, sent.end
+        while start < end and doc[start].is_space:
+            start += 1
+        while end > start and doc[end - 1].is_space:
+            end -= 1
+        if start < end:
+            yield doc[start:end]
 
 
 def lemma_of(word: str) -> str:

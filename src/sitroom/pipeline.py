@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .actors import ActorDictionary, load_actor_dictionary
 from .coding import Coder, Lexicon, load_lexicon
@@ -27,7 +28,9 @@ from .faults import coding_fault
 from .ingest.readers import DEFAULT_MAX_BYTES, iter_items
 from .nlp import MAX_CHARS, load_nlp, sentences
 from .records import Article, Event, IngestProblem, RawItem, Sentence
-from .store import Store
+
+if TYPE_CHECKING:
+    from .store import Store
 
 __all__ = ["CodedArticle", "IngestOptions", "IngestReport", "Pipeline", "RecodeOptions", "RecodeReport"]
 

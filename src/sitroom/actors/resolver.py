@@ -2,7 +2,7 @@
 an argument phrase to :class:`ActorRef` records.
 
 First ``find_mentions`` marks every dictionary alias and agent noun in the
-doc (spaCy PhraseMatcher, case-sensitive for names); then ``resolve`` turns
+doc (token for token, case-sensitive for names); then ``resolve`` turns
 the mentions inside one phrase into actors, combining a nationality with an
 agent noun ("Iranian officials" -> IRN GOV, "his French and German
 counterparts" -> FRA GOV, DEU GOV) and resolving people by their role on the
@@ -11,17 +11,26 @@ event's date.
 
 from __future__ import annotations
 
+import itertools
+import json
+import logging
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 
+from spacy.attrs import LOWER, ORTH, POS
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.strings import hash_string
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Token
 
+from .. import cache
 from ..records import ActorRef
 from .dictionary import ActorDictionary, ActorEntry
 
-__all__ = ["ActorMatcher", "Mention"]
+__all__ = ["ActorMatcher", "AliasTokens", "Mention", "PhraseTable", "split_aliases"]
+
+log = logging.getLogger(__name__)
 
 _NATIONAL = ("country", "capital", "adjective", "igo")
 
@@ -38,29 +47,63 @@ class Mention:
         return self.entry.kind if self.entry else "agent"
 
 
+class PhraseTable:
+    """Token sequences and the keys they stand for, found in a document the way
+    spaCy's PhraseMatcher finds them: every (key, start, end) whose words equal a
+    pattern's, by start, then by length, then in the order the keys were added.
+    Words are any hashable values (strings, or their hashes as ``Token.orth`` gives them)."""
+
+    __slots__ = ("_keys", "_lengths")
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple[Hashable, ...], list] = {}
+        self._lengths: dict[Hashable, list[int]] = {}  # first word -> pattern lengths, ascending
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def add(self, key: Hashable, words: tuple[Hashable, ...]) -> None:
+        """Add a pattern; adding one twice under the same key changes nothing."""
+        if not words:
+            return
+        keys = self._keys.setdefault(words, [])
+        if key not in keys:
+            keys.append(key)
+        lengths = self._lengths.setdefault(words[0], [])
+        if len(words) not in lengths:
+            lengths.append(len(words))
+            lengths.sort()
+
+    def find(self, words: list[Hashable]) -> list[tuple[Hashable, int, int]]:
+        """(key, start, end) of every pattern in ``words`` (a document's words)."""
+        out = []
+        n = len(words)
+        lengths, keys = self._lengths, self._keys
+        for start, word in enumerate(words):
+            sizes = lengths.get(word)
+            if sizes is None:
+                continue
+            for size in sizes:
+                end = start + size
+                if end > n:
+                    break
+                found = keys.get(tuple(words[start:end])) if size > 1 else keys.get((word,))
+                if found:
+                    out.extend((key, start, end) for key in found)
+        return out
+
+
 class ActorMatcher:
-    """Built once per dictionary and pipeline; reused for every document."""
+    """Built once per dictionary and pipeline; reused for every document.
+
+    Aliases match token for token: exact ones on the words as written, caseless
+    ones, prefixes and agent nouns on the lower-cased words. The alias strings are
+    split into tokens by the pipeline's tokenizer once and kept in the cache
+    (``sitroom.cache``), keyed by the aliases and the tokenizer's version."""
 
     def __init__(self, nlp: Language, dictionary: ActorDictionary) -> None:
         self.dictionary = dictionary
-        self._names = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self._entries: list[ActorEntry] = []
-        for alias, entry in dictionary.aliases.items():
-            key = str(len(self._entries))
-            self._entries.append(entry)
-            self._names.add(key, [nlp.make_doc(alias)])
-        self._caseless = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for alias, entry in dictionary.caseless.items():
-            key = str(len(self._entries))
-            self._entries.append(entry)
-            self._caseless.add(key, [nlp.make_doc(alias)])
-        # Prefix aliases (imported TABARI dictionaries): all words but the last
-        # match caselessly, the last is a prefix ("argentin" ~ "Argentina").
-        self._prefixes: dict[str, list[tuple[list[str], str, ActorEntry]]] = {}
-        for alias, entry in dictionary.prefixes.items():
-            words = [t.lower_ for t in nlp.make_doc(alias)]
-            self._prefixes.setdefault(words[0][:3], []).append((words[:-1], words[-1], entry))
-        self._agents = PhraseMatcher(nlp.vocab, attr="LOWER")
+        agent_variants: list[tuple[str, str]] = []
         self._single_agents: dict[str, str] = {}
         for noun, sector in dictionary.agents.items():
             words = noun.split()
@@ -68,23 +111,47 @@ class ActorMatcher:
                 self._single_agents[noun] = sector
                 continue
             variants = {noun, noun + "s"} if not noun.endswith("s") else {noun}
-            for variant in variants:
-                self._agents.add(sector, [nlp.make_doc(variant)])
-        self._vocab = nlp.vocab
+            agent_variants.extend((variant, sector) for variant in sorted(variants))
+        tokens = _alias_tokens(
+            nlp, list(dictionary.aliases), [*dictionary.caseless, *dictionary.prefixes, *(v for v, _ in agent_variants)]
+        )
+        # Words are matched by their hash in spaCy's string store, as Token.orth and Token.lower give them.
+        self._entries: list[ActorEntry] = []
+        self._names = PhraseTable()
+        for alias, entry in dictionary.aliases.items():
+            self._names.add(len(self._entries), tuple(map(hash_string, tokens.orth[alias])))
+            self._entries.append(entry)
+        self._caseless = PhraseTable()
+        for alias, entry in dictionary.caseless.items():
+            self._caseless.add(len(self._entries), tuple(map(hash_string, tokens.lower[alias])))
+            self._entries.append(entry)
+        # Prefix aliases (imported TABARI dictionaries): all words but the last
+        # match caselessly, the last is a prefix ("argentin" ~ "Argentina").
+        self._prefixes: dict[str, list[tuple[list[str], str, ActorEntry]]] = {}
+        for alias, entry in dictionary.prefixes.items():
+            words = list(tokens.lower[alias])
+            self._prefixes.setdefault(words[0][:3], []).append((words[:-1], words[-1], entry))
+        self._agents = PhraseTable()
+        for variant, sector in agent_variants:
+            self._agents.add(sector, tuple(map(hash_string, tokens.lower[variant])))
 
     def find_mentions(self, doc: Doc) -> list[Mention]:
         """Every actor mention in ``doc``; overlaps resolved in favour of the longer."""
         found: list[Mention] = []
-        for matcher in (self._names, self._caseless):
-            for key, start, end in matcher(doc):
-                found.append(Mention(start, end, self._entries[int(self._vocab.strings[key])]))
+        orth, lower, pos = doc.to_array([ORTH, LOWER, POS]).T.tolist() if len(doc) else ([], [], [])
+        for key, start, end in self._names.find(orth):
+            found.append(Mention(start, end, self._entries[key]))
+        if len(self._caseless):
+            for key, start, end in self._caseless.find(lower):
+                found.append(Mention(start, end, self._entries[key]))
         if self._prefixes:
             found.extend(self._prefix_mentions(doc))
-        for key, start, end in self._agents(doc):
-            found.append(Mention(start, end, None, self._vocab.strings[key]))
+        for sector, start, end in self._agents.find(lower):
+            found.append(Mention(start, end, None, sector))
         singles = self._single_agents
-        for tok in doc:
-            if tok.pos_ in ("NOUN", "PROPN"):
+        for i, p in enumerate(pos):
+            if p == NOUN or p == PROPN:
+                tok = doc[i]
                 sector = singles.get(tok.lower_) or singles.get(tok.lemma_.lower())
                 if sector:
                     found.append(Mention(tok.i, tok.i + 1, None, sector))
@@ -174,6 +241,62 @@ class ActorMatcher:
     def _ref(self, doc: Doc, m: Mention, on: date | None) -> ActorRef:
         country, sector, _ = m.entry.resolve(on)
         return ActorRef(_text(doc, m), m.entry.name, country, sector)
+
+
+@dataclass(slots=True, frozen=True)
+class AliasTokens:
+    """Alias strings split into tokens: the words as written (exact aliases) and lower-cased (the rest)."""
+
+    orth: dict[str, tuple[str, ...]]
+    lower: dict[str, tuple[str, ...]]
+
+
+def tokenizer_version(nlp: Language) -> str:
+    """What decides how the pipeline splits a string into tokens."""
+    import spacy
+
+    return f"spacy {spacy.__version__}; {nlp.lang}_{nlp.meta.get('name', '')} {nlp.meta.get('version', '')}"
+
+
+def split_aliases(nlp: Language, exact: list[str], caseless: list[str]) -> AliasTokens:
+    """Split the strings with the pipeline's tokenizer (slow: about 40 microseconds a string)."""
+    orth = {a: tuple(t.text for t in nlp.make_doc(a)) for a in exact}
+    lower = {a: tuple(t.lower_ for t in nlp.make_doc(a)) for a in caseless}
+    return AliasTokens(orth, lower)
+
+
+def _alias_tokens(nlp: Language, exact: list[str], caseless: list[str]) -> AliasTokens:
+    """The strings split into tokens, from the cache when it holds exactly these strings
+    split by this tokenizer, else split now and cached."""
+    key = cache.digest(tokenizer_version(nlp), json.dumps([exact, caseless], ensure_ascii=False))
+    cached = cache.load("actor-tokens", key)
+    if cached is not None:
+        found = _from_cache(cached, exact, caseless)
+        if found is not None:
+            return found
+        log.debug("the cached actor tokens do not fit the dictionary: splitting the aliases again")
+    tokens = split_aliases(nlp, exact, caseless)
+    cache.save("actor-tokens", key, {"orth": [tokens.orth[a] for a in exact], "lower": [tokens.lower[a] for a in caseless]})
+    return tokens
+
+
+def _from_cache(data: object, exact: list[str], caseless: list[str]) -> AliasTokens | None:
+    """The cached token lists, checked: one non-empty list of strings per alias, together
+    spelling the alias (but for its spaces; case too for the lower-cased ones)."""
+    if not isinstance(data, dict):
+        return None
+    out = []
+    for strings, lists, folded in ((exact, data.get("orth"), False), (caseless, data.get("lower"), True)):
+        if not isinstance(lists, list) or len(lists) != len(strings) or {type(w) for w in lists} - {list}:
+            return None
+        if not all(lists) or {type(t) for t in itertools.chain.from_iterable(lists)} - {str}:
+            return None
+        spelt = "".join("\0".join(map("".join, lists)).split())
+        wanted = "".join("\0".join(strings).split())
+        if (spelt.casefold() != wanted.casefold()) if folded else spelt != wanted:
+            return None
+        out.append(dict(zip(strings, map(tuple, lists))))
+    return AliasTokens(out[0], out[1])
 
 
 _GROUPING_DEPS = frozenset(("amod", "poss", "compound", "nmod", "npadvmod", "appos"))

@@ -31,7 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..actors import ActorDictionary, ActorMatcher, Mention
-from ..framing import Framer, Framing
+from ..framing import DocumentFacts, Framer, Framing, SentenceFacts
 from ..framing.cause import cause_phrase
 from ..framing.clause import DEFINITE
 from ..nlp import sentences
@@ -307,12 +307,15 @@ class Coder:
 
     def code_doc(self, doc: Doc, article_id: str, published: date | None) -> list[Event]:
         mentions = self.matcher.index(self.matcher.find_mentions(doc))
+        facts = DocumentFacts(doc)
         memory = _Memory()
         events: list[Event] = []
         for index, sent in enumerate(sentences(doc)):
             coded: list[_Coded] = []
-            for trig in self.find_triggers(sent):
-                found = self._event(trig, sent, index, article_id, published, mentions, memory)
+            triggers = self.find_triggers(sent)
+            sent_facts = facts.sentence(sent) if triggers else None  # shared by the sentence's events
+            for trig in triggers:
+                found = self._event(trig, sent_facts, index, article_id, published, mentions, memory)
                 if found is not None:
                     coded.append(found)
             self._link(coded)
@@ -414,7 +417,7 @@ class Coder:
     def _event(
         self,
         trig: Trigger,
-        sent: Span,
+        sent: SentenceFacts,
         index: int,
         article_id: str,
         on: date | None,

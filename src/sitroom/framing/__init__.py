@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Token
 
 from ..actors import Mention
 from ..places import load_gazetteer
@@ -26,10 +26,11 @@ from .magnitude import Magnitude, magnitude_of
 from .modality import condition_clause, condition_phrase_cue, modality_of
 from .relays import Relay, relay_of
 from .rules import FramingRules, load_framing_rules
+from .sentence import DocumentFacts, SentenceFacts
 from .when import event_date
 from .where import PlaceFinder
 
-__all__ = ["Framer", "Framing", "HISTORICAL_AFTER_DAYS", "load_framing_rules"]
+__all__ = ["DocumentFacts", "Framer", "Framing", "HISTORICAL_AFTER_DAYS", "SentenceFacts", "load_framing_rules"]
 
 HISTORICAL_AFTER_DAYS = 60  # an event ending this long before publication is background
 Resolve = Callable[[Token], list[ActorRef]]
@@ -81,7 +82,7 @@ class Framer:
     def frame(
         self,
         trigger: Token,
-        sent: Span,
+        sent: SentenceFacts,
         published: date | None,
         mentions: dict[int, Mention],
         resolve: Resolve,
@@ -91,6 +92,8 @@ class Framer:
         place_bound: bool = False,
         object_token: Token | None = None,
     ) -> Framing:
+        """The framing of the event at ``trigger``; ``sent`` holds the facts of its sentence
+        (``DocumentFacts.sentence``), shared by the sentence's events."""
         rules = self.rules
         frame = frame_of(trigger, rules)
         out = Framing()

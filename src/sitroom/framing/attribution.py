@@ -12,6 +12,7 @@ from spacy.tokens import Span, Token
 from ..records import ActorRef, Attribution
 from .clause import Frame, number_of
 from .rules import FramingRules
+from .sentence import SentenceFacts
 
 __all__ = ["attribution_of", "source_phrase"]
 
@@ -112,7 +113,7 @@ def _speaker(reporter: Token) -> Token | None:
     return None
 
 
-def attribution_of(frame: Frame, sent: Span, resolve: Resolve, rules: FramingRules) -> Attribution | None:
+def attribution_of(frame: Frame, sent: SentenceFacts, resolve: Resolve, rules: FramingRules) -> Attribution | None:
     reporter = frame.reporter
     if reporter is not None:
         speaker = _speaker(reporter)
@@ -122,10 +123,6 @@ def attribution_of(frame: Frame, sent: Span, resolve: Resolve, rules: FramingRul
                 medium = medium or _medium_of(speaker.head, rules)
             return _claim(speaker, resolve, rules, medium)
     # "according to British intelligence"
-    for tok in sent:
-        if tok.lower_ == "according":
-            to = next((c for c in tok.children if c.lower_ == "to"), None)
-            pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
-            if pobj is not None:
-                return _claim(pobj, resolve, rules, "")
+    if sent.according_to is not None:
+        return _claim(sent.according_to, resolve, rules, "")
     return None

@@ -21,16 +21,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from .clause import Frame
 from .dates import WEEKDAYS, ResolvedDate, resolve_date
 from .rules import FramingRules
+from .sentence import DAY_WORDS, SentenceFacts
 
 __all__ = ["date_expression", "event_date"]
 
-_DAY_WORDS = frozenset("yesterday today tomorrow tonight".split())
 _WEEKDAY_NAMES = frozenset(WEEKDAYS)
+_DAY_NAMES = DAY_WORDS | _WEEKDAY_NAMES
 _TEMPORAL_PREPS = frozenset("on in at during since by until throughout within early late".split())
 _REASON_PREPS = frozenset("after amid over because despite following before since ahead".split())
 _CAUSE_NOUNS = frozenset("response retaliation reply revenge reprisal answer wake".split())
@@ -44,13 +45,6 @@ def _attachment(ent: Span) -> Token:
     if root.dep_ in ("pobj", "pcomp") and root.head.dep_ == "prep":
         return root.head.head
     return root.head
-
-
-def _is_date(ent: Span) -> bool:
-    if ent.label_ == "DATE":
-        return True
-    # "Saturday night", "early on Saturday": the NER calls them TIME
-    return ent.label_ == "TIME" and any(t.lower_ in _WEEKDAY_NAMES | _DAY_WORDS for t in ent)
 
 
 def _holders(frame: Frame, rules: FramingRules) -> list[Token]:
@@ -97,16 +91,14 @@ def _reaches(start: Token, targets: set[int], frame: Frame, rules: FramingRules)
     return False
 
 
-def date_expression(frame: Frame, sent: Span, rules: FramingRules) -> list[Span]:
+def date_expression(frame: Frame, sent: SentenceFacts, rules: FramingRules) -> list[Span]:
     """Candidate date phrases of the event, best first."""
     trigger = frame.trigger
     holders = _holders(frame, rules)
     rank = {t.i: n for n, t in enumerate(holders)}
     direct: list[tuple[int, int, Span]] = []
     further: list[tuple[int, Span]] = []
-    for ent in sent.ents:
-        if not _is_date(ent):
-            continue
+    for ent in sent.dates:
         head = _attachment(ent)
         if ent.root.dep_ == "poss" or ent.root.head.dep_ == "poss" and ent.root.dep_ == "case":
             # "Tuesday's attack": the date of that noun only
@@ -125,19 +117,20 @@ def date_expression(frame: Frame, sent: Span, rules: FramingRules) -> list[Span]
     # Weekdays and "yesterday" the NER missed
     for t in holders:
         for c in t.children:
-            if c.lower_ in _DAY_WORDS | _WEEKDAY_NAMES and c.dep_ in ("npadvmod", "tmod", "advmod", "nmod"):
-                return [sent.doc[c.i : c.i + 1]]
+            if c.lower_ in _DAY_NAMES and c.dep_ in ("npadvmod", "tmod", "advmod", "nmod"):
+                return [sent.span.doc[c.i : c.i + 1]]
             if c.dep_ == "prep" and c.lower_ == "on":
                 p = next((x for x in c.children if x.dep_ == "pobj"), None)
                 if p is not None and p.lower_ in _WEEKDAY_NAMES:
-                    return [sent.doc[c.i : p.i + 1]]
+                    return [sent.span.doc[c.i : p.i + 1]]
     return []
 
 
-def _anchor(doc: Doc, before: int, published: date | None) -> date | None:
-    """The last day written before character ``before`` ("on January 16 ... the next day")."""
-    for ent in reversed(doc.ents):
-        if ent.start_char >= before or not _is_date(ent):
+def _anchor(dates: tuple[Span, ...], before: int, published: date | None) -> date | None:
+    """The last day written before character ``before`` ("on January 16 ... the next day")
+    among the document's date phrases ``dates``."""
+    for ent in reversed(dates):
+        if ent.start_char >= before:
             continue
         if any(r in ent.text.lower() for r in _RELATIVE):
             continue
@@ -148,7 +141,7 @@ def _anchor(doc: Doc, before: int, published: date | None) -> date | None:
 
 
 def event_date(
-    frame: Frame, sent: Span, published: date | None, rules: FramingRules, *, future: bool
+    frame: Frame, sent: SentenceFacts, published: date | None, rules: FramingRules, *, future: bool
 ) -> tuple[ResolvedDate | None, str]:
     """(resolved date, expression text); (None, "") when the clause names no date it can resolve."""
     for expr in date_expression(frame, sent, rules):
@@ -157,7 +150,7 @@ def event_date(
         prev = expr.doc[expr.start - 1] if expr.start > 0 else None
         if prev is not None and prev.lower_ in ("last", "next", "this") and prev.head.i in range(expr.start, expr.end):
             text = f"{prev.text} {text}"
-        anchor = _anchor(expr.doc, expr.start_char, published) if any(r in text.lower() for r in _RELATIVE) else None
+        anchor = _anchor(sent.doc_dates, expr.start_char, published) if any(r in text.lower() for r in _RELATIVE) else None
         resolved = resolve_date(text, published, future=future, anchor=anchor)
         if resolved is not None:
             return resolved, text

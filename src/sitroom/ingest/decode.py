@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from charset_normalizer import from_bytes
-
 __all__ = ["DecodeFailure", "decode_bytes", "normalise_text"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200c\u200d\u2060\ufeff]")
@@ -42,6 +40,8 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # only for text that is not UTF-8
+
     best = from_bytes(data[:262144]).best()
     if best is None or best.encoding is None:
         raise DecodeFailure("E104", "not UTF-8 and no text encoding could be detected")
