@@ -39,8 +39,13 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q
 
+# Speed and memory (BENCHMARKS.md): whole processes on realistic corpora, ratios measured side by
+# side in one run. The full set takes about three hours on 2 cores; each script's --help gives
+# smaller sizes.
 bench: install
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/bench_startup.py
+	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_merge.py
 	$(BIN)/python benchmarks/bench_stories.py
 	$(BIN)/python benchmarks/bench_api.py

@@ -1,156 +1,119 @@
-"""Throughput and memory of `sitroom ingest` against bare spaCy, in one run.
+"""Ingest against bare spaCy on realistic articles, as paired whole-process runs.
 
-    python benchmarks/bench.py [--articles 400] [--rounds 2] [--memory-sizes 200,800]
+    python benchmarks/bench.py [--sizes 200,2000] [--pairs 3] [--model] [--json FILE]
 
-1. Builds a synthetic corpus of plain-text articles from the demo corpus
-   (paragraphs recombined, so every article is distinct).
-2. Times bare spaCy ``nlp.pipe`` over exactly the text of those files and
-   Sitroom's whole ingest (read, clean, parse, code, store, then wire copies
-   and story events) of the same files,
-   alternating, with the model loaded once; reports the best round of each
-   and the ratio.
-3. Runs ``sitroom ingest`` in fresh processes on corpora of different sizes
-   and reports each one's peak resident memory, to show it does not grow
-   with the corpus.
+For each size, a realistic corpus (benchmarks/corpus.py: real news paragraphs, 500-600 words
+and 20-30 sentences an article, several outlets per incident, reprints) is written as JSON
+Lines, and two whole processes are timed from start to exit, alternating, ``--pairs`` times:
+
+- **bare spaCy**: Sitroom's own spaCy pipeline (``sitroom.nlp.load_nlp``: the same model and
+  components) loaded, then ``nlp.pipe(texts, batch_size=32)`` over the article texts;
+- **sitroom ingest**: ``sitroom ingest FILE --db NEW --workers 1 --rules-only`` (read, clean,
+  parse, code, store, wire copies and story events), into a new store each time; ``--model``
+  times the default path with the decision stage instead of ``--rules-only``.
+
+Both sides pay their own start-up, as a user does. Reported per size: min / median / max
+seconds of each side, the throughput ratio (bare median / sitroom median; 1.0 = as fast as
+parsing alone), and /proc/loadavg before and after each pair: on a shared machine the ratio
+is only worth what the load allows.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
-import random
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "examples" / "corpus"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # noqa: E402
+
+SITROOM = str(Path(sys.executable).with_name("sitroom"))
+BARE = """
+import json, sys
+from sitroom.nlp import load_nlp
+nlp = load_nlp()
+texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
+for _ in nlp.pipe(texts, batch_size=32):
+    pass
+"""
 
 
-def build_corpus(target: Path, n: int, seed: int = 7) -> list[str]:
-    """Write n distinct .txt articles; return their file texts."""
-    paragraphs: list[str] = []
-    for path in sorted(CORPUS.glob("*.txt")):
-        body = path.read_text(encoding="utf-8").split("\n", 1)[1]
-        paragraphs += [p.strip() for p in body.split("\n\n") if len(p.split()) > 12]
-    rng = random.Random(seed)
-    target.mkdir(parents=True, exist_ok=True)
-    texts = []
-    for i in range(n):
-        chosen = rng.sample(paragraphs, k=min(len(paragraphs), rng.randint(6, 10)))
-        text = f"Crisis report number {i}\n\n" + "\n\n".join(chosen) + "\n"
-        (target / f"report-{i:06d}.txt").write_text(text, encoding="utf-8")
-        texts.append(text)
-    return texts
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def words(texts: list[str]) -> int:
-    return sum(len(t.split()) for t in texts)
-
-
-def time_bare(nlp, texts: list[str]) -> float:
+def timed(args: list[str]) -> float:
     start = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=32):
-        pass
-    return time.perf_counter() - start
+    proc = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return elapsed
 
 
-def time_pipeline(pipeline, corpus: Path, db: Path) -> tuple[float, object]:
-    from sitroom.store import Store
-
-    db.unlink(missing_ok=True)
-    with Store(db) as store:
-        from sitroom.stories import update_stories
-
-        start = time.perf_counter()
-        report = pipeline.ingest([corpus], store)
-        update_stories(store)  # part of `sitroom ingest`: copies and story events
-        return time.perf_counter() - start, report
-
-
-def peak_rss_mb(cmd: list[str]) -> tuple[float, float]:
-    """Run cmd in a fresh child; return (seconds, its peak RSS in MiB)."""
-    code = (
-        "import resource, subprocess, sys, time\n"
-        "t = time.perf_counter()\n"
-        "subprocess.run(sys.argv[1:], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, text=True, check=True).stdout.split()
-    return float(out[0]), int(out[1]) / 1024
+def spread(values: list[float]) -> dict[str, float]:
+    return {"min": round(min(values), 2), "median": round(statistics.median(values), 2), "max": round(max(values), 2)}
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--articles", type=int, default=400)
-    ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--memory-sizes", default="200,800")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="200,2000")
+    ap.add_argument("--pairs", type=int, default=3)
+    ap.add_argument("--model", action="store_true", help="time the default path (decision stage) instead of --rules-only")
+    ap.add_argument("--json", type=Path)
     args = ap.parse_args()
-
-    from sitroom.nlp import load_nlp
-    from sitroom.pipeline import Pipeline
-
-    tmp = Path(tempfile.mkdtemp(prefix="sitroom-bench-"))
-    corpus = tmp / "corpus"
-    texts = build_corpus(corpus, args.articles)
-    n_words = words(texts)
-    nlp = load_nlp()
-    t0 = time.perf_counter()
-    pipeline = Pipeline()
-    setup = time.perf_counter() - t0
-    bare_times, pipe_times = [], []
-    report = None
-    for _ in range(args.rounds):
-        bare_times.append(time_bare(nlp, texts))
-        seconds, report = time_pipeline(pipeline, corpus, tmp / "bench.duckdb")
-        pipe_times.append(seconds)
-    bare, piped = min(bare_times), min(pipe_times)
-
-    sitroom = str(Path(sys.executable).parent / "sitroom")
-    memory = []
-    for size in [int(s) for s in args.memory_sizes.split(",") if s]:
-        sub = tmp / f"mem-{size}"
-        build_corpus(sub, size, seed=size)
-        db = tmp / f"mem-{size}.duckdb"
-        seconds, rss = peak_rss_mb([sitroom, "ingest", str(sub), "--db", str(db), "--no-progress"])
-        memory.append({"articles": size, "seconds": round(seconds, 1), "peak_rss_mib": round(rss, 1)})
-
-    result = {
-        "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
-        f"{_cpus()} CPUs, {platform.system()} {platform.release()}",
-        "articles": args.articles,
-        "words": n_words,
-        "rounds": args.rounds,
-        "pipeline_setup_s": round(setup, 2),
-        "bare_spacy": {"seconds": round(bare, 2), "articles_per_s": round(args.articles / bare, 1), "words_per_s": round(n_words / bare)},
-        "sitroom_ingest": {
-            "seconds": round(piped, 2),
-            "articles_per_s": round(args.articles / piped, 1),
-            "words_per_s": round(n_words / piped),
-            "events": report.events,
-            "sentences": report.sentences,
-        },
-        "ratio_ingest_to_bare": round(bare / piped, 3),
-        "memory": memory,
+    mode = [] if args.model else ["--rules-only"]
+    result: dict = {
+        "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}",
+        "command": " ".join(sys.argv),
+        "path": "default (decision stage)" if args.model else "rules only",
+        "sizes": [],
     }
-    print(json.dumps(result, indent=2))
+    tmp = Path(tempfile.mkdtemp(prefix="sitroom-bench-"))
+    try:
+        for size in [int(s) for s in args.sizes.split(",") if s]:
+            records = corpus.build(size, seed=size)
+            path = tmp / f"c{size}.jsonl"
+            corpus.write(path, records)
+            bare, ours, loads = [], [], []
+            for n in range(args.pairs):
+                before = loadavg()
+                bare.append(timed([sys.executable, "-c", BARE, str(path)]))
+                db = tmp / f"s{size}-{n}.duckdb"
+                ours.append(timed([SITROOM, "ingest", str(path), "--db", str(db), "--workers", "1", "--no-progress", *mode]))
+                db.unlink(missing_ok=True)
+                loads.append(f"{before} -> {loadavg()}")
+            row = {
+                "articles": size,
+                "corpus": corpus.describe(records),
+                "bare_spacy_s": spread(bare),
+                "sitroom_ingest_s": spread(ours),
+                "ratio": round(statistics.median(bare) / statistics.median(ours), 3),
+                "ratio_of_minimums": round(min(bare) / min(ours), 3),
+                "load": loads,
+            }
+            result["sizes"].append(row)
+            print(json.dumps(row), flush=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     print()
-    print("| measure | bare spaCy nlp.pipe | sitroom ingest |")
-    print("|---|---|---|")
-    print(f"| articles/s | {result['bare_spacy']['articles_per_s']} | {result['sitroom_ingest']['articles_per_s']} |")
-    print(f"| words/s | {result['bare_spacy']['words_per_s']} | {result['sitroom_ingest']['words_per_s']} |")
-    print(f"| ratio (sitroom / bare) | | {result['ratio_ingest_to_bare']} |")
-    for m in memory:
-        print(f"| peak RSS, `sitroom ingest` of {m['articles']} articles | | {m['peak_rss_mib']} MiB ({m['seconds']} s) |")
-
-
-def _cpus() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    print("| articles | bare spaCy s (min / median / max) | sitroom ingest s (min / median / max) | ratio (medians) | load (1-min, per pair) |")
+    print("|---|---|---|---|---|")
+    for r in result["sizes"]:
+        b, s = r["bare_spacy_s"], r["sitroom_ingest_s"]
+        loads = ", ".join(x.split()[0] + "→" + x.split("-> ")[1].split()[0] for x in r["load"])
+        print(f"| {r['articles']:,} | {b['min']} / {b['median']} / {b['max']} | {s['min']} / {s['median']} / {s['max']} | "
+              f"**{r['ratio']}** | {loads} |")  # fmt: skip
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":
