@@ -1317,27 +1317,34 @@ class Store:
         )
 
     def stage_unassigned_mentions(self) -> int:
-        """Put the events not yet in a story, as ``unassigned_mentions`` rows in the same order and
-        numbered (``_rn``), in a temporary table, once per run of the story stage, so that each
-        batch is then read by its numbers instead of by a query over the whole store; returns how
-        many there are. The table lives as long as the connection (``unstage_unassigned_mentions``)."""
+        """Number the events not yet in a story in the order the story stage takes them (``_rn``),
+        with whether another event names each as the act it answers, in a narrow temporary table,
+        once per run of the story stage, so that each batch is then read by its numbers instead of
+        by a sort of the whole store; returns how many there are. The table lives as long as the
+        connection (``unstage_unassigned_mentions``)."""
         self.con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _pending_mentions AS
                 WITH n AS (
-                    SELECT e.event_id FROM events e JOIN articles a USING (article_id)
+                    SELECT e.event_id, row_number() OVER (ORDER BY {_MENTION_ORDER}) AS _rn
+                    FROM events e JOIN articles a USING (article_id)
                     LEFT JOIN story_mentions m USING (event_id) WHERE m.event_id IS NULL),
                 refs AS (SELECT DISTINCT x.cause_event AS event_id FROM events x JOIN n ON n.event_id = x.cause_event)
-                SELECT e.*, a.outlet, a.published, c.copy_of, r.event_id IS NOT NULL AS reference,
-                       row_number() OVER (ORDER BY {_MENTION_ORDER}) AS _rn
-                FROM events e JOIN n USING (event_id) JOIN articles a USING (article_id)
-                LEFT JOIN article_copies c USING (article_id) LEFT JOIN refs r USING (event_id)
-                ORDER BY _rn"""
+                SELECT n._rn, n.event_id, r.event_id IS NOT NULL AS reference
+                FROM n LEFT JOIN refs r USING (event_id) ORDER BY n._rn"""
         )
         return int(self.scalar("SELECT count(*) FROM _pending_mentions"))
 
     def staged_mentions(self, after: int, limit: int) -> list[dict]:
-        """The next ``limit`` staged mentions after number ``after``, in order (each with its ``_rn``)."""
-        return self.rows("SELECT * FROM _pending_mentions WHERE _rn > ? ORDER BY _rn LIMIT ?", [after, limit])
+        """The next ``limit`` staged mentions after number ``after``, in order, as
+        ``unassigned_mentions`` rows (each with its ``_rn``)."""
+        return self.rows(
+            """WITH b AS (SELECT * FROM _pending_mentions WHERE _rn > ? ORDER BY _rn LIMIT ?)
+               SELECT e.*, a.outlet, a.published, c.copy_of, b.reference, b._rn
+               FROM b JOIN events e USING (event_id) JOIN articles a USING (article_id)
+               LEFT JOIN article_copies c USING (article_id)
+               ORDER BY b._rn""",
+            [after, limit],
+        )
 
     def unstage_unassigned_mentions(self) -> None:
         self.con.execute("DROP TABLE IF EXISTS _pending_mentions")
