@@ -1349,12 +1349,6 @@ class Store:
     def unstage_unassigned_mentions(self) -> None:
         self.con.execute("DROP TABLE IF EXISTS _pending_mentions")
 
-    def unassigned_count(self) -> int:
-        """How many events are not yet in a story."""
-        return int(self.scalar(
-            "SELECT count(*) FROM events e LEFT JOIN story_mentions m USING (event_id) WHERE m.event_id IS NULL"
-        ))  # fmt: skip
-
     def holds_reports_after(self, day: object) -> bool:
         """Whether any article was published after ``day`` or has no publication date."""
         return bool(self.scalar("SELECT EXISTS (SELECT 1 FROM articles WHERE published IS NULL OR published > ?)", [day]))
