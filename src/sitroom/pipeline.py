@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 
 _KEEP_PROBLEMS = 1000  # problems kept in the report (the first ones); all are counted and stored
 _PROBLEM_BATCH = 5000  # problems written to the store at a time
+# DuckDB's cache of the store's file while a run writes: without a bound it keeps every page it
+# wrote, so the run's memory grew with the store (larger work spills to DuckDB's temporary folder)
+WRITE_MEMORY_LIMIT = "128MB"
 
 
 @dataclass(slots=True, frozen=True)
@@ -291,25 +294,26 @@ class Pipeline:
         articles = self._new_articles(items, store, options, report, pending, problems)
         buffer: list[CodedArticle] = []
         coded = coder.code(batches(articles, options.batch_size), report.run_id)
-        try:
-            for batch in coded:
-                for article, result in zip(batch.articles, batch.results):
-                    if isinstance(result, IngestProblem):  # coding it raised: a problem, not an article
-                        self._forget(pending, article)
-                        self._problem(result, report, problems, store)
-                        continue
-                    if any(c.article.article_id == article.article_id for c in buffer):
-                        # a second revision of one article in one run: store the first before it
-                        self._flush(store, buffer, problems, report, pending)
-                    buffer.append(result)
-                    report.parsed += 1
-                    if progress and report.parsed % 16 == 0:
-                        progress(article.source.split("#", 1)[0], report)
-                    if len(buffer) >= options.write_every:
-                        self._flush(store, buffer, problems, report, pending)
-        finally:
-            coded.close()  # stops the workers, also when the run is interrupted
-        self._flush(store, buffer, problems, report, pending)
+        with store.memory_bounded(WRITE_MEMORY_LIMIT):
+            try:
+                for batch in coded:
+                    for article, result in zip(batch.articles, batch.results):
+                        if isinstance(result, IngestProblem):  # coding it raised: a problem, not an article
+                            self._forget(pending, article)
+                            self._problem(result, report, problems, store)
+                            continue
+                        if any(c.article.article_id == article.article_id for c in buffer):
+                            # a second revision of one article in one run: store the first before it
+                            self._flush(store, buffer, problems, report, pending)
+                        buffer.append(result)
+                        report.parsed += 1
+                        if progress and report.parsed % 16 == 0:
+                            progress(article.source.split("#", 1)[0], report)
+                        if len(buffer) >= options.write_every:
+                            self._flush(store, buffer, problems, report, pending)
+            finally:
+                coded.close()  # stops the workers, also when the run is interrupted
+            self._flush(store, buffer, problems, report, pending)
         if progress:
             progress("", report)
         return report
@@ -337,26 +341,27 @@ class Pipeline:
         store.release()
         if progress:
             progress(report)
-        for start in range(0, len(ids), max(1, options.write_every)):
-            articles = store.stored_articles(ids[start : start + max(1, options.write_every)])
-            store.release()  # a store opened with keep_open=False is not held while parsing
-            docs = self.nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=options.batch_size)
-            coded = [self.code_article(article, doc) for doc, article in docs]
-            old = store.replace_coding(
-                [c.article for c in coded], [s for c in coded for s in c.sentences], [e for c in coded for e in c.events]
-            )
-            store.release()
-            for c in coded:
-                if c.article.article_id not in old:
-                    report.changed += 1
-                    continue
-                previous = set(old[c.article.article_id])
-                report.articles += 1
-                report.events_before += len(previous)
-                report.events_after += len(c.events)
-                report.events_kept += sum(e.event_id in previous for e in c.events)
-            if progress:
-                progress(report)
+        with store.memory_bounded(WRITE_MEMORY_LIMIT):
+            for start in range(0, len(ids), max(1, options.write_every)):
+                articles = store.stored_articles(ids[start : start + max(1, options.write_every)])
+                store.release()  # a store opened with keep_open=False is not held while parsing
+                docs = self.nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=options.batch_size)
+                coded = [self.code_article(article, doc) for doc, article in docs]
+                old = store.replace_coding(
+                    [c.article for c in coded], [s for c in coded for s in c.sentences], [e for c in coded for e in c.events]
+                )
+                store.release()
+                for c in coded:
+                    if c.article.article_id not in old:
+                        report.changed += 1
+                        continue
+                    previous = set(old[c.article.article_id])
+                    report.articles += 1
+                    report.events_before += len(previous)
+                    report.events_after += len(c.events)
+                    report.events_kept += sum(e.event_id in previous for e in c.events)
+                if progress:
+                    progress(report)
         report.stories = complete_stories(store, progress=story_progress)
         after = list_reviews(store, include_undone=False)
         report.reviews_applied = sum(r["status"] == "applied" for r in after)

@@ -496,6 +496,7 @@ class Store:
         self.on_wait = on_wait
         self.keep_open = keep_open or self.path == ":memory:"
         self._closed = False
+        self._memory_limit: str | None = None  # set by memory_bounded
         self._con: duckdb.DuckDBPyConnection | None = None
         self._con = self._connect()
         try:
@@ -510,6 +511,7 @@ class Store:
         store = cls.__new__(cls)
         store.path, store._con, store.read_only = path, con, read_only
         store.wait, store.on_wait, store.keep_open, store._closed = 0.0, None, True, False
+        store._memory_limit = None
         return store
 
     @property
@@ -520,6 +522,8 @@ class Store:
             if self._closed:
                 raise StoreError(f"store {self.path} is closed")
             self._con = self._connect()
+            if self._memory_limit is not None and not self.read_only:
+                self._con.execute(f"SET memory_limit = '{self._memory_limit}'")
         return self._con
 
     @con.setter
@@ -1218,11 +1222,13 @@ class Store:
         if limit is None or self.path == ":memory:":
             yield
             return
-        before = self.scalar("SELECT current_setting('memory_limit')")
+        before, outer = self.scalar("SELECT current_setting('memory_limit')"), self._memory_limit
         self.con.execute(f"SET memory_limit = '{limit}'")
+        self._memory_limit = limit  # kept when a released store opens the file again
         try:
             yield
         finally:
+            self._memory_limit = outer
             if self._con is not None:
                 self.con.execute(f"SET memory_limit = '{before}'")
 
