@@ -152,7 +152,9 @@ print(json.dumps({"seconds": round(seconds, 1), "peak_rss_mb": high_water_mb(), 
 def stage(db: Path) -> dict:
     """Run the story stage on ``db`` in a fresh process: seconds and peak resident memory (MB,
     Linux's VmHWM of that process)."""
-    out = subprocess.run([sys.executable, "-c", _STAGE, str(db)], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", _STAGE, str(db)], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"the story stage failed on {db} (exit {out.returncode}):\n{out.stderr[-4000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

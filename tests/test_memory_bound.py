@@ -5,6 +5,8 @@ let go and opened again between batches (``sitroom watch``), and give the limit 
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from sitroom.pipeline import WRITE_MEMORY_LIMIT, IngestOptions, RecodeOptions
@@ -51,3 +53,21 @@ def test_ingest_and_recode_write_under_the_bound_and_give_it_back(pipeline, tmp_
         pipeline.recode(store, RecodeOptions(write_every=4), progress=lambda _report: seen.append(_limit(store)))
         assert len(seen) > 2 and max(seen[1:]) <= bound + 1  # the first call is before any work
         assert _limit(store) == default
+
+
+def test_the_bound_leaves_room_for_the_keys_of_a_large_store(pipeline, tmp_path):
+    """DuckDB must hold a table's keys in memory to write to it, whatever the cache bound: a store
+    with many stored events takes more writes under a small bound instead of running out of memory."""
+    with Store(tmp_path / "s.duckdb") as store:
+        store.con.execute(
+            "INSERT INTO coded_events (event_id, article_id) "
+            "SELECT substr(md5(i::VARCHAR), 1, 20), 'filler' FROM range(400000) r(i)"
+        )
+    with Store(tmp_path / "s.duckdb") as store:  # the keys are on disk, to be read back
+        coded = pipeline.code_text("Iran fired missiles at Israel on Saturday.", article_id="new")
+        # a run's worth of new events, whose random ids reach all over the stored keys
+        events = [replace(coded.events[0], event_id=hashlib.sha1(str(i).encode()).hexdigest()[:20]) for i in range(20000)]
+        with store.memory_bounded("8MB"):
+            assert _limit(store) > 8  # 400,000 keys need about 21 MB
+            store.write_batch([coded.article], coded.sentences, events)
+        assert store.scalar("SELECT count(*) FROM events WHERE article_id = 'new'") == len(events)

@@ -37,6 +37,16 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DB = "sitroom.duckdb"
 DEFAULT_WAIT = 30.0  # seconds to wait for a store another process holds
+# DuckDB holds a table's key and index structures (ART) in memory once a write touches them, and
+# they count against its memory limit: for 5 million random 20-character keys, 265 MB (53 bytes a
+# key). A bound on DuckDB's cache leaves room for them on top, so it never fails a write.
+_INDEX_BYTES_PER_ROW = 64
+_INDEXED_ROWS = """SELECT coalesce(sum(t.estimated_size), 0)
+    FROM (SELECT database_name, schema_name, table_name FROM duckdb_constraints()
+          WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE')
+          UNION ALL SELECT database_name, schema_name, table_name FROM duckdb_indexes()) i
+    JOIN duckdb_tables() t USING (database_name, schema_name, table_name)"""
+_SIZE = re.compile(r"^\s*(\d+)\s*(MB|GB)\s*$", re.I)
 _LOCK_CONFLICT = "Could not set lock on file"
 _OTHER_CONFIG = "different configuration"
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
@@ -496,7 +506,7 @@ class Store:
         self.on_wait = on_wait
         self.keep_open = keep_open or self.path == ":memory:"
         self._closed = False
-        self._memory_limit: str | None = None  # set by memory_bounded
+        self._memory_limit: int | None = None  # MB of cache, set by memory_bounded
         self._con: duckdb.DuckDBPyConnection | None = None
         self._con = self._connect()
         try:
@@ -522,8 +532,8 @@ class Store:
             if self._closed:
                 raise StoreError(f"store {self.path} is closed")
             self._con = self._connect()
-            if self._memory_limit is not None and not self.read_only:
-                self._con.execute(f"SET memory_limit = '{self._memory_limit}'")
+            if self._memory_limit is not None:
+                self._fit_memory()
         return self._con
 
     @con.setter
@@ -696,6 +706,7 @@ class Store:
         to rebuild. Articles whose content is stored already, as the latest revision or an
         earlier one (also by another writer since they were checked), are left out; returns
         their ids with their content hash."""
+        self._fit_memory()
         if not articles:
             return {}
         self.con.execute("BEGIN TRANSACTION")
@@ -778,6 +789,7 @@ class Store:
         their events anew. An article whose content changed since it was read (another writer stored
         a new revision) or that is gone is left out. Returns, for each article written, the ids of
         the events it had before."""
+        self._fit_memory()
         if not articles:
             return {}
         self.con.execute("BEGIN TRANSACTION")
@@ -1216,21 +1228,40 @@ class Store:
     @contextmanager
     def memory_bounded(self, limit: str | None) -> Iterator[None]:
         """Within the block, DuckDB caches at most ``limit`` (e.g. "256MB") of the file in memory
-        (larger work spills to its temporary folder), so a long pass over a large store keeps a
-        flat footprint; the limit in force before comes back after. A store in memory, which
-        cannot spill, and ``limit=None`` keep theirs."""
+        (larger work spills to its temporary folder), on top of what the tables' keys and indexes
+        need, which DuckDB must hold to write and which grow with the store (each write batch
+        makes room for them again), so a long pass over a large store keeps a flat footprint
+        apart from its keys. The limit in force before comes back after; a store released in the
+        block keeps the bound when it opens the file again. A store in memory, which cannot
+        spill, and ``limit=None`` keep theirs."""
         if limit is None or self.path == ":memory:":
             yield
             return
+        match = _SIZE.match(limit)
+        if match is None:
+            raise ValueError(f"memory limit {limit!r}: expected a size such as '256MB' or '1GB'")
         before, outer = self.scalar("SELECT current_setting('memory_limit')"), self._memory_limit
-        self.con.execute(f"SET memory_limit = '{limit}'")
-        self._memory_limit = limit  # kept when a released store opens the file again
+        self._memory_limit = int(match[1]) * (1000 if match[2].upper() == "GB" else 1)  # MB
+        self._fit_memory()
         try:
             yield
         finally:
             self._memory_limit = outer
             if self._con is not None:
-                self.con.execute(f"SET memory_limit = '{before}'")
+                if outer is None:
+                    self.con.execute(f"SET memory_limit = '{before}'")
+                else:
+                    self._fit_memory()
+
+    def _fit_memory(self) -> None:
+        """Set DuckDB's memory limit to the bound's cache plus room for the keys and indexes
+        of the rows stored now (a write batch calls this first, so the room grows with them)."""
+        if self._memory_limit is None or self.read_only or self.path == ":memory:":
+            return
+        con = self.con
+        rows = con.execute(_INDEXED_ROWS).fetchall()[0][0]
+        mb = self._memory_limit + -(-int(rows) * _INDEX_BYTES_PER_ROW // 1_000_000)
+        con.execute(f"SET memory_limit = '{mb}MB'")
 
     def articles_to_check(self, limit: int) -> list[tuple[str, str]]:
         """(article_id, text) of the first ``limit`` articles not yet checked for copies, oldest
@@ -1284,6 +1315,7 @@ class Store:
     def write_copies(self, copies: pa.Table, bands: pa.Table) -> None:
         """Store copy checks (article_id, copy_of, similarity, signature; none when only band
         hashes are added) and their band hashes (article_id, band, hash), all or nothing."""
+        self._fit_memory()
         self.con.execute("BEGIN TRANSACTION")
         try:
             for name, table in (("article_copies", copies), ("copy_bands", bands)):
@@ -1448,6 +1480,7 @@ class Store:
         assignments (``assignments``, and ``order``: event_id, story_id, ord, the order they were
         assigned in), the changed stories' states, the keys they were indexed under, and the
         number of the next new story."""
+        self._fit_memory()
         self.con.execute("BEGIN TRANSACTION")
         try:
             self._insert("story_mentions", assignments)

@@ -131,7 +131,7 @@ def _story_state(row: dict) -> Story:
 COPY_BATCH = 1_000  # articles checked for copies per batch
 MENTION_BATCH = 10_000  # reports put into stories per batch
 SUMMARY_BATCH = 2_000  # stories summarised per batch
-MEMORY_LIMIT = "256MB"  # of the store's file DuckDB keeps cached while the stage runs
+MEMORY_LIMIT = "128MB"  # of the store's file DuckDB keeps cached while the stage runs
 
 
 def _find_copies(store: Store, report: StoryReport, progress: ProgressFn | None, batch: int) -> None:
