@@ -742,41 +742,39 @@ class Store:
         character that is not in a word); starting with its last (equal when ``q`` ends with such a
         character); containing it when ``q`` is a single word. The candidates are the sentences of the
         vocabulary words that pass the test of the rarest word of ``q`` (and of other rare ones)."""
-        size, highest, indexed = self.con.execute(
-            """SELECT (SELECT count(*) FROM sentences), (SELECT max(sid) FROM sentences),
-                      (SELECT max(CAST(value AS BIGINT)) FROM meta WHERE key = 'text_indexed')"""
+        lowered, words, size, highest, indexed = self.con.execute(
+            f"""SELECT lower(?), regexp_extract_all(lower(?), '{_WORD}'), (SELECT count(*) FROM sentences),
+                       (SELECT max(sid) FROM sentences),
+                       (SELECT max(CAST(value AS BIGINT)) FROM meta WHERE key = 'text_indexed')""",
+            [q, q],
         ).fetchone()  # fmt: skip
         if highest is not None and (indexed is None or indexed < highest):
             return None  # not every sentence is indexed yet
-        words, first_open, last_open = self.con.execute(
-            f"SELECT regexp_extract_all(lower(?), '{_WORD}'), regexp_matches(lower(?), '^{_WORD}'), "
-            f"regexp_matches(lower(?), '{_WORD}$')",
-            [q, q, q],
-        ).fetchone()  # fmt: skip
         if not words:
             return None
         tests = {}
         for n, word in enumerate(words):
-            mode = (n == 0 and first_open, n == len(words) - 1 and last_open)
+            # q starts (ends) inside a word exactly when it starts (ends) with its first (last) word
+            mode = (n == 0 and lowered.startswith(word), n == len(words) - 1 and lowered.endswith(word))
             tests[(word, _WORD_TESTS[mode])] = None
+        tests_list = list(tests)
         found = self.query(
             " UNION ALL ".join(
-                f"SELECT {n} AS n, count(*) AS words, coalesce(sum(df), 0) AS df FROM text_words WHERE {test}"
-                for n, (_, test) in enumerate(tests)
+                f"""SELECT {n} AS n, coalesce(sum(df), 0) AS df,
+                           CASE WHEN count(*) <= {int(_TEXT_INDEX_INLINE)} THEN list(word_id ORDER BY word_id) END AS ids
+                    FROM text_words WHERE {test}"""
+                for n, (_, test) in enumerate(tests_list)
             ),
-            [word for word, _ in tests],
+            [word for word, _ in tests_list],
         )
-        ranked = sorted((int(df), n) for n, _, df in found)
-        tests_list = list(tests)
-        best_df = ranked[0][0]
-        if best_df > size * _TEXT_INDEX_NARROWS:
+        ranked = sorted((int(df), n, ids) for n, df, ids in found)
+        if ranked[0][0] > size * _TEXT_INDEX_NARROWS:
             return None  # even its rarest word is in too many sentences: a scan costs less
         chosen = [ranked[0]] + [r for r in ranked[1:3] if r[0] <= size * _TEXT_INDEX_ALSO]
         parts, params = [], []
-        for _, n in chosen:
+        for _, n, ids in chosen:
             word, test = tests_list[n]
-            ids = self.scalar(f"SELECT list(word_id ORDER BY word_id) FROM text_words WHERE {test}", [word])
-            if ids and len(ids) <= _TEXT_INDEX_INLINE:
+            if ids:
                 # numbers from the store, written out: DuckDB then skips the row groups of other words
                 parts.append(f"s.sid IN (SELECT sid FROM text_postings WHERE word_id IN ({', '.join(str(int(i)) for i in ids)}))")
             else:

@@ -88,16 +88,18 @@ def events_page(
                 f"SELECT e.event_id FROM {source} e WHERE {cond} ORDER BY {_EVENT_ORDER} LIMIT ? OFFSET ?", [*params, limit, offset]
             )
         ]
-    return Page(int(total), limit, offset, event_rows(store, ids))
+    return Page(int(total), limit, offset, event_rows(store, ids, source=source))
 
 
-def event_rows(store: Store, event_ids: list[str], *, with_offsets: bool = False) -> list[dict]:
+def event_rows(store: Store, event_ids: list[str], *, with_offsets: bool = False, source: str | None = None) -> list[dict]:
     """The events with these ids, in this order, in the public schema plus ``title``.
-    Each table is read by key (indexed point lookups), never scanned."""
+    Each table is read by key (indexed point lookups), never scanned. ``source``: the
+    store's events_source(), when the caller has it."""
     if not event_ids:
         return []
     events = store.rows(
-        f"SELECT {_EVENT_FIELDS} FROM {store.events_source()} e WHERE e.event_id IN ({_marks(len(event_ids))})", event_ids
+        f"SELECT {_EVENT_FIELDS} FROM {source or store.events_source()} e WHERE e.event_id IN ({_marks(len(event_ids))})",
+        event_ids,
     )
     articles_ids = sorted({e["article_id"] for e in events})
     articles = {
