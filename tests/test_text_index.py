@@ -365,7 +365,9 @@ SURFACE = {
     "s3": ["The U.S. urged restraint; Iran's foreign minister met his Qatari counterpart.", "Talks in Doha ended."],
     "s4": ["Hezbollah fired rockets at Haifa.", "Israel struck back at a_b sites."],
 }
-SURFACE_QUERIES = ["Haifa", "iran's", "drones", "50% of", "a_b", "U.S. urged", "struck", "'s ", "ha", "--"]
+# each query, and whether the index narrows it (else a scan: "ha" is in half the sentences, "--" has no word)
+SURFACE_QUERIES = {"Haifa": True, "iran's": True, "drones": True, "50% of": True, "a_b": True, "U.S. urged": True,
+                   "struck": True, "'s ": True, "ha": False, "--": False}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -390,4 +392,6 @@ def test_cli_python_and_http_agree_on_the_text_filter(surface_db, q):
         assert r.json()["total"] == len(http)
     with Store(surface_db, read_only=True) as store:
         scan = events_found(store, q, indexed=False)
+        assert (store.sentence_matches(q) is not None) == SURFACE_QUERIES[q]
     assert cli == python == http == scan
+    assert scan or q == "--"
