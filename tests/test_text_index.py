@@ -372,9 +372,12 @@ SURFACE_QUERIES = {"Haifa": True, "iran's": True, "drones": True, "50% of": True
 
 @pytest.fixture(scope="module")
 def surface_db(tmp_path_factory) -> Path:
+    from sitroom.stories import complete_stories
+
     path = tmp_path_factory.mktemp("text") / "room.duckdb"
     with Store(path) as store:
         write(store, SURFACE)
+        complete_stories(store)
     return path
 
 
@@ -390,8 +393,15 @@ def test_cli_python_and_http_agree_on_the_text_filter(surface_db, q):
         assert r.status_code == 200, r.text
         http = sorted(e["event_id"] for e in r.json()["items"])
         assert r.json()["total"] == len(http)
+        stories_http = sorted(s["story_id"] for s in client.get("/api/stories", params={"q": q, "limit": 500}).json()["items"])
     with Store(surface_db, read_only=True) as store:
         scan = events_found(store, q, indexed=False)
         assert (store.sentence_matches(q) is not None) == SURFACE_QUERIES[q]
+        where, params = filter_clauses(EventFilter(q=q), "st", stories=True)  # the scan, over the events view
+        stories_scan = sorted(r[0] for r in store.query(f"SELECT st.story_id FROM stories st WHERE {where[0]}", params))
+        assert sorted(store.story_ids(EventFilter(q=q))) == stories_scan
     assert cli == python == http == scan
     assert scan or q == "--"
+    with sitroom.open(surface_db) as room:
+        assert sorted(room.stories(q=q)["story_id"]) == stories_http == stories_scan
+    assert bool(stories_scan) == bool(scan)  # every event is in a story
