@@ -14,7 +14,9 @@ process waits for it, up to ``wait`` seconds, then gets a 503 (E117).
 
 Whole-store analyses (the threat ledger, pairs and alerts, the network) are
 computed once per store revision and kept, so only the first request after a
-write pays for them.
+write pays for them; the rendered answers of the analysis endpoints and the map
+are kept per request the same way (docs/api.md, "Answers kept until the next
+write").
 """
 
 from __future__ import annotations
