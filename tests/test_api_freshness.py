@@ -116,3 +116,33 @@ def test_answers_are_kept_until_the_next_write_which_shows_in_the_next_request(r
     assert "TUR-SYR" in {p["dyad"] for p in after["/api/pairs"]["items"]}
     assert "TUR" in {n["id"] for n in after["/api/network"]["nodes"]} - {n["id"] for n in first["/api/network"]["nodes"]}
     assert computed == ["places"] * 4  # the map was computed again after the write, once per filter
+
+
+def test_requests_that_need_one_analysis_at_once_wait_for_one_computation(room, monkeypatch):
+    """The dashboard's first load after a write asks for several answers of one analysis at once:
+    it is computed once, and every answer is the one a lone request gets."""
+    import threading
+    import time
+
+    from sitroom.stories import network as network_module
+
+    real, runs = network_module.network, []
+
+    def slow(*args, **kwargs):
+        runs.append(1)
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(network_module, "network", slow)
+    urls = [f"/api/network?min_stories={n}" for n in (1, 2, 3, 4)]
+    with TestClient(create_app(room)) as client:
+        ok(client, "/api/status")  # the store is open
+        answers: dict[str, dict] = {}
+        threads = [threading.Thread(target=lambda u=u: answers.update({u: ok(client, u)})) for u in urls]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(runs) == 1
+        alone = ok(client, "/api/network?min_stories=1")
+    assert answers["/api/network?min_stories=1"] == alone and set(answers) == set(urls)

@@ -1917,13 +1917,13 @@ def _batch_tables(
     events: Sequence[Event],
     counts: dict[str, tuple[int, int]],
     revisions: dict[str, int] | None = None,
-    sids: Sequence[int] = (),
+    sids: Sequence[int] | None = None,
 ) -> dict[str, pa.Table]:
-    """One batch as Arrow tables, in the order they are inserted; ``sids``: the sentences' keys
-    (each event gets its sentence's)."""
+    """One batch as Arrow tables, in the order they are inserted; with ``sids``, the sentences'
+    keys (each event gets its sentence's), else the tables have no such column."""
     now = datetime.now(timezone.utc)
-    sid_of = {(x.article_id, x.index): sid for x, sid in zip(sentences, sids)}
-    return {
+    sid_of = None if sids is None else {(x.article_id, x.index): sid for x, sid in zip(sentences, sids)}
+    tables = {
         "articles": pa.table(
             {
                 "article_id": [a.article_id for a in articles],
@@ -1958,15 +1958,20 @@ def _batch_tables(
                 "start_char": pa.array([s.start for s in sentences], pa.int32()),
                 "end_char": pa.array([s.end for s in sentences], pa.int32()),
                 "text": pa.array([s.text for s in sentences], pa.string()),
-                "sid": pa.array(list(sids), pa.int64()),
             }
         ),
-        "coded_events": _events_table(events, sid_of),
+        "coded_events": _events_table(events),
         "actors": _actors_table(events),
     }
+    if sid_of is not None:
+        tables["sentences"] = tables["sentences"].append_column("sid", pa.array(list(sids or ()), pa.int64()))
+        tables["coded_events"] = tables["coded_events"].append_column(
+            "sid", pa.array([sid_of.get((e.article_id, e.sentence_index)) for e in events], pa.int64())
+        )
+    return tables
 
 
-def _events_table(events: Sequence[Event], sid_of: dict[tuple[str, int], int]) -> pa.Table:
+def _events_table(events: Sequence[Event]) -> pa.Table:
     return pa.table(
         {
             "event_id": pa.array([e.event_id for e in events], pa.string()),
@@ -2001,7 +2006,6 @@ def _events_table(events: Sequence[Event], sid_of: dict[tuple[str, int], int]) -
             "cause_text": pa.array([e.cause_text or None for e in events], pa.string()),
             "confidence": pa.array([e.confidence for e in events], pa.float64()),
             "decided_by": pa.array([e.decided_by for e in events], pa.string()),
-            "sid": pa.array([sid_of.get((e.article_id, e.sentence_index)) for e in events], pa.int64()),
         }
     )
 

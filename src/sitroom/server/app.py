@@ -268,6 +268,7 @@ class _State:
         self._idle: threading.Timer | None = None
         self._cache: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._computing: dict[tuple, threading.Lock] = {}  # keys being computed, each with the lock its computation holds
         self._answers: OrderedDict[tuple, tuple[int, bytes]] = OrderedDict()  # rendered JSON, apart from the analyses
         self._answer_bytes = 0
         self.watching: list[str] = []
@@ -343,19 +344,32 @@ class _State:
         return Response(body, media_type=Json.media_type)
 
     def cached(self, key: tuple, compute: Callable[[Store], Any]) -> Any:
+        """``compute``'s value for this store revision, computed once: requests that need it while
+        it is being computed (the dashboard's first load after a write) wait for that computation."""
         store = self.reader()
         revision = store.revision()
         with self._cache_lock:
             hit = self._cache.get(key)
-            if hit and hit[0] == revision:
+            if hit and hit[0] >= revision:
                 self._cache.move_to_end(key)
                 return hit[1]
-        value = compute(store)
-        with self._cache_lock:
-            self._cache[key] = (revision, value)
-            self._cache.move_to_end(key)
-            while len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
+            gate = self._computing.setdefault(key, threading.Lock())
+        with gate:
+            try:
+                with self._cache_lock:
+                    hit = self._cache.get(key)
+                if hit and hit[0] >= revision:
+                    return hit[1]
+                value = compute(store)
+                with self._cache_lock:
+                    self._cache[key] = (revision, value)
+                    self._cache.move_to_end(key)
+                    while len(self._cache) > _CACHE_SIZE:
+                        self._cache.popitem(last=False)
+            finally:
+                with self._cache_lock:
+                    if self._computing.get(key) is gate:
+                        del self._computing[key]
         return value
 
     def close(self) -> None:
