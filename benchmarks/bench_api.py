@@ -1,20 +1,30 @@
 """HTTP API latency on a store of synthetic events.
 
-    python benchmarks/bench_api.py [--events 1000000] [--requests 40] [--db FILE]
+    python benchmarks/bench_api.py [--events 1000000] [--requests 40] [--db FILE] [--write ingest|review|none]
 
 Builds a store of ``--events`` synthetic event mentions directly in DuckDB
 (100 articles per 1,000 events, 10 sentences and events each; four reports
 per story event, from four consecutive articles; 30 countries, 9 event
-types, 300 places, two years), serves it with uvicorn on 127.0.0.1 in this
-process, and times real HTTP requests (keep-alive) to the main endpoints:
-for each, one first (cold) request, then ``--requests`` requests with
-varied parameters (actors, pairs, dates, words, pages), after the server
-has built the map's country outlines (timed apart). Latency is
-wall-clock from request to the last byte; p50 and p95 of the varied ones
-are reported, and the cold one separately: the whole-store analyses (ledger,
-pairs, alerts, network) are computed once per store revision and then kept.
-The store is written to a temporary folder unless ``--db`` names one to
-reuse.
+types, 300 places, two years; every article checked for copies and every
+story indexed, as the story stage leaves them), serves it with uvicorn on
+127.0.0.1 in this process, and times real HTTP requests (keep-alive) to the
+main endpoints: for each, one first (cold) request, then ``--requests``
+requests with varied parameters (actors, pairs, dates, words, pages), after
+the server has built the map's country outlines (timed apart). Latency is
+wall-clock from request to the last byte; p50, p95 and max of the varied
+ones are reported, and the cold one separately: the whole-store analyses
+(ledger, pairs, alerts, network) are computed once per store revision and
+then kept.
+
+Then it writes to the store as a user would, while the server runs: by
+default it ingests one short article with the library and runs the story
+stage, as ``sitroom ingest`` does (``--write review`` confirms an event
+instead, as ``sitroom review`` does), and times the first request of each
+endpoint after the write ("after write"): what the first reader after new
+data pays. The store is written to a temporary folder unless ``--db`` names
+one to build or reuse; a store of an older schema is migrated first (timed).
+The write stays in the store: copy the file first to time the same store
+again.
 """
 
 from __future__ import annotations
@@ -30,10 +40,11 @@ import statistics
 import tempfile
 import threading
 import time
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from sitroom.store import Store
+from sitroom.store import Store, _story_keys_sql
 
 COUNTRIES = [
     ("IRN", "Iran"), ("ISR", "Israel"), ("USA", "United States"), ("LBN", "Lebanon"), ("SYR", "Syria"),
@@ -119,6 +130,10 @@ def build_store(path: Path, n_events: int) -> dict:
                 string_agg(text, ' ' ORDER BY sentence_index) AS text, md5(string_agg(text, ' ')) AS content_hash,
                 now() AS ingested_at, count(*)::INT AS n_sentences, count(*)::INT AS n_events
             FROM sentences GROUP BY article_id""")
+        # each event carries its sentence's key where the schema has one (the text index, schema 9)
+        sid = ", s.sid AS sid" if con.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'coded_events' AND column_name = 'sid'"
+        ).fetchone()[0] else ""  # fmt: skip
         con.execute(f"""INSERT INTO coded_events BY NAME SELECT
                 'E' || lpad(i::VARCHAR, 9, '0') AS event_id, 'A' || lpad(art::VARCHAR, 8, '0') AS article_id,
                 slot AS sentence_index, list_element({tverbs}, t) AS trigger,
@@ -128,7 +143,7 @@ def build_store(path: Path, n_events: int) -> dict:
                 list_element({tcodes}, t) AS cameo_code, list_element({tquads}, t) AS quad_class,
                 list_element({tints}, t) AS intensity, {actor} AS actor, {recipient} AS recipient,
                 {modality} AS modality, []::VARCHAR[] AS modality_cues, false AS historical,
-                day AS event_date, 'day' AS date_precision, {location} AS location
+                day AS event_date, 'day' AS date_precision, {location} AS location{sid}
             FROM evs JOIN sentences s ON s.article_id = 'A' || lpad(art::VARCHAR, 8, '0') AND s.sentence_index = slot""")
         con.execute(f"""INSERT INTO actors BY NAME
             SELECT 'E' || lpad(i::VARCHAR, 9, '0') AS event_id, 'actor' AS role, 0 AS position,
@@ -139,7 +154,15 @@ def build_store(path: Path, n_events: int) -> dict:
                    list_element({codes}, b), '' FROM evs""")
         con.execute(f"""INSERT INTO story_mentions BY NAME SELECT 'E' || lpad(i::VARCHAR, 9, '0') AS event_id,
                         'S' || lpad((k + 1)::VARCHAR, 7, '0') AS story_id, false AS reference FROM ev""")
+        # every article checked for copies (all originals) and every story indexed, the story stage done:
+        # a new article then goes through the story stage as it would on a store the stage built
+        con.execute("""INSERT INTO article_copies BY NAME SELECT article_id, NULL::VARCHAR AS copy_of,
+                       NULL::DOUBLE AS similarity, []::UINTEGER[] AS signature FROM articles""")
+        con.execute(f"INSERT INTO story_keys {_story_keys_sql('stories')}")
         con.execute("INSERT OR REPLACE INTO meta VALUES ('revision', '1')")
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('stories_revision', '1')")
+        if hasattr(store, "build_text_index"):  # the text index (schema 9) of the sentences written above
+            store.build_text_index()
         counts = store.counts() | {"stories": store.scalar("SELECT count(*) FROM stories")}
     counts["build_s"] = round(time.perf_counter() - t0, 1)
     counts["file_mib"] = round(path.stat().st_size / 2**20)
@@ -202,6 +225,55 @@ def serve(db: Path) -> tuple[object, int, threading.Thread]:
     return server, port, thread
 
 
+WRITTEN = {
+    "id": "bench-write", "outlet": "Bench Wire", "published": "2024-12-30", "title": "Strike near the border",
+    "text": "Iran struck Israel near Place 7 after the drone incident on Monday, officials said. "
+            "Israel accused Iran of the attack.",
+}  # fmt: skip
+
+
+def write_to_store(db: Path, how: str) -> dict:
+    """One write as a user makes it, through the library: ingest one article and run the story
+    stage (``sitroom ingest``), or confirm one event (``sitroom review``). Waits for the server to
+    let go of the file (it does one second after its last request). Returns what it took."""
+    from sitroom.errors import StoreError
+
+    t0 = time.perf_counter()
+    if how == "ingest":
+        from sitroom.pipeline import Pipeline
+
+        pipeline = Pipeline()
+        loaded = time.perf_counter() - t0
+    for attempt in range(20):
+        try:
+            store = Store(db, wait=30)
+            break
+        except StoreError:  # the server still holds the file read-only in this process
+            time.sleep(0.5)
+    else:
+        raise SystemExit(f"could not open {db} for writing")
+    t1 = time.perf_counter()
+    with store:
+        if how == "ingest":
+            from sitroom.records import RawItem
+            from sitroom.stories import complete_stories
+
+            article = dict(WRITTEN, id=f"bench-write-{time.time_ns()}")
+            item = RawItem(f"bench#{article['id']}", "text", article["text"], article["id"], article["title"], None,
+                           article["outlet"], date.fromisoformat(article["published"]))  # fmt: skip
+            report = pipeline.ingest_items([item], store)
+            stories = complete_stories(store)
+            what = {"articles": report.articles, "events": report.events,
+                    "new_stories": stories.new_stories if stories else 0, "model_load_s": round(loaded, 1)}  # fmt: skip
+        else:
+            from sitroom.review import review_event
+
+            event_id = store.scalar("SELECT event_id FROM coded_events ORDER BY event_id DESC LIMIT 1")
+            review_event(store, event_id, confirm=True, by="bench", note="confirmed by the benchmark")
+            what = {"reviewed": event_id}
+    return what | {"write": how, "write_s": round(time.perf_counter() - t1, 1)}
+
+
 def timed_get(conn: http.client.HTTPConnection, url: str) -> tuple[float, int]:
     t0 = time.perf_counter()
     conn.request("GET", url)
@@ -215,14 +287,22 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--requests", type=int, default=40)
     ap.add_argument("--db", type=Path, help="build (or reuse) the store here")
+    ap.add_argument("--write", choices=["ingest", "review", "none"], default="ingest",
+                    help="the write made after the warm timings (default: ingest one article)")
     args = ap.parse_args()
     tmp = None
     if args.db is None:
         tmp = tempfile.TemporaryDirectory(prefix="sitroom-bench-")
         args.db = Path(tmp.name) / "api.duckdb"
+    migrated_s = None
     if args.db.exists():
+        t0 = time.perf_counter()
+        with Store(args.db):  # brings an older schema up to date (and indexes its text) before serving
+            pass
+        migrated_s = round(time.perf_counter() - t0, 1)
         with Store(args.db, read_only=True) as store:
             built = store.counts() | {"stories": store.scalar("SELECT count(*) FROM stories"), "build_s": 0}
+        print(f"store opened for writing in {migrated_s} s (a migration, if it needed one)")
     else:
         print(f"building a store of {args.events:,} synthetic events ...", flush=True)
         built = build_store(args.db, args.events)
@@ -260,12 +340,28 @@ def main() -> None:
     overall = {"p50_ms": round(statistics.median(all_warm), 1),
                "p95_ms": round(all_warm[round(0.95 * (len(all_warm) - 1))], 1)}  # fmt: skip
     print(f"{'all varied requests':28} {'':>9} {overall['p50_ms']:8.1f} {overall['p95_ms']:8.1f}")
+    written = None
+    if args.write != "none":
+        time.sleep(1.5)  # the server lets go of the file a second after its last request
+        written = write_to_store(args.db, args.write)
+        print(f"write: {written}")
+        print(f"{'endpoint':28} {'after write':>11}   (ms, the first request of each after the write)")
+        for result, (name, make) in zip(results, plans(rnd, built["stories"], built["articles"]).items()):
+            dt, status = timed_get(conn, make())
+            assert status == 200, (name, status)
+            result["after_write_ms"] = round(dt * 1000, 1)
+            print(f"{name:28} {dt * 1000:11.1f}", flush=True)
+    print(f"{'endpoint':28} {'first':>9} {'p50':>8} {'p95':>8} {'max':>8} {'after write':>11}")
+    for r in results:
+        print(f"{r['endpoint']:28} {r['first_ms']:9.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['max_ms']:8.1f} "
+              f"{r.get('after_write_ms', float('nan')):11.1f}")  # fmt: skip
     conn.close()
     server.should_exit = True
     thread.join(timeout=30)  # the app's shutdown closes its store handles
     print(json.dumps({"machine": f"{platform.machine()} {os.cpu_count()} cpus, Python {platform.python_version()}",
-                      "store": built, "outlines_ms": round(outlines * 1000), "results": results,
-                      "overall": overall}))  # fmt: skip
+                      "load": os.getloadavg(), "store": built, "opened_s": migrated_s,
+                      "outlines_ms": round(outlines * 1000), "results": results, "overall": overall,
+                      "write": written}))  # fmt: skip
     if tmp is not None:
         tmp.cleanup()
 

@@ -164,13 +164,18 @@ def _waiting(message: str) -> None:
     err.print(f"[yellow]waiting:[/yellow] {escape(message)}")
 
 
+def _indexing(done: int, total: int) -> None:
+    err.print(f"indexing sentences for text search: {done:,} of {total:,}")
+
+
 def _open(db: Path | None, wait: float, *, read_only: bool = False, keep_open: bool = True) -> Store:
     """The store, waiting up to ``wait`` seconds for another process to let go of it,
-    or a clean exit naming the problem."""
+    or a clean exit naming the problem. Opened for writing, a store of an earlier schema is
+    migrated, its text index built with progress shown."""
     from .store import Store
 
     try:
-        return Store(_db(db), read_only=read_only, wait=wait, on_wait=_waiting, keep_open=keep_open)
+        return Store(_db(db), read_only=read_only, wait=wait, on_wait=_waiting, keep_open=keep_open, on_progress=_indexing)
     except SitroomError as exc:
         raise _fail(str(exc)) from None
 
@@ -1437,7 +1442,7 @@ def _reviewing(db: Path | None, wait: float, make) -> list:
     from .store import Store
 
     try:
-        with Store(_db(db), wait=wait, on_wait=_waiting) as store:
+        with Store(_db(db), wait=wait, on_wait=_waiting, on_progress=_indexing) as store:
             made = make(store)
     except ReviewError as exc:
         raise _fail(str(exc), 2) from None

@@ -12,7 +12,9 @@ batch committed, the story stage not run yet; also after each batch of
 story membership: copy checks committed, the batch's assignments inserted and
 nothing else of it, nothing of it committed; also inside the write of story reviews),
 ``recode-writing`` (inside the write of a ``sitroom recode`` batch: the old
-sentences and events deleted, the new ones inserted, nothing committed).
+sentences and events deleted, the new ones inserted, nothing committed),
+``text-index-step`` (inside a step of building the text index of a migrated
+store: the step's words and postings inserted, nothing of the step committed).
 
 One more does not kill: ``code-article:ID`` makes coding the article with that
 id raise an error, as a bug in a rule would, in whichever process codes it

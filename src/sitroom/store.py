@@ -175,8 +175,7 @@ _EVENT_OVERRIDES_SQL = f"""CREATE TABLE event_overrides (
     quad_class TINYINT, intensity DOUBLE, actor {_ACTOR_STRUCT}, recipient {_ACTOR_STRUCT})"""
 # The events every reader sees: the coded events with the analysts' reviews applied (sitroom.review).
 # A migration that adds a column to coded_events must create this view again.
-_EVENTS_VIEW_SQL = """CREATE OR REPLACE VIEW events AS
-    SELECT e.* REPLACE (
+_REVIEWED_EVENTS_SQL = """SELECT e.*{exclude} REPLACE (
                coalesce(o.event_type, e.event_type) AS event_type,
                CASE WHEN o.event_type IS NULL THEN e.mode END AS mode,
                CASE WHEN o.event_type IS NULL THEN e.contexts ELSE [] END AS contexts,
@@ -190,6 +189,7 @@ _EVENTS_VIEW_SQL = """CREATE OR REPLACE VIEW events AS
            o.event_id IS NOT NULL AS reviewed
     FROM coded_events e LEFT JOIN event_overrides o USING (event_id)
     WHERE o.rejected IS NOT TRUE"""
+_EVENTS_VIEW_SQL = "CREATE OR REPLACE VIEW events AS " + _REVIEWED_EVENTS_SQL.format(exclude="")
 _MIGRATIONS.append(
     (
         # Analyst reviews: their own tables, apart from the coded events, which move to coded_events;
@@ -257,6 +257,55 @@ _MIGRATIONS.append(
         ],
     )
 )
+# The text index: each stored sentence gets a number (``sid``, from a sequence, never given out again),
+# which its events carry too; ``text_words`` is the vocabulary (a word, its number, how many sentences
+# hold it) and ``text_postings`` lists the sentences of each word. A word is a run of letters, digits and
+# combining marks of any script in the sentence lowercased as DuckDB lowercases (``lower``, which is also
+# what ILIKE compares), so a query is cut into words by the same rule (Store.sentence_matches). The
+# sentences' text is stored uncompressed: checking a few thousand scattered sentences against a query
+# then reads only those, not every compressed block. ``text_indexed`` in meta: every sentence up to that
+# number is indexed; sentences after it (a store just migrated, or written around the Store) are indexed
+# by the next Store opened for writing, in steps that each commit, and meanwhile searched by a scan.
+_WORD = r"[\pL\pN\pM]+"
+_SENTENCES_SQL = """CREATE TABLE {name} (
+    article_id VARCHAR, sentence_index INTEGER, start_char INTEGER, end_char INTEGER,
+    text VARCHAR USING COMPRESSION uncompressed, sid BIGINT DEFAULT nextval('sentence_sid'))"""
+_MIGRATIONS.append(
+    (
+        # Text search through an index of the sentences' words instead of a scan of every sentence.
+        # (It runs again over anything a part-upgraded store holds of it.)
+        9,
+        [
+            "CREATE SEQUENCE IF NOT EXISTS sentence_sid START 1",
+            _SENTENCES_SQL.format(name="sentences_v9"),
+            """INSERT INTO sentences_v9 (article_id, sentence_index, start_char, end_char, text)
+               SELECT article_id, sentence_index, start_char, end_char, text FROM sentences ORDER BY article_id, sentence_index""",
+            "DROP INDEX IF EXISTS sentences_article",
+            "DROP TABLE sentences",
+            "ALTER TABLE sentences_v9 RENAME TO sentences",
+            "CREATE INDEX sentences_article ON sentences (article_id)",
+            "ALTER TABLE coded_events ADD COLUMN IF NOT EXISTS sid BIGINT",
+            """UPDATE coded_events SET sid = s.sid FROM sentences s
+               WHERE s.article_id = coded_events.article_id AND s.sentence_index = coded_events.sentence_index""",
+            # the view keeps the columns it had: the sentence key is the Store's own
+            "CREATE OR REPLACE VIEW events AS " + _REVIEWED_EVENTS_SQL.format(exclude=" EXCLUDE (sid)"),
+            "DROP TABLE IF EXISTS text_words",
+            "DROP TABLE IF EXISTS text_postings",
+            "CREATE TABLE text_words (word_id INTEGER, word VARCHAR, df BIGINT)",
+            "CREATE TABLE text_postings (word_id INTEGER, sid BIGINT)",
+            # the sentences stored before are indexed by the Store that migrates (Store._catch_up_text_index)
+            "INSERT OR REPLACE INTO meta VALUES ('text_indexed', '0')",
+        ],
+    )
+)
+_WORD_TESTS = {  # (q starts inside the word, q ends inside it) -> the test of a vocabulary word
+    (False, False): "word = ?", (True, False): "suffix(word, ?)", (False, True): "starts_with(word, ?)",
+    (True, True): "contains(word, ?)",
+}  # fmt: skip
+_TEXT_INDEX_NARROWS = 0.4  # the index is used when its candidates are at most this share of the sentences
+_TEXT_INDEX_ALSO = 0.05  # other words of the query narrow the candidates further when this rare
+_TEXT_INDEX_INLINE = 1000  # vocabulary words written into the query as numbers, at most
+_TEXT_INDEX_STEP = 200_000  # sentences indexed per committed step of a build
 _STORY_WORK_TABLES = ("story_work", "story_work_keys", "story_work_mentions")
 _MENTION_ORDER = "a.published NULLS LAST, e.article_id, e.sentence_index, e.span_start, e.event_id"  # the order the story stage takes reports in
 SCHEMA_VERSION = _MIGRATIONS[-1][0]
@@ -279,7 +328,7 @@ _PUBLIC_EVENTS_SQL = """
            e.modality, e.modality_cues, e.historical, e.condition, e.consequence, e.via, e.attribution,
            e.event_date, e.date_precision, e.date_text, e.location, e.dead, e.injured, e.counts,
            m.story_id, st.responds_to, e.confidence, e.decided_by, e.reviewed
-    FROM events e
+    FROM {source} e
     JOIN articles a USING (article_id)
     LEFT JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
     LEFT JOIN story_mentions m ON m.event_id = e.event_id
@@ -319,9 +368,13 @@ def _sides(alias: str, actor: Side | None, recipient: Side | None) -> tuple[str,
     return " AND ".join(clauses) or "TRUE", params
 
 
-def filter_clauses(f: EventFilter | None, alias: str, *, stories: bool = False) -> tuple[list[str], list[object]]:
+def filter_clauses(
+    f: EventFilter | None, alias: str, *, stories: bool = False, store: Store | None = None
+) -> tuple[list[str], list[object]]:
     """The WHERE conditions (and their bound parameters) of an EventFilter over events (``alias`` of the
-    events table) or, with ``stories``, over story events: the one place a filter becomes SQL."""
+    events table) or, with ``stories``, over story events: the one place a filter becomes SQL. With the
+    ``store``, the text filter ``q`` goes through its text index (the events then come from
+    ``store.events_source()``, which has each event's sentence key); without, it scans the sentences."""
     where: list[str] = []
     params: list[object] = []
     if f is None:
@@ -345,6 +398,18 @@ def filter_clauses(f: EventFilter | None, alias: str, *, stories: bool = False) 
         where.append(f"{alias}.confidence >= ?")
         params.append(f.min_confidence)
     if f.q:
+        matches = store.sentence_matches(f.q) if store is not None else None
+        if matches is not None:
+            sql, values = matches
+            if stories:
+                where.append(
+                    f"""{alias}.story_id IN (SELECT m.story_id FROM story_mentions m JOIN {store.events_source()} e
+                       USING (event_id) WHERE e.sid IN ({sql}))"""  # type: ignore[union-attr]
+                )
+            else:
+                where.append(f"{alias}.sid IN ({sql})")
+            params += values
+            return where, params
         clause, pattern = _like("s.text", f.q)
         if stories:
             where.append(
@@ -361,14 +426,17 @@ def filter_clauses(f: EventFilter | None, alias: str, *, stories: bool = False) 
     return where, params
 
 
-def _public_events_sql(min_confidence: float | None, filters: EventFilter | None = None) -> tuple[str, list[object]]:
+def _public_events_sql(
+    store: Store, min_confidence: float | None, filters: EventFilter | None = None
+) -> tuple[str, list[object]]:
     """The public event query and its parameters; with ``min_confidence``, only events at least that sure
     (events coded by the rules only have no confidence and are left out); with ``filters``, only those it keeps."""
-    where, params = filter_clauses(filters, "e")
+    where, params = filter_clauses(filters, "e", store=store)
     if min_confidence is not None:
         where.append("e.confidence >= ?")
         params.append(float(min_confidence))
-    return _PUBLIC_EVENTS_SQL.format(where=("WHERE " + " AND ".join(where)) if where else ""), params
+    sql = _PUBLIC_EVENTS_SQL.format(source=store.events_source(), where=("WHERE " + " AND ".join(where)) if where else "")
+    return sql, params
 
 
 PUBLIC_STORY_COLUMNS = (
@@ -395,7 +463,7 @@ _PUBLIC_STORIES_SQL = """
                 ORDER BY a.published NULLS LAST, e.article_id, e.sentence_index) AS mentions
     FROM st
     JOIN story_mentions m USING (story_id)
-    JOIN events e ON e.event_id = m.event_id
+    JOIN {events} e ON e.event_id = m.event_id
     JOIN articles a ON a.article_id = e.article_id
     LEFT JOIN article_copies c ON c.article_id = e.article_id
     LEFT JOIN sentences s ON s.article_id = e.article_id AND s.sentence_index = e.sentence_index
@@ -487,6 +555,10 @@ class Store:
     holds it), then raises StoreLockedError (E117). With ``keep_open=False`` the
     file is opened when first used and closed again by ``release()``, so that a
     long-running writer (``sitroom watch``) holds it only while it works.
+
+    Opened for writing, it brings the schema up to date and indexes any sentence
+    the text index lacks (after a migration from schema 8), telling ``on_progress``
+    (sentences done, sentences to do) after each step.
     """
 
     def __init__(
@@ -497,6 +569,7 @@ class Store:
         wait: float = DEFAULT_WAIT,
         on_wait: Callable[[str], None] | None = None,
         keep_open: bool = True,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.path = str(path or default_db_path())
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
@@ -511,6 +584,8 @@ class Store:
         self._con = self._connect()
         try:
             self._migrate()
+            if not read_only:
+                self._catch_up_text_index(on_progress)
         except BaseException:
             self.close()
             raise
@@ -639,21 +714,204 @@ class Store:
             return
         if self.read_only:
             raise StoreError(f"store {self.path} needs migrating to schema {SCHEMA_VERSION}; open it once for writing")
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            for target, statements in _MIGRATIONS:
-                if target <= version:
-                    continue
+        # each version in its own transaction: all of it or none, and a migration stopped between two
+        # versions goes on from the next (DuckDB also needs a table renamed by one to be committed
+        # before another alters its rows)
+        for target, statements in _MIGRATIONS:
+            if target <= version:
+                continue
+            self.con.execute("BEGIN TRANSACTION")
+            try:
                 for sql in statements:
                     self.con.execute(sql)
-                self.con.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)]
-                )
-                log.info("migrated %s to schema %d", self.path, target)
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)])
+                self.con.execute("COMMIT")
+            except Exception:
+                self.con.execute("ROLLBACK")
+                raise
+            log.info("migrated %s to schema %d", self.path, target)
+
+    # --- the events readers see, and the text index ------------------------------------------
+
+    def events_source(self) -> str:
+        """FROM-clause SQL of the events every reader sees (the ``events`` view, plus each event's
+        sentence key ``sid``). While no review overrides an event, the common case, these are the coded
+        events as they are, read without the view's join of the overrides (which costs more than the
+        rest of most queries on a large store); once one does, the overrides are applied. Checked on
+        every call, so a review added or undone shows in the next query."""
+        if self.scalar("SELECT EXISTS (SELECT 1 FROM event_overrides)"):
+            return "(" + _REVIEWED_EVENTS_SQL.format(exclude="") + ")"
+        return "(SELECT *, false AS reviewed FROM coded_events)"
+
+    def sentence_matches(self, q: str) -> tuple[str, list[object]] | None:
+        """A query of the ``sid`` of every stored sentence that holds ``q`` (any case, taken literally:
+        ``text ILIKE '%q%'``), with its parameters, when the text index can narrow the search; None
+        when it cannot (the index is being built, ``q`` has no word in it, or its words are in too
+        many sentences to help), and the caller scans the sentences.
+
+        The index only picks the candidates; each is then checked with the same ILIKE, so the result
+        is the scan's by construction. ``q`` lowercased is cut into words (runs of letters, digits and
+        combining marks) as the sentences were. Where ``q`` holds it, a sentence holds a word equal to
+        each inner word of ``q``; ending with its first word (equal to it when ``q`` starts with a
+        character that is not in a word); starting with its last (equal when ``q`` ends with such a
+        character); containing it when ``q`` is a single word. The candidates are the sentences of the
+        vocabulary words that pass the test of the rarest word of ``q`` (and of other rare ones)."""
+        lowered, words, size, highest, indexed = self.con.execute(
+            f"""SELECT lower(?), regexp_extract_all(lower(?), '{_WORD}'), (SELECT count(*) FROM sentences),
+                       (SELECT max(sid) FROM sentences),
+                       (SELECT max(CAST(value AS BIGINT)) FROM meta WHERE key = 'text_indexed')""",
+            [q, q],
+        ).fetchone()  # fmt: skip
+        if highest is not None and (indexed is None or indexed < highest):
+            return None  # not every sentence is indexed yet
+        if not words:
+            return None
+        tests = {}
+        for n, word in enumerate(words):
+            # q starts (ends) inside a word exactly when it starts (ends) with its first (last) word
+            mode = (n == 0 and lowered.startswith(word), n == len(words) - 1 and lowered.endswith(word))
+            tests[(word, _WORD_TESTS[mode])] = None
+        tests_list = list(tests)
+        found = self.query(
+            " UNION ALL ".join(
+                f"""SELECT {n} AS n, coalesce(sum(df), 0) AS df,
+                           CASE WHEN count(*) <= {int(_TEXT_INDEX_INLINE)} THEN list(word_id ORDER BY word_id) END AS ids
+                    FROM text_words WHERE {test}"""
+                for n, (_, test) in enumerate(tests_list)
+            ),
+            [word for word, _ in tests_list],
+        )
+        ranked = sorted((int(df), n, ids) for n, df, ids in found)
+        if ranked[0][0] > size * _TEXT_INDEX_NARROWS:
+            return None  # even its rarest word is in too many sentences: a scan costs less
+        chosen = [ranked[0]] + [r for r in ranked[1:3] if r[0] <= size * _TEXT_INDEX_ALSO]
+        parts, params = [], []
+        for _, n, ids in chosen:
+            word, test = tests_list[n]
+            if ids:
+                # numbers from the store, written out: DuckDB then skips the row groups of other words
+                parts.append(f"s.sid IN (SELECT sid FROM text_postings WHERE word_id IN ({', '.join(str(int(i)) for i in ids)}))")
+            else:
+                parts.append(f"s.sid IN (SELECT sid FROM text_postings WHERE word_id IN (SELECT word_id FROM text_words WHERE {test}))")
+                params.append(word)
+        clause, pattern = _like("s.text", q)
+        # The CASE keeps DuckDB from testing every sentence's text before it narrows them to the candidates.
+        sql = f"SELECT s.sid FROM sentences s WHERE {' AND '.join(parts)} AND (CASE WHEN s.sid IS NOT NULL THEN {clause} END)"
+        return sql, [*params, pattern]
+
+    def build_text_index(self, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Index every stored sentence the text index lacks (sentences stored before schema 9, or
+        written around the Store), in steps of at most _TEXT_INDEX_STEP sentences that each commit, so
+        an interrupted build goes on from where it stopped; ``on_progress`` gets (done, to do) after
+        each. Until it is done, text filters scan the sentences. Returns the sentences indexed."""
+        # events stored without their sentence key get it
+        self.con.execute(
+            """UPDATE coded_events SET sid = s.sid FROM sentences s
+               WHERE coded_events.sid IS NULL AND s.article_id = coded_events.article_id
+                 AND s.sentence_index = coded_events.sentence_index"""
+        )
+        indexed = self._text_indexed()
+        total = int(self.scalar("SELECT count(*) FROM sentences WHERE sid > ?", [indexed]))
+        done = 0
+        if total:
+            log.info("indexing %d sentences of %s for text search", total, self.path)
+        while True:
+            upto = self.scalar("SELECT max(sid) FROM (SELECT sid FROM sentences WHERE sid > ? ORDER BY sid LIMIT ?)",
+                               [indexed, _TEXT_INDEX_STEP])  # fmt: skip
+            if upto is None:
+                break
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                done += self._index_sentences("SELECT sid, text FROM sentences WHERE sid > ? AND sid <= ?", [indexed, upto])
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('text_indexed', CAST(? AS VARCHAR))", [upto])
+                fault_point("text-index-step")
+                self.con.execute("COMMIT")
+            except Exception:
+                self.con.execute("ROLLBACK")
+                raise
+            indexed = int(upto)
+            if on_progress is not None:
+                on_progress(done, total)
+        if done > _TEXT_INDEX_STEP:
+            self._sort_postings()
+        return done
+
+    def _catch_up_text_index(self, on_progress: Callable[[int, int], None] | None) -> None:
+        highest = self.scalar("SELECT max(sid) FROM sentences")
+        if highest is not None and self._text_indexed() < highest:
+            self.build_text_index(on_progress)
+
+    def _text_indexed(self) -> int:
+        value = self.scalar("SELECT max(CAST(value AS BIGINT)) FROM meta WHERE key = 'text_indexed'")
+        return int(value) if value is not None else 0
+
+    def _text_index_complete(self) -> bool:
+        highest = self.scalar("SELECT max(sid) FROM sentences")
+        return highest is None or self._text_indexed() >= highest
+
+    def _index_sentences(self, source: str, params: Sequence[object] = ()) -> int:
+        """Add the words of the sentences ``source`` selects (``sid``, ``text``) to the text index
+        (inside the caller's transaction); returns how many sentences."""
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _text_words AS
+                SELECT DISTINCT sid, unnest(regexp_extract_all(lower(text), '{_WORD}')) AS word FROM ({source})""",
+            list(params),
+        )
+        try:
+            self.con.execute(
+                """INSERT INTO text_words
+                   SELECT (SELECT coalesce(max(word_id), 0) FROM text_words) + row_number() OVER (ORDER BY word), word, 0
+                   FROM (SELECT DISTINCT word FROM _text_words) n
+                   WHERE NOT EXISTS (SELECT 1 FROM text_words w WHERE w.word = n.word)"""
+            )
+            self.con.execute(
+                "INSERT INTO text_postings SELECT w.word_id, t.sid FROM _text_words t JOIN text_words w USING (word) ORDER BY ALL"
+            )
+            self.con.execute(
+                """UPDATE text_words SET df = df + c.n
+                   FROM (SELECT word, count(*) AS n FROM _text_words GROUP BY word) c WHERE text_words.word = c.word"""
+            )
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS _text_words")
+        return int(self.scalar(f"SELECT count(*) FROM ({source})", list(params)))
+
+    def _unindex_sentences(self, where: str, params: Sequence[object] = ()) -> None:
+        """Take the sentences ``where`` selects out of the text index, before they are deleted
+        (inside the caller's transaction)."""
+        gone = f"SELECT sid FROM sentences WHERE {where}"
+        self.con.execute(
+            f"""UPDATE text_words SET df = df - c.n
+                FROM (SELECT word_id, count(*) AS n FROM text_postings WHERE sid IN ({gone}) GROUP BY word_id) c
+                WHERE text_words.word_id = c.word_id""",
+            list(params),
+        )
+        self.con.execute(f"DELETE FROM text_postings WHERE sid IN ({gone})", list(params))
+        self.con.execute("DELETE FROM text_words WHERE df <= 0")
+
+    def _sort_postings(self) -> None:
+        """Store the postings in word order once more after a large build, so that looking up a word
+        reads only the few row groups that hold it."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("CREATE TABLE text_postings_sorted AS SELECT * FROM text_postings ORDER BY word_id, sid")
+            self.con.execute("DROP TABLE text_postings")
+            self.con.execute("ALTER TABLE text_postings_sorted RENAME TO text_postings")
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
             raise
+
+    def _mark_indexed(self) -> None:
+        """Every stored sentence is indexed (inside the transaction that indexed the last ones)."""
+        self.con.execute(
+            "INSERT OR REPLACE INTO meta SELECT 'text_indexed', CAST(coalesce(max(sid), 0) AS VARCHAR) FROM sentences"
+        )
+
+    def _reserve_sids(self, n: int) -> list[int]:
+        """``n`` new sentence keys."""
+        if not n:
+            return []
+        return [int(r[0]) for r in self.query("SELECT nextval('sentence_sid') FROM range(?)", [n])]
 
     # --- writes ---------------------------------------------------------------------------
 
@@ -717,18 +975,24 @@ class Store:
                 articles = [a for a in articles if a.article_id not in already]
                 sentences = [x for x in sentences if x.article_id not in already]
                 events = [e for e in events if e.article_id not in already]
+            indexed = self._text_index_complete()
             revisions = self._supersede([a.article_id for a in articles if a.article_id in known])
-            for name, table in _batch_tables(articles, sentences, events, counts or {}, revisions).items():
+            sids = self._reserve_sids(len(sentences))
+            for name, table in _batch_tables(articles, sentences, events, counts or {}, revisions, sids).items():
                 if table.num_rows == 0:
                     continue
                 view = f"_batch_{name}"
                 self.con.register(view, table)
                 try:
                     self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
+                    if name == "sentences" and indexed:
+                        self._index_sentences(f"SELECT sid, text FROM {view}")
                 finally:
                     self.con.unregister(view)
                 if name == "articles":
                     fault_point("articles-written")
+            if sids and indexed:
+                self._mark_indexed()
             if articles and self._reviews_of_articles([a.article_id for a in articles]):
                 self._refresh_overrides()  # the reviews of these articles find their events again
             if articles:
@@ -814,12 +1078,19 @@ class Store:
                 )]  # fmt: skip
             )
             self.con.execute(f"DELETE FROM actors WHERE event_id IN (SELECT event_id FROM coded_events WHERE {chosen})", [ids])
+            indexed = self._text_index_complete()
+            # a sentence keeps its key (the same article and position): the rows stay what they were
+            # when the coding does not change
+            had = {(a, i): sid for a, i, sid in self.query(f"SELECT article_id, sentence_index, sid FROM sentences WHERE {chosen}", [ids])}
+            self._unindex_sentences(chosen, [ids])
             for table in ("coded_events", "sentences"):
                 self.con.execute(f"DELETE FROM {table} WHERE {chosen}", [ids])
             kept = set(ids)
             sentences = [s for s in sentences if s.article_id in kept]
             events = [e for e in events if e.article_id in kept]
-            tables = _batch_tables(articles, sentences, events, {})
+            fresh = iter(self._reserve_sids(sum((s.article_id, s.index) not in had for s in sentences)))
+            sids = [had[(s.article_id, s.index)] if (s.article_id, s.index) in had else next(fresh) for s in sentences]
+            tables = _batch_tables(articles, sentences, events, {}, sids=sids)
             for name in ("sentences", "coded_events", "actors"):
                 if tables[name].num_rows == 0:
                     continue
@@ -827,8 +1098,12 @@ class Store:
                 self.con.register(view, tables[name])
                 try:
                     self.con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {view}")
+                    if name == "sentences" and indexed:
+                        self._index_sentences(f"SELECT sid, text FROM {view}")
                 finally:
                     self.con.unregister(view)
+            if sids and indexed:
+                self._mark_indexed()
             n_sentences, n_events = Counter(s.article_id for s in sentences), Counter(e.article_id for e in events)
             counts = pa.table({
                 "article_id": pa.array(ids, pa.string()),
@@ -875,6 +1150,7 @@ class Store:
                 )]  # fmt: skip
             )
             self.con.execute(f"DELETE FROM actors WHERE event_id IN (SELECT event_id FROM coded_events WHERE {chosen})")
+            self._unindex_sentences(chosen)
             for table in ("coded_events", "sentences", "removals", "article_copies", "copy_bands", "articles"):
                 self.con.execute(f"DELETE FROM {table} WHERE {chosen}")
         finally:
@@ -954,7 +1230,7 @@ class Store:
         self, batch_rows: int = 2048, min_confidence: float | None = None, filters: EventFilter | None = None
     ) -> Iterator[dict]:
         """Events in the public JSONL schema, streamed in batches; only those ``filters`` keeps."""
-        sql, params = _public_events_sql(min_confidence, filters)
+        sql, params = _public_events_sql(self, min_confidence, filters)
         relation = self.con.sql(sql, params=params)
         # DuckDB 2 renamed the relation's record_batch() to to_arrow_reader().
         reader_fn = getattr(relation, "to_arrow_reader", None) or relation.record_batch
@@ -972,7 +1248,7 @@ class Store:
         """The public events (those ``filters`` keeps) as Arrow record batches, streamed; with
         ``partition``, a column of that name holds each event's month (``YYYY-MM`` of its event
         date, else of its article's publication, else ``undated``)."""
-        sql, params = _public_events_sql(None, filters)
+        sql, params = _public_events_sql(self, None, filters)
         if partition:
             sql = (f"SELECT *, coalesce(strftime(coalesce(event_date, published), '%Y-%m'), 'undated') AS {partition} "
                    f"FROM ({sql})")  # fmt: skip
@@ -985,15 +1261,14 @@ class Store:
         Arrow record batches, streamed; with ``partition``, a column of that name holds its month
         (of its event date, else of its first report, else ``undated``)."""
         where, params = self._story_where(filters)
-        sql = _PUBLIC_STORIES_SQL.replace("{where}", where)
+        sql = _PUBLIC_STORIES_SQL.replace("{where}", where).replace("{events}", self.events_source())
         if partition:
             sql = (f"SELECT *, coalesce(strftime(coalesce(event_date, first_reported), '%Y-%m'), 'undated') AS {partition} "
                    f"FROM ({sql})")  # fmt: skip
         return self._reader(sql, [1, None, None, *params, None], batch_rows)
 
-    @staticmethod
-    def _story_where(filters: EventFilter | None) -> tuple[str, list[object]]:
-        where, params = filter_clauses(filters, "st", stories=True)
+    def _story_where(self, filters: EventFilter | None) -> tuple[str, list[object]]:
+        where, params = filter_clauses(filters, "st", stories=True, store=self)
         return " AND ".join(where) or "TRUE", params
 
     def public_stories(
@@ -1004,7 +1279,8 @@ class Store:
         mentions, oldest first; at most ``limit`` of them; only those ``filters`` keeps."""
         where, params = self._story_where(filters)
         return self.rows(
-            _PUBLIC_STORIES_SQL.replace("{where}", where), [min_mentions, min_confidence, min_confidence, *params, limit]
+            _PUBLIC_STORIES_SQL.replace("{where}", where).replace("{events}", self.events_source()),
+            [min_mentions, min_confidence, min_confidence, *params, limit],
         )
 
     def count_stories(self, min_mentions: int = 1, min_confidence: float | None = None, filters: EventFilter | None = None) -> int:
@@ -1030,7 +1306,7 @@ class Store:
         if fmt != "parquet":
             raise ValueError(f"copy_public_events supports parquet, not {fmt}")
         escaped = path.replace("'", "''")
-        sql, params = _public_events_sql(min_confidence, filters)
+        sql, params = _public_events_sql(self, min_confidence, filters)
         self.con.execute(f"COPY ({sql}) TO '{escaped}' (FORMAT parquet)", params)
         return int(self.scalar(f"SELECT count(*) FROM read_parquet('{escaped}')"))
 
@@ -1680,10 +1956,13 @@ def _batch_tables(
     events: Sequence[Event],
     counts: dict[str, tuple[int, int]],
     revisions: dict[str, int] | None = None,
+    sids: Sequence[int] | None = None,
 ) -> dict[str, pa.Table]:
-    """One batch as Arrow tables, in the order they are inserted."""
+    """One batch as Arrow tables, in the order they are inserted; with ``sids``, the sentences'
+    keys (each event gets its sentence's), else the tables have no such column."""
     now = datetime.now(timezone.utc)
-    return {
+    sid_of = None if sids is None else {(x.article_id, x.index): sid for x, sid in zip(sentences, sids)}
+    tables = {
         "articles": pa.table(
             {
                 "article_id": [a.article_id for a in articles],
@@ -1723,6 +2002,12 @@ def _batch_tables(
         "coded_events": _events_table(events),
         "actors": _actors_table(events),
     }
+    if sid_of is not None:
+        tables["sentences"] = tables["sentences"].append_column("sid", pa.array(list(sids or ()), pa.int64()))
+        tables["coded_events"] = tables["coded_events"].append_column(
+            "sid", pa.array([sid_of.get((e.article_id, e.sentence_index)) for e in events], pa.int64())
+        )
+    return tables
 
 
 def _events_table(events: Sequence[Event]) -> pa.Table:

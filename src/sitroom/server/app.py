@@ -14,7 +14,9 @@ process waits for it, up to ``wait`` seconds, then gets a 503 (E117).
 
 Whole-store analyses (the threat ledger, pairs and alerts, the network) are
 computed once per store revision and kept, so only the first request after a
-write pays for them.
+write pays for them; the rendered answers of the analysis endpoints and the map
+are kept per request the same way (docs/api.md, "Answers kept until the next
+write").
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ _SECURITY_HEADERS = [
 _SECURITY_HEADER_NAMES = {name for name, _ in _SECURITY_HEADERS}
 _STATIC = resources.files("sitroom.server") / "static"
 _CACHE_SIZE = 64
+_ANSWER_CACHE_BYTES = 64 * 1024 * 1024  # rendered answers kept, at most (they go first, least recently used first)
 LINGER = 1.0  # seconds the store stays open after the last request, for the next one
 
 
@@ -265,6 +268,9 @@ class _State:
         self._idle: threading.Timer | None = None
         self._cache: OrderedDict[tuple, tuple[int, Any]] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._computing: dict[tuple, threading.Lock] = {}  # keys being computed, each with the lock its computation holds
+        self._answers: OrderedDict[tuple, tuple[int, bytes]] = OrderedDict()  # rendered JSON, apart from the analyses
+        self._answer_bytes = 0
         self.watching: list[str] = []
         # served without its lifespan (so never shut down), the app still closes the store before the interpreter exits
         self._at_exit = functools.partial(_close_at_exit, weakref.ref(self))
@@ -317,20 +323,53 @@ class _State:
         self._generation += 1
         self.store.release()
 
+    def answer(self, key: tuple, compute: Callable[[Store], Any]) -> Response:
+        """The JSON answer ``compute`` gives, rendered once per store revision and kept (apart from the
+        analyses ``cached`` keeps, and up to _ANSWER_CACHE_BYTES): the same request again is served
+        from memory until the next write, whose revision no kept answer matches."""
+        store = self.reader()
+        revision = store.revision()
+        with self._cache_lock:
+            hit = self._answers.get(key)
+            if hit and hit[0] == revision:
+                self._answers.move_to_end(key)
+                return Response(hit[1], media_type=Json.media_type)
+        body = Json(compute(store)).body
+        with self._cache_lock:
+            old = self._answers.pop(key, None)
+            self._answer_bytes += len(body) - (len(old[1]) if old else 0)
+            self._answers[key] = (revision, body)
+            while self._answer_bytes > _ANSWER_CACHE_BYTES and len(self._answers) > 1:
+                self._answer_bytes -= len(self._answers.popitem(last=False)[1][1])
+        return Response(body, media_type=Json.media_type)
+
     def cached(self, key: tuple, compute: Callable[[Store], Any]) -> Any:
+        """``compute``'s value for this store revision, computed once: requests that need it while
+        it is being computed (the dashboard's first load after a write) wait for that computation."""
         store = self.reader()
         revision = store.revision()
         with self._cache_lock:
             hit = self._cache.get(key)
-            if hit and hit[0] == revision:
+            if hit and hit[0] >= revision:
                 self._cache.move_to_end(key)
                 return hit[1]
-        value = compute(store)
-        with self._cache_lock:
-            self._cache[key] = (revision, value)
-            self._cache.move_to_end(key)
-            while len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
+            gate = self._computing.setdefault(key, threading.Lock())
+        with gate:
+            try:
+                with self._cache_lock:
+                    hit = self._cache.get(key)
+                if hit and hit[0] >= revision:
+                    return hit[1]
+                value = compute(store)
+                with self._cache_lock:
+                    self._cache[key] = (revision, value)
+                    self._cache.move_to_end(key)
+                    while len(self._cache) > _CACHE_SIZE:
+                        self._cache.popitem(last=False)
+            finally:
+                with self._cache_lock:
+                    if self._computing.get(key) is gate:
+                        del self._computing[key]
         return value
 
     def close(self) -> None:
@@ -582,19 +621,23 @@ def create_app(
             if s not in ledger.STATUSES:
                 raise ApiError(400, f"unknown status {s!r}; choose from {', '.join(ledger.STATUSES)}")
         f = _filters(state, since=since, until=until, actor=actor, recipient=recipient, type=type_)
-        entries = state.cached(
-            ("ledger", window_days, as_of), lambda s: ledger.threat_ledger(s, window_days=window_days, as_of=as_of)
-        )
-        kept = threat_stories(state.reader(), f)
-        chosen = [e for e in entries if kept is None or e.story_id in kept]
-        counts = {s: 0 for s in ledger.STATUSES}
-        for e in chosen:
-            counts[e.status] += 1
-        chosen = [e for e in chosen if not statuses or e.status in statuses]
-        chosen.sort(key=lambda e: (e.date or date.min, e.story_id), reverse=True)
-        out = _page([ledger.entry_row(e) for e in chosen], limit, offset)
-        out["counts"] = counts
-        return out
+
+        def answer(store: Store) -> dict:
+            entries = state.cached(
+                ("ledger", window_days, as_of), lambda s: ledger.threat_ledger(s, window_days=window_days, as_of=as_of)
+            )
+            kept = threat_stories(store, f)
+            chosen = [e for e in entries if kept is None or e.story_id in kept]
+            counts = {s: 0 for s in ledger.STATUSES}
+            for e in chosen:
+                counts[e.status] += 1
+            chosen = [e for e in chosen if not statuses or e.status in statuses]
+            chosen.sort(key=lambda e: (e.date or date.min, e.story_id), reverse=True)
+            out = _page([ledger.entry_row(e) for e in chosen], limit, offset)
+            out["counts"] = counts
+            return out
+
+        return state.answer(("threats", tuple(statuses), f, window_days, as_of, limit, offset), answer)
 
     def _alerts(freq: str) -> Any:
         """Every country pair's alerts, kept per store revision."""
@@ -631,7 +674,7 @@ def create_app(
     @app.get("/api/pairs", tags=["analysis"], summary="Country pairs, most conflictual first",
              responses={200: {"model": schema.Pairs}, **errors(400, 422)})  # fmt: skip
     def pairs(limit: Limit = 100, offset: Offset = 0):
-        return _page(state.cached(("pairs",), _pairs), limit, offset)
+        return state.answer(("pairs", limit, offset), lambda s: _page(state.cached(("pairs",), _pairs), limit, offset))
 
     @app.get("/api/timeline", tags=["analysis"], summary="Escalation timeline of one pair",
              responses={200: {"model": schema.Timeline}, **errors(400, 422)})  # fmt: skip
@@ -643,14 +686,17 @@ def create_app(
         if f.actor is None or f.recipient is None:
             raise FilterError("dyad: give SOURCE-TARGET, e.g. IRN-ISR, ISRMIL-IRN or Hezbollah-ISR")
         parsed = _timeline.Dyad.of(f.actor, f.recipient, f.undirected)
-        store = state.reader()
-        rows = _timeline.timeline(store, parsed, freq=freq, since=since, until=until)
-        found = _alerts_of(parsed, freq) if freq in _timeline.ALERT_FREQS else rows.iloc[0:0]
-        if since is not None and not found.empty:
-            found = found[found["period"] >= since]
-        if until is not None and not found.empty:
-            found = found[found["period"] <= until]
-        return {"dyad": str(parsed), "freq": freq, "items": _frame_records(rows), "alerts": _frame_records(found)}
+
+        def answer(store: Store) -> dict:
+            rows = _timeline.timeline(store, parsed, freq=freq, since=since, until=until)
+            found = _alerts_of(parsed, freq) if freq in _timeline.ALERT_FREQS else rows.iloc[0:0]
+            if since is not None and not found.empty:
+                found = found[found["period"] >= since]
+            if until is not None and not found.empty:
+                found = found[found["period"] <= until]
+            return {"dyad": str(parsed), "freq": freq, "items": _frame_records(rows), "alerts": _frame_records(found)}
+
+        return state.answer(("timeline", parsed, freq, since, until), answer)
 
     @app.get("/api/alerts", tags=["analysis"], summary="Alerts: periods a pair departs from its baseline",
              responses={200: {"model": schema.Alerts}, **errors(400, 422)})  # fmt: skip
@@ -661,30 +707,39 @@ def create_app(
         limit: Limit = 50, offset: Offset = 0,
     ):  # fmt: skip
         f = _filters(state, dyad=dyad, undirected=undirected, since=since, until=until)
-        found = _alerts_of(_timeline.Dyad.of(f.actor, f.recipient, f.undirected), freq) if f.dyad else _alerts(freq)
-        if since is not None and not found.empty:
-            found = found[found["period"] >= since]
-        if until is not None and not found.empty:
-            found = found[found["period"] <= until]
-        if not found.empty:
-            found = found.sort_values(["period", "z"], ascending=[False, False])
-        return {"total": len(found), "limit": limit, "offset": offset,
-                "items": _frame_records(found.iloc[offset : offset + limit])}  # fmt: skip
+        pair = _timeline.Dyad.of(f.actor, f.recipient, f.undirected) if f.dyad else None
+
+        def answer(store: Store) -> dict:
+            found = _alerts_of(pair, freq) if pair is not None else _alerts(freq)
+            if since is not None and not found.empty:
+                found = found[found["period"] >= since]
+            if until is not None and not found.empty:
+                found = found[found["period"] <= until]
+            if not found.empty:
+                found = found.sort_values(["period", "z"], ascending=[False, False])
+            return {"total": len(found), "limit": limit, "offset": offset,
+                    "items": _frame_records(found.iloc[offset : offset + limit])}  # fmt: skip
+
+        return state.answer(("alerts", freq, since, until, pair, limit, offset), answer)
 
     @app.get("/api/network", tags=["analysis"], summary="The actor network between countries",
              responses={200: {"model": schema.Network}, **errors(400, 422)})  # fmt: skip
     def network(since: Since = None, until: Until = None, min_stories: MinCount = 1):
         _filters(state, since=since, until=until)
-        edges = state.cached(("network", since, until), lambda s: _network.network(s, since=since, until=until))
-        edges = edges[edges["stories"] >= min_stories] if not edges.empty else edges
-        nodes: dict[str, int] = {}
-        for r in edges.itertuples(index=False):
-            for n in (r.source, r.target):
-                nodes[n] = nodes.get(n, 0) + int(r.stories)
-        return {
-            "nodes": [{"id": n, "stories": c} for n, c in sorted(nodes.items(), key=lambda kv: (-kv[1], kv[0]))],
-            "edges": _frame_records(edges),
-        }
+
+        def answer(store: Store) -> dict:
+            edges = state.cached(("network", since, until), lambda s: _network.network(s, since=since, until=until))
+            edges = edges[edges["stories"] >= min_stories] if not edges.empty else edges
+            nodes: dict[str, int] = {}
+            for r in edges.itertuples(index=False):
+                for n in (r.source, r.target):
+                    nodes[n] = nodes.get(n, 0) + int(r.stories)
+            return {
+                "nodes": [{"id": n, "stories": c} for n, c in sorted(nodes.items(), key=lambda kv: (-kv[1], kv[0]))],
+                "edges": _frame_records(edges),
+            }
+
+        return state.answer(("network", since, until, min_stories), answer)
 
     @app.get("/api/map", tags=["analysis"], summary="Places of story events",
              responses={200: {"model": schema.MapPlaces}, **errors(400, 422)})  # fmt: skip
@@ -698,7 +753,9 @@ def create_app(
     ):  # fmt: skip
         f = _filters(state, since=since, until=until, actor=actor, recipient=recipient, dyad=dyad, undirected=undirected,
                      type=type_, modality=modality, q=q, min_confidence=min_confidence)  # fmt: skip
-        return {"items": queries.places(state.reader(), f, min_reports=min_reports, limit=limit)}
+        return state.answer(
+            ("map", f, min_reports, limit), lambda store: {"items": queries.places(store, f, min_reports=min_reports, limit=limit)}
+        )
 
     @app.get("/api/countries", tags=["analysis"], summary="Country outlines (GeoJSON)", response_class=GeoJson,
              responses={200: {"content": {GeoJson.media_type: {"schema": schema.GEOJSON}}}, **errors(400)})  # fmt: skip

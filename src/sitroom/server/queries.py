@@ -40,8 +40,8 @@ class Page:
 # --- events ----------------------------------------------------------------------------------------------
 
 
-def _event_where(f: Filters, story_id: str | None, article_id: str | None) -> tuple[list[str], list[object]]:
-    where, params = filter_clauses(f, "e")
+def _event_where(store: Store, f: Filters, story_id: str | None, article_id: str | None) -> tuple[list[str], list[object]]:
+    where, params = filter_clauses(f, "e", store=store)
     if story_id:
         where.append("e.event_id IN (SELECT event_id FROM story_mentions WHERE story_id = ?)")
         params.append(story_id)
@@ -68,34 +68,39 @@ def events_page(
 ) -> Page:
     """Event mentions in the public schema plus ``title``, latest event first
     (undated last), then by article and position."""
-    where, params = _event_where(f, story_id, article_id)
+    where, params = _event_where(store, f, story_id, article_id)
     cond = " AND ".join(where) or "TRUE"
+    source = store.events_source()
     if f.q:  # the text search is the costly filter: run it once for the count and the page
         total, ids = store.query(
             f"""WITH hits AS MATERIALIZED (
-                    SELECT e.event_id, e.event_date, e.article_id, e.sentence_index, e.span_start FROM events e WHERE {cond})
+                    SELECT e.event_id, e.event_date, e.article_id, e.sentence_index, e.span_start FROM {source} e WHERE {cond})
                 SELECT (SELECT count(*) FROM hits),
                        (SELECT list(event_id) FROM (SELECT e.event_id FROM hits e ORDER BY {_EVENT_ORDER} LIMIT ? OFFSET ?))""",
             [*params, limit, offset],
         )[0]
         ids = ids or []
     else:
-        total = store.scalar(f"SELECT count(*) FROM events e WHERE {cond}", params)
+        total = store.scalar(f"SELECT count(*) FROM {source} e WHERE {cond}", params)
         ids = [
             r[0]
             for r in store.query(
-                f"SELECT e.event_id FROM events e WHERE {cond} ORDER BY {_EVENT_ORDER} LIMIT ? OFFSET ?", [*params, limit, offset]
+                f"SELECT e.event_id FROM {source} e WHERE {cond} ORDER BY {_EVENT_ORDER} LIMIT ? OFFSET ?", [*params, limit, offset]
             )
         ]
-    return Page(int(total), limit, offset, event_rows(store, ids))
+    return Page(int(total), limit, offset, event_rows(store, ids, source=source))
 
 
-def event_rows(store: Store, event_ids: list[str], *, with_offsets: bool = False) -> list[dict]:
+def event_rows(store: Store, event_ids: list[str], *, with_offsets: bool = False, source: str | None = None) -> list[dict]:
     """The events with these ids, in this order, in the public schema plus ``title``.
-    Each table is read by key (indexed point lookups), never scanned."""
+    Each table is read by key (indexed point lookups), never scanned. ``source``: the
+    store's events_source(), when the caller has it."""
     if not event_ids:
         return []
-    events = store.rows(f"SELECT {_EVENT_FIELDS} FROM events e WHERE e.event_id IN ({_marks(len(event_ids))})", event_ids)
+    events = store.rows(
+        f"SELECT {_EVENT_FIELDS} FROM {source or store.events_source()} e WHERE e.event_id IN ({_marks(len(event_ids))})",
+        event_ids,
+    )
     articles_ids = sorted({e["article_id"] for e in events})
     articles = {
         r["article_id"]: r
@@ -145,8 +150,8 @@ def event_rows(store: Store, event_ids: list[str], *, with_offsets: bool = False
 # --- story events --------------------------------------------------------------------------------------
 
 
-def _story_where(f: Filters, min_reports: int) -> tuple[list[str], list[object]]:
-    where, params = filter_clauses(f, "st", stories=True)
+def _story_where(store: Store, f: Filters, min_reports: int) -> tuple[list[str], list[object]]:
+    where, params = filter_clauses(f, "st", stories=True, store=store)
     where.insert(0, "st.n_mentions >= ?")
     params.insert(0, min_reports)
     return where, params
@@ -157,7 +162,7 @@ _STORY_COLUMNS = ", ".join(f"st.{c}" for c in PUBLIC_STORY_COLUMNS if c != "ment
 
 def stories_page(store: Store, f: Filters, *, min_reports: int = 1, limit: int = 50, offset: int = 0) -> Page:
     """Story events (without their mentions), latest event first."""
-    where, params = _story_where(f, min_reports)
+    where, params = _story_where(store, f, min_reports)
     cond = " AND ".join(where)
     total = int(store.scalar(f"SELECT count(*) FROM stories st WHERE {cond}", params))
     rows = store.rows(
@@ -262,9 +267,9 @@ def article(store: Store, article_id: str) -> dict | None:
         return None
     out = found[0]
     events = store.rows(
-        """SELECT e.event_id, e.event_type, e.modality, e.trigger, e.sentence_index,
+        f"""SELECT e.event_id, e.event_type, e.modality, e.trigger, e.sentence_index,
                   e.span_start AS start, e.span_end AS "end"
-           FROM events e WHERE e.article_id = ? ORDER BY e.span_start, e.event_id""",
+           FROM {store.events_source()} e WHERE e.article_id = ? ORDER BY e.span_start, e.event_id""",
         [article_id],
     )
     story_of = dict(
@@ -289,7 +294,7 @@ def article(store: Store, article_id: str) -> dict | None:
 
 def places(store: Store, f: Filters, *, min_reports: int = 1, limit: int = MAX_LIMIT) -> list[dict]:
     """Places where story events happened, with how many and how violent."""
-    where, params = _story_where(f, min_reports)
+    where, params = _story_where(store, f, min_reports)
     where.append("st.location.latitude IS NOT NULL AND st.location.longitude IS NOT NULL")
     return store.rows(
         f"""SELECT st.location.name AS name, st.location.country AS country,
