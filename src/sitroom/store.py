@@ -607,8 +607,7 @@ class Store:
             if self._closed:
                 raise StoreError(f"store {self.path} is closed")
             self._con = self._connect()
-            if self._memory_limit is not None:
-                self._fit_memory()
+            self._fit_memory()  # a bound set before the store was released
         return self._con
 
     @con.setter
@@ -1534,10 +1533,9 @@ class Store:
         of the rows stored now (a write batch calls this first, so the room grows with them)."""
         if self._memory_limit is None or self.read_only or self.path == ":memory:":
             return
-        con = self.con
-        rows = con.execute(_INDEXED_ROWS).fetchall()[0][0]
-        mb = self._memory_limit + -(-int(rows) * _INDEX_BYTES_PER_ROW // 1_000_000)
-        con.execute(f"SET memory_limit = '{mb}MB'")
+        rows = int(self.scalar(_INDEXED_ROWS))
+        mb = self._memory_limit + -(-rows * _INDEX_BYTES_PER_ROW // 1_000_000)
+        self.con.execute(f"SET memory_limit = '{mb}MB'")
 
     def articles_to_check(self, limit: int) -> list[tuple[str, str]]:
         """(article_id, text) of the first ``limit`` articles not yet checked for copies, oldest
