@@ -36,6 +36,7 @@ from ..framing.cause import cause_phrase
 from ..framing.clause import DEFINITE
 from ..nlp import sentences
 from ..records import ActorRef, Consequence, Event, Location
+from .dyad import fill_from_dyad
 from .intent import load_intent_rules
 from .lexicon import DEFAULT_RECIPIENT_PREPS, LexEntry, Lexicon, quad_class
 
@@ -329,7 +330,8 @@ class Coder:
                 if reverse is not None:
                     events.append(reverse)
             self._remember(sent, mentions, published, memory)
-        return events
+        # the sides a sentence leaves unnamed, from the two parties the article is about
+        return fill_from_dyad(events, self.matcher.dictionary.country_name)
 
     def _link(self, coded: list[_Coded]) -> None:
         """Sentence-level links: the coded event of a condition clause, and the

@@ -1,0 +1,160 @@
+"""The two sides an article is about, and the sides a sentence leaves unnamed.
+
+An article about a conflict or a dispute is about two parties (Israel and Iran,
+Guyana and Venezuela, the army and the RSF inside Sudan). A sentence often names
+only one side of an act ("Iran vowed revenge", "the building was hit", "the UN
+urged restraint"); an analyst names the other from the article. The rules first
+find the article's dyad from the acts whose sentences name both sides
+(``find_dyad``), then fill the unnamed side of the others (``fill_from_dyad``):
+
+- an act by one party of the dyad whose other side is unnamed targets the other
+  party ("Iran vowed revenge" -> Israel); in a conflict inside one country
+  (government and rebels, army and RSF) both sides are that country;
+- a hostile act against one party with no named author comes from the other
+  ("the building was hit by a missile" in an article about Russia's strikes on
+  Ukraine);
+- an interception with no named sides is the victim's defence against the
+  attacker: the dyad's attack reversed ("the drones were intercepted");
+- a third party's condemnation with no named target is aimed at the dyad's
+  attacker; its appeals, mediation and welcome go to both parties.
+
+Filled sides are inferred, not quoted: their text is empty, or the words of an
+unresolved party that the fill gives its country ("gunmen").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from ..records import ActorRef, Event
+
+__all__ = ["Dyad", "fill_from_dyad", "find_dyad"]
+
+# acts one party does to the other: with one side named, the other is the dyad's other party
+_DIRECTED = frozenset(
+    "ASSAULT COERCE THREATEN MOBILIZE SANCTION ACCUSE REJECT REQUEST PROTEST RETREAT CONSULT AGREE "
+    "CONCEDE COOPERATE".split()
+)
+# acts whose unnamed author is the other party of the dyad when they hit one of its parties
+_HOSTILE = frozenset("ASSAULT COERCE THREATEN MOBILIZE SANCTION".split())
+# a third party's acts that go to both parties ("urged both sides", "mediated", "welcomed the truce")
+_TO_BOTH_CAMEO = ("02", "04", "05")  # appeals, consultations and mediation, endorsements
+_INTERCEPT = ("intercept", "shot down", "shoot down", "shoots down", "shooting down", "downed")
+
+
+def _countries(refs) -> set[str]:
+    return {r.country for r in refs if r.country and r.sector != "IGO"}
+
+
+def _explicit(refs) -> set[str]:
+    """Countries the sentence names itself (an inferred side has empty text)."""
+    return {r.country for r in refs if r.country and r.text and r.sector != "IGO"}
+
+
+@dataclass(slots=True, frozen=True)
+class Dyad:
+    """The article's two parties; ``attacker`` is the one that leads its hostile acts (may be None).
+    A conflict inside one country has ``first == second``."""
+
+    first: str
+    second: str
+    attacker: str | None
+
+    @property
+    def domestic(self) -> bool:
+        return self.first == self.second
+
+    def parties(self) -> set[str]:
+        return {self.first, self.second}
+
+    def other(self, country: str) -> str:
+        return self.second if country == self.first else self.first
+
+
+def find_dyad(events: list[Event]) -> Dyad | None:
+    """The pair of countries the article's acts most often name on opposite sides (both named in the
+    sentence), when one pair is named at least twice and more often than any other."""
+    pairs: Counter = Counter()
+    hostile: Counter = Counter()
+    for e in events:
+        if e.historical:
+            continue
+        for a in _explicit(e.actor):
+            for r in _explicit(e.recipient):
+                pairs[tuple(sorted((a, r)))] += 1
+                if e.event_type in _HOSTILE and a != r:
+                    hostile[(a, r)] += 1
+    ranked = pairs.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    first, second = ranked[0][0]
+    attacker = None
+    by_first, by_second = hostile[(first, second)], hostile[(second, first)]
+    if by_first != by_second:
+        attacker = first if by_first > by_second else second
+    return Dyad(first, second, attacker)
+
+
+def _with_country(refs: tuple[ActorRef, ...], countries: list[str], name: Callable[[str], str]) -> tuple[ActorRef, ...]:
+    """The side with ``countries``: an unresolved party ("gunmen") takes the country, else an inferred ref."""
+    unresolved = [r for r in refs if not r.country]
+    if len(countries) == 1 and len(unresolved) == 1 and len(refs) == 1:
+        r = unresolved[0]
+        return (ActorRef(r.text, name(countries[0]), countries[0], r.sector),)
+    return tuple(r for r in refs if r.country) + tuple(ActorRef("", name(c), c, "") for c in countries)
+
+
+def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
+    """The countries to add to the actor and to the recipient of ``e`` (empty: none)."""
+    actor, recipient = _countries(e.actor), _countries(e.recipient)
+    igo_actor = any(r.sector == "IGO" for r in e.actor)
+    parties = dyad.parties()
+    trigger = e.trigger.lower()
+    if not actor and not recipient and not igo_actor:
+        if e.event_type == "ASSAULT" and trigger.startswith(_INTERCEPT) and dyad.attacker is not None:
+            # "the drones were intercepted": the attacked party downs the attacker's weapons
+            return [dyad.other(dyad.attacker)], [dyad.attacker]
+        if dyad.domestic and e.event_type in _HOSTILE:
+            return [dyad.first], [dyad.first]
+        return [], []
+    if actor and not recipient:
+        if actor <= parties and len(actor) == 1 and e.event_type in _DIRECTED:
+            (a,) = actor
+            return [], [dyad.other(a)]
+        if not actor & parties and not dyad.domestic:
+            if e.event_type == "ACCUSE" and dyad.attacker is not None:
+                return [], [dyad.attacker]  # "France condemned the strike": the attacker
+            if e.cameo_code.startswith(_TO_BOTH_CAMEO):
+                return [], sorted(parties)  # "the UN urged both sides", "Qatar mediated"
+        if not actor & parties and dyad.domestic and e.cameo_code.startswith(_TO_BOTH_CAMEO):
+            return [], [dyad.first]
+        return [], []
+    if igo_actor and not actor and not recipient:
+        if e.event_type == "ACCUSE" and dyad.attacker is not None:
+            return [], [dyad.attacker]
+        if e.cameo_code.startswith(_TO_BOTH_CAMEO):
+            return [], sorted(parties)
+        return [], []
+    if recipient and not actor:
+        if recipient <= parties and len(recipient) == 1 and e.event_type in _HOSTILE:
+            (r,) = recipient
+            return [dyad.other(r)], []
+    return [], []
+
+
+def fill_from_dyad(events: list[Event], country_name: Callable[[str], str]) -> list[Event]:
+    """``events`` with the sides their sentences leave without a country filled from the article's dyad."""
+    dyad = find_dyad(events)
+    if dyad is None:
+        return events
+    out = []
+    for e in events:
+        add_actor, add_recipient = _fill(e, dyad) if not e.historical else ([], [])
+        if add_actor:
+            e = replace(e, actor=_with_country(e.actor, add_actor, country_name))
+        if add_recipient:
+            e = replace(e, recipient=_with_country(e.recipient, add_recipient, country_name))
+        out.append(e)
+    return out
