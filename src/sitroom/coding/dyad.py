@@ -41,6 +41,7 @@ _DIRECTED = frozenset(
 _HOSTILE = frozenset("ASSAULT COERCE THREATEN MOBILIZE SANCTION".split())
 # a third party's acts that go to both parties ("urged both sides", "mediated", "welcomed the truce")
 _TO_BOTH_CAMEO = ("02", "04", "05")  # appeals, consultations and mediation, endorsements
+_INSIDE_SECTORS = frozenset(("REB", "OPP"))  # bodies that fight or oppose their own government
 _INTERCEPT = ("intercept", "shot down", "shoot down", "shoots down", "shooting down", "downed")
 
 
@@ -74,22 +75,45 @@ class Dyad:
 
 
 def find_dyad(events: list[Event]) -> Dyad | None:
-    """The pair of countries the article's acts most often name on opposite sides (both named in the
-    sentence), when one pair is named at least twice and more often than any other."""
+    """The two parties the article is about: the pair of countries its acts name on opposite sides
+    (both named in the sentence), ranked by how often the pair is named together and how often each
+    of the two is named at all; or a conflict inside one country, when one country dominates the
+    article, no foreign pair is named twice, and it is named on both sides of an act or as home of
+    an armed group or opposition."""
     pairs: Counter = Counter()
     hostile: Counter = Counter()
+    named: Counter = Counter()
+    inside: set[str] = set()  # countries of the rebels and opposition the article names
     for e in events:
         if e.historical:
             continue
+        for c in _explicit(e.actor) | _explicit(e.recipient):
+            named[c] += 1
+        inside |= {r.country for r in (*e.actor, *e.recipient) if r.text and r.sector in _INSIDE_SECTORS}
         for a in _explicit(e.actor):
             for r in _explicit(e.recipient):
                 pairs[tuple(sorted((a, r)))] += 1
                 if e.event_type in _HOSTILE and a != r:
                     hostile[(a, r)] += 1
-    ranked = pairs.most_common(2)
-    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+    if not named:
         return None
-    first, second = ranked[0][0]
+    total = sum(named.values())
+
+    def score(pair: tuple[str, str]) -> float:
+        a, b = pair
+        return pairs[pair] + (named[a] + named[b] if a != b else named[a]) / total
+
+    ranked = sorted(pairs, key=score, reverse=True)
+    best = ranked[0] if ranked else None
+    (top, top_n), *rest = named.most_common()
+    dominant = top_n >= 3 and top_n >= 2 * (rest[0][1] if rest else 0)
+    if dominant and (top in inside or pairs[(top, top)]) and (best is None or pairs[best] < 2 or best == (top, top)):
+        best = (top, top)  # one country all along: a conflict inside it ("the army and the RSF")
+    elif best is None or best[0] == best[1]:
+        return None
+    elif pairs[best] < 2 and set(best) != {c for c, _ in named.most_common(2)}:
+        return None  # a pair named once, and not the article's two most named countries
+    first, second = best
     attacker = None
     by_first, by_second = hostile[(first, second)], hostile[(second, first)]
     if by_first != by_second:
