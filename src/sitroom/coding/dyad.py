@@ -34,11 +34,14 @@ __all__ = ["Dyad", "fill_from_dyad", "find_dyad"]
 
 # acts one party does to the other: with one side named, the other is the dyad's other party
 _DIRECTED = frozenset(
-    "ASSAULT COERCE THREATEN MOBILIZE SANCTION ACCUSE REJECT REQUEST PROTEST RETREAT CONSULT AGREE "
-    "CONCEDE COOPERATE".split()
+    "ASSAULT COERCE THREATEN MOBILIZE SANCTION ACCUSE REJECT REQUEST PROTEST RETREAT CONSULT AGREE CONCEDE "
+    "COOPERATE".split()
 )
-# acts whose unnamed author is the other party of the dyad when they hit one of its parties
+# hostile acts, which show who the article's attacker is
 _HOSTILE = frozenset("ASSAULT COERCE THREATEN MOBILIZE SANCTION".split())
+# material acts whose unnamed author is the other party of the dyad when they hit one of its parties
+# (a threat or a deployment against one party is as often made by a third)
+_MATERIAL = frozenset("ASSAULT COERCE SANCTION".split())
 # a third party's acts that go to both parties ("urged both sides", "mediated", "welcomed the truce")
 _TO_BOTH_CAMEO = ("02", "04", "05")  # appeals, consultations and mediation, endorsements
 _INSIDE_SECTORS = frozenset(("REB", "OPP"))  # bodies that fight or oppose their own government
@@ -162,7 +165,7 @@ def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
             return [], sorted(parties)
         return [], []
     if recipient and not actor:
-        if recipient <= parties and len(recipient) == 1 and e.event_type in _HOSTILE:
+        if recipient <= parties and len(recipient) == 1 and e.event_type in _MATERIAL:
             (r,) = recipient
             return [dyad.other(r)], []
     return [], []
