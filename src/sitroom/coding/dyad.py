@@ -44,7 +44,7 @@ _HOSTILE = frozenset("ASSAULT COERCE THREATEN MOBILIZE SANCTION".split())
 _MATERIAL = frozenset("ASSAULT COERCE SANCTION".split())
 # a third party's acts that go to both parties ("urged both sides", "mediated", "welcomed the truce")
 _TO_BOTH_CAMEO = ("02", "04", "05")  # appeals, consultations and mediation, endorsements
-_INSIDE_SECTORS = frozenset(("REB", "OPP"))  # bodies that fight or oppose their own government
+_INSIDE_SECTORS = frozenset(("REB", "OPP", "UAF"))  # rebels, opposition, unnamed gunmen: who fight at home
 _INTERCEPT = ("intercept", "shot down", "shoot down", "shoots down", "shooting down", "downed")
 
 
@@ -92,7 +92,8 @@ def find_dyad(events: list[Event]) -> Dyad | None:
             continue
         for c in _explicit(e.actor) | _explicit(e.recipient):
             named[c] += 1
-        inside |= {r.country for r in (*e.actor, *e.recipient) if r.text and r.sector in _INSIDE_SECTORS}
+        # rebels and gunmen the dictionary places nowhere fight in the country the article is about
+        inside |= {r.country or "?" for r in (*e.actor, *e.recipient) if r.text and r.sector in _INSIDE_SECTORS}
         for a in _explicit(e.actor):
             for r in _explicit(e.recipient):
                 pairs[tuple(sorted((a, r)))] += 1
@@ -110,7 +111,7 @@ def find_dyad(events: list[Event]) -> Dyad | None:
     best = ranked[0] if ranked else None
     (top, top_n), *rest = named.most_common()
     dominant = top_n >= 3 and top_n >= 2 * (rest[0][1] if rest else 0)
-    if dominant and (top in inside or pairs[(top, top)]) and (best is None or pairs[best] < 2 or best == (top, top)):
+    if dominant and (top in inside or "?" in inside or pairs[(top, top)]) and (best is None or pairs[best] < 2 or best == (top, top)):
         best = (top, top)  # one country all along: a conflict inside it ("the army and the RSF")
     elif best is None or best[0] == best[1]:
         return None
