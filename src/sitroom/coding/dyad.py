@@ -44,6 +44,8 @@ _HOSTILE = frozenset("ASSAULT COERCE THREATEN MOBILIZE SANCTION".split())
 _MATERIAL = frozenset("ASSAULT COERCE SANCTION".split())
 # a third party's acts that go to both parties ("urged both sides", "mediated", "welcomed the truce")
 _TO_BOTH_CAMEO = ("02", "04", "05")  # appeals, consultations and mediation, endorsements
+# acts the rules target at the actor's own country when the sentence names no target
+_INWARD = frozenset(("COERCE", "MOBILIZE"))
 _INSIDE_SECTORS = frozenset(("REB", "OPP", "UAF"))  # rebels, opposition, unnamed gunmen: who fight at home
 _INTERCEPT = ("intercept", "shot down", "shoot down", "shoots down", "shooting down", "downed")
 
@@ -172,6 +174,17 @@ def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
     return [], []
 
 
+def _turned_inward(e: Event, dyad: Dyad) -> bool:
+    """A seizure or deployment whose recipient the rules took as the actor's own country (inferred,
+    or the place it happened), by one party of an international dyad."""
+    if dyad.domestic or e.event_type not in _INWARD:
+        return False
+    actor = _countries(e.actor)
+    if len(actor) != 1 or not actor <= dyad.parties() or _countries(e.recipient) != actor:
+        return False
+    return all(not r.sector for r in e.recipient)
+
+
 def fill_from_dyad(events: list[Event], country_name: Callable[[str], str]) -> list[Event]:
     """``events`` with the sides their sentences leave without a country filled from the article's dyad."""
     dyad = find_dyad(events)
@@ -179,6 +192,10 @@ def fill_from_dyad(events: list[Event], country_name: Callable[[str], str]) -> l
         return events
     out = []
     for e in events:
+        if not e.historical and _turned_inward(e, dyad):
+            # "Iran seized a ship", "Brazil moved troops to Boa Vista": a seizure or deployment by
+            # one party of a dispute between two countries is aimed at the other, not at home
+            e = replace(e, recipient=_with_country((), [dyad.other(next(iter(_countries(e.actor))))], country_name))
         add_actor, add_recipient = _fill(e, dyad) if not e.historical else ([], [])
         if add_actor:
             e = replace(e, actor=_with_country(e.actor, add_actor, country_name))
