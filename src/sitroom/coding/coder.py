@@ -474,6 +474,10 @@ class Coder:
             recipient = self._condition_subject(tok, mentions, on)
         if not recipient and entry.event_type in self.lexicon.ontology.place_targets:
             recipient = self._place_recipient(trig, mentions, on)
+        if not recipient and entry.event_type in _CONTEXT_TYPES and _countries(actor):
+            # "Russian forces hit the railway station in Kramatorsk": a material act done abroad targets
+            # the country where it happened
+            recipient = self._foreign_place(framing.location, actor)
         if not recipient and entry.event_type in self.lexicon.ontology.domestic_targets and not _mutual_parties(act, actor):
             # A domestic protest, crackdown or concession targets the actor's own
             # country. Inferred, not quoted: the recipient's text stays empty.
@@ -757,6 +761,14 @@ class Coder:
         if _countries(actor) <= _countries(lead.actor) and _countries(recipient) <= _countries(lead.recipient):
             return lead.location
         return None
+
+    def _foreign_place(self, place: Location | None, actor: list[ActorRef]) -> list[ActorRef]:
+        """The country of an act's place as its recipient, when the actor is not of that country."""
+        if place is None or not place.country or place.country in _countries(actor):
+            return []
+        if any(a.sector == "IGO" for a in actor):
+            return []
+        return [ActorRef("", self.matcher.dictionary.country_name(place.country), place.country, "")]
 
     def _weapon_owner(self, verb: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
         for c in verb.children:
