@@ -506,6 +506,9 @@ class Coder:
             # "Syria condemned the attack", "condemned the use of heavy artillery": the one
             # who carried out the condemned act
             recipient = self._condemned_actor(tok, actor, mentions, memory, on)
+        if not recipient and entry.cameo.startswith("015"):
+            # "the Houthis claimed responsibility for the strike": the claim is about the strike's victims
+            recipient = self._claimed_victim(trig, actor, mentions, memory, on)
         if not recipient and entry.event_type == "THREATEN" and actor:
             # "Iran vowed revenge": a threat made after an attack on the threatener targets the attacker
             recipient = _attacker_of(memory.acts.get("ASSAULT"), actor)
@@ -761,6 +764,32 @@ class Coder:
         if _countries(actor) <= _countries(lead.actor) and _countries(recipient) <= _countries(lead.recipient):
             return lead.location
         return None
+
+    def _claimed_victim(self, trig: Trigger, actor: list[ActorRef], mentions, memory: _Memory, on: date | None) -> list[ActorRef]:
+        """Whom a claimed act hit: the target of the act the claim names ("claimed responsibility for
+        the attack on the base", "claimed the bombing"), else of the article's leading act of that kind
+        when the claimant is its author or the author is unnamed."""
+        holders = [trig.token] + ([trig.object_token] if trig.object_token is not None else [])
+        acts = [c for h in holders for c in h.children if c.dep_ in ("dobj", "obj") and c is not trig.object_token]
+        acts += [p for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "for"
+                 for p in c.children if p.dep_ == "pobj"]  # fmt: skip
+        if trig.object_token is not None and trig.object_token.lemma_.lower() != "responsibility":
+            acts.append(trig.object_token)  # "claimed the attack"
+        for noun in acts:
+            entries = self.lexicon.candidates(noun.lemma_.lower(), "NOUN")
+            if not entries:
+                continue
+            refs = self._noun_recipient(noun, entries[0], mentions, on)
+            if not refs and entries[0].event_type in self.lexicon.ontology.place_targets:
+                refs = self._place_recipient(Trigger(noun, entries[0], None), mentions, on)
+            if not refs:
+                lead = memory.acts.get(entries[0].event_type)
+                if lead is not None and (not _countries(lead.actor) or _countries(lead.actor) & _countries(actor)):
+                    refs = list(lead.recipient)
+            refs = [r for r in refs if r not in actor]
+            if refs:
+                return refs
+        return []
 
     def _foreign_place(self, place: Location | None, actor: list[ActorRef]) -> list[ActorRef]:
         """The country of an act's place as its recipient, when the actor is not of that country."""
