@@ -996,9 +996,13 @@ class Coder:
                 if c.dep_ in ("acl", "advcl") and c.pos_ == "VERB" and c.lemma_.lower() in _TARGETING_VERBS:
                     holders.append(c)
                     holders.extend(o for o in c.children if o.dep_ in ("dobj", "obj"))
-        if trig.entry.cameo.startswith("192"):
-            # "captured Goma", "seized the town of Wad Madani": the place taken is the object
+        attacked = trig.entry.event_type == "ASSAULT" and trig.entry.pos == "VERB"
+        if trig.entry.cameo.startswith("192") or attacked:
+            # "captured Goma", "seized the town of Wad Madani": the place taken is the object; and a
+            # town or city attacked: "shelled the city of El Fasher", "bombed Kharkiv"
             for obj in (c for c in trig.token.children if c.dep_ in ("dobj", "obj")):
+                if not trig.entry.cameo.startswith("192") and not (obj.ent_type_ == "GPE" or obj.lemma_.lower() in _PLACE_NOUNS):
+                    continue
                 found = self._place(obj, mentions, on)
                 if found:
                     return found
