@@ -201,6 +201,7 @@ class _Coded:
     token: Token
     act: LexEntry  # the act as the lexicon codes it ("strike" ASSAULT in "will strike")
     framing: Framing
+    place_only: bool = False  # the recipient is the country where the act happened, not a party named
 
 
 @dataclass(slots=True, frozen=True)
@@ -378,6 +379,20 @@ class Coder:
             if not host.event.recipient and c.event.recipient:
                 host.event = replace(host.event, recipient=c.event.recipient)
             coded.remove(c)
+        # "an airstrike in Syria that killed an Iranian general", "struck a building in Damascus, killing two
+        # Iranian officers": the attack hit those its killing hit, not the country where it happened
+        for c in coded:
+            if not c.place_only or c.event.event_type != "ASSAULT":
+                continue
+            caused = next(
+                (o for o in coded if o is not c and o.event.event_type == "ASSAULT" and not o.place_only
+                 and _countries(o.event.recipient) and o.token.dep_ in ("relcl", "acl", "advcl")
+                 and o.token.head.i == c.token.i),
+                None,
+            )  # fmt: skip
+            if caused is not None and not _countries(caused.event.recipient) & _countries(c.event.actor):
+                c.event = replace(c.event, recipient=caused.event.recipient)
+                c.place_only = False
         # "fired missiles in retaliation for the killing of Nasrallah": the killing
         # is the act this event answers
         for c in coded:
@@ -472,12 +487,15 @@ class Coder:
             entry, recipient = replace(self._show_of_force, lemma=act.lemma), []
         if not recipient and entry.event_type == "THREATEN" and entry.pos == "VERB":
             recipient = self._condition_subject(tok, mentions, on)
+        named_recipient = bool(recipient)
         if not recipient and entry.event_type in self.lexicon.ontology.place_targets:
             recipient = self._place_recipient(trig, mentions, on)
         if not recipient and entry.event_type in _CONTEXT_TYPES and _countries(actor):
             # "Russian forces hit the railway station in Kramatorsk": a material act done abroad targets
             # the country where it happened
             recipient = self._foreign_place(framing.location, actor)
+        # a recipient that is only where the act happened ("an airstrike in Syria"), not whom it hit
+        place_only = not named_recipient and bool(recipient)
         if not recipient and entry.event_type in self.lexicon.ontology.domestic_targets and not _mutual_parties(act, actor):
             # A domestic protest, crackdown or concession targets the actor's own
             # country. Inferred, not quoted: the recipient's text stays empty.
@@ -572,7 +590,7 @@ class Coder:
             # the act pointed back at happened when the article said it did
             event = replace(event, event_date=antecedent.event_date, date_precision=antecedent.date_precision,
                             date_text=antecedent.date_text, historical=antecedent.historical)  # fmt: skip
-        return _Coded(event, tok, act, framing)
+        return _Coded(event, tok, act, framing, place_only)
 
     # --- verbs ---------------------------------------------------------------------------------
 
@@ -598,6 +616,9 @@ class Coder:
                 return self._resolve(verb.head, mentions, on)
             # A coordination the parser split into several subjects ("Lions, tigers, and Gondor")
             refs = [r for s in subjects for r in self._resolve(s, mentions, on)]
+            if not refs and subject.pos_ == "NOUN" and self.lexicon.candidates(subject.lemma_.lower(), "NOUN"):
+                # "an airstrike by the Syrian government killed 29 soldiers": the act's author did it
+                refs = self._noun_actor(subject, mentions, on)
             if refs or subject.lower_ not in _PRONOUNS:
                 return refs
             # "Iran said it would retaliate": the pronoun takes the reporting clause's subject.
@@ -638,6 +659,9 @@ class Coder:
             if c.dep_ in _PASS_SUBJ:
                 return self._resolve(c, mentions, on)
         if _is_passive(verb):
+            subject = next((c for c in verb.children if c.dep_ in _SUBJ), None)
+            if subject is not None:
+                return self._resolve(subject, mentions, on)
             # A bare passive participle receives its head's subject or noun:
             # "Urged by Egypt, Iran refused"; "Iran, urged by Egypt, refused".
             if verb.dep_ == "acl":
@@ -1133,7 +1157,10 @@ def _is_passive(verb: Token) -> bool:
     deps = {c.dep_ for c in verb.children}
     if deps & {"nsubjpass", "csubjpass", "auxpass"}:
         return True
-    return "agent" in deps and verb.tag_ == "VBN" and not deps & {"nsubj", "csubj"}
+    if "agent" in deps and verb.tag_ == "VBN" and not any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children):
+        # "Israelis taken captive by Hamas": a participle the parser gave a subject is still passive
+        return True
+    return False
 
 
 def _is_purpose(clause: Token) -> bool:
