@@ -81,6 +81,9 @@ _MUTUAL_LEMMAS = frozenset("fight fighting battle clash war hostility exchange s
 _LAUNCHED = frozenset("missile missiles rocket rockets".split())
 _SEA_WORDS = frozenset("sea seas water waters ocean coast".split())
 _TARGET_PREPS = frozenset(("at", "on", "against", "toward", "towards"))
+# what air defences intercept: an interception answers the attack that launched them
+_PROJECTILES = frozenset("missile missiles rocket rockets drone drones projectile projectiles uav uavs shell shells".split())
+_DEFENCE_TRIGGERS = ("intercept", "shot down", "shoot down", "downed")
 
 
 def _countries(refs) -> set[str]:
@@ -519,7 +522,11 @@ class Coder:
             # "the building was hit", "Israel launched strikes overnight": the missing side of a
             # material act is that of the article's leading act of its type, when the side the
             # sentence does name agrees with it
-            actor, recipient = _complete_from(memory.acts.get(entry.event_type), actor, recipient)
+            lead = memory.acts.get(entry.event_type)
+            if lead is not None and _intercepting(tok, trig) and not lead.trigger.lower().startswith(_DEFENCE_TRIGGERS):
+                # "most of the drones were intercepted": the attacked side downs the attacker's weapons
+                lead = replace(lead, actor=lead.recipient, recipient=lead.actor)
+            actor, recipient = _complete_from(lead, actor, recipient)
         if not recipient and entry.event_type == "ACCUSE":
             # "Syria condemned the attack", "condemned the use of heavy artillery": the one
             # who carried out the condemned act
@@ -633,6 +640,9 @@ class Coder:
             controller = self._controller(head, mentions, on)
             if controller:
                 return controller
+        accused = _accused_of(verb)
+        if accused is not None:
+            return self._resolve(accused, mentions, on)
         if verb.dep_ in _INHERIT_DEPS or verb.dep_ in ("prep", "pobj", "acomp", "advmod"):
             # Climb to the clause that has a subject: coordinated verbs, trailing
             # participles, "is about to restore", "is due to meet".
@@ -1133,6 +1143,28 @@ def _into_the_sea(trig: Trigger) -> bool:
         elif prep.lower_ in _TARGET_PREPS and any(e.ent_type_ not in ("DATE", "TIME") for e in ends):
             return False  # aimed at someone ("at ships in the Red Sea"), not "on Thursday"
     return sea
+
+
+def _intercepting(tok: Token, trig: Trigger) -> bool:
+    """A defence against projectiles: "intercepted the drones", "three missiles were shot down"."""
+    lemma = tok.lemma_.lower()
+    if not (lemma in ("intercept", "down") or (lemma == "shoot" and trig.entry.particle == "down")):
+        return False
+    downed = [c for c in tok.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+    if tok.dep_ == "acl":
+        downed.append(tok.head)  # "drones intercepted over the Gulf"
+    if trig.object_token is not None:
+        downed.append(trig.object_token)
+    words = {w.lower_ for d in downed for w in (d, *(p for prep in d.children if prep.lower_ == "of" for p in prep.children))}
+    return bool(words & _PROJECTILES)
+
+
+def _accused_of(verb: Token) -> Token | None:
+    """The accused whose act a gerund names: "accused Iran of attacking", "blamed Hamas for firing"."""
+    prep = verb.head
+    if verb.dep_ != "pcomp" or prep.lower_ not in ("of", "for", "with") or prep.head.pos_ != "VERB":
+        return None
+    return next((c for c in prep.head.children if c.dep_ in ("dobj", "obj")), None)
 
 
 def _complement(verb: Token) -> bool:

@@ -89,9 +89,12 @@ def find_dyad(events: list[Event]) -> Dyad | None:
     hostile: Counter = Counter()
     named: Counter = Counter()
     inside: set[str] = set()  # countries of the rebels and opposition the article names
+    places: set[str] = set()  # countries where the article's acts happen
     for e in events:
         if e.historical:
             continue
+        if e.location is not None and e.location.country:
+            places.add(e.location.country)
         for c in _explicit(e.actor) | _explicit(e.recipient):
             named[c] += 1
         # rebels and gunmen the dictionary places nowhere fight in the country the article is about
@@ -113,7 +116,9 @@ def find_dyad(events: list[Event]) -> Dyad | None:
     best = ranked[0] if ranked else None
     (top, top_n), *rest = named.most_common()
     dominant = top_n >= 3 and top_n >= 2 * (rest[0][1] if rest else 0)
-    if dominant and (top in inside or "?" in inside or pairs[(top, top)]) and (best is None or pairs[best] < 2 or best == (top, top)):
+    # unnamed gunmen show a conflict at home only when none of the article's acts happens abroad
+    unplaced = "?" in inside and places <= {top}
+    if dominant and (top in inside or unplaced or pairs[(top, top)]) and (best is None or pairs[best] < 2 or best == (top, top)):
         best = (top, top)  # one country all along: a conflict inside it ("the army and the RSF")
     elif best is None or best[0] == best[1]:
         return None
