@@ -493,9 +493,10 @@ class Coder:
         named_recipient = bool(recipient)
         if not recipient and entry.event_type in self.lexicon.ontology.place_targets:
             recipient = self._place_recipient(trig, mentions, on)
-        if not recipient and entry.event_type in _CONTEXT_TYPES and _countries(actor):
+        if not recipient and entry.event_type in _CONTEXT_TYPES and (_countries(actor) or (actor and not _placed(actor))):
             # "Russian forces hit the railway station in Kramatorsk": a material act done abroad targets
-            # the country where it happened
+            # the country where it happened; so does one by a weapon alone ("a building in Kyiv was hit
+            # by a missile")
             recipient = self._foreign_place(framing.location, actor)
         # a recipient that is only where the act happened ("an airstrike in Syria"), not whom it hit
         place_only = not named_recipient and bool(recipient)

@@ -1,0 +1,139 @@
+"""Who did it to whom when the sentence leaves a side unnamed: the two parties an article is about,
+acts that point back at an earlier act, reactions, places and passives. Short articles of our own,
+coded with the package's lexicon and dictionary; the dyad itself on hand-made events."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sitroom.records import ActorRef, Event
+
+
+def _coded(pipeline, text):
+    return [
+        (e.event_type, e.cameo_code, e.trigger, sorted({a.country for a in e.actor}), sorted({r.country for r in e.recipient}))
+        for e in pipeline.code_text(text, published=date(2024, 4, 14)).events
+    ]
+
+
+def _find(pipeline, text, trigger):
+    got = _coded(pipeline, text)
+    found = [g for g in got if g[2] == trigger]
+    assert found, got
+    return found[0]
+
+
+# --- the article's two parties ----------------------------------------------------------------
+
+
+def test_a_third_partys_condemnation_and_appeal_go_to_the_dyad(pipeline):
+    text = (
+        "Israel struck military targets in Iran on Saturday. Iran said Israel had attacked its air defences. "
+        "France condemned the escalation. The UN Secretary-General urged restraint."
+    )
+    # "condemned the escalation": no act named; the article's attacker is the one condemned
+    assert _find(pipeline, text, "condemned")[3:] == (["FRA"], ["ISR"])
+    # "urged restraint": an appeal to both parties
+    urged = _find(pipeline, text, "urged restraint")
+    assert urged[1].startswith("02") and urged[3:] == (["UNO"], ["IRN", "ISR"])
+
+
+def test_a_one_sided_act_inside_one_country_targets_that_country(pipeline):
+    text = (
+        "Fighters of the paramilitary Rapid Support Forces attacked the Sudanese army in Omdurman on Monday. "
+        "The army said its troops repelled the RSF. The RSF vowed to keep fighting."
+    )
+    assert _find(pipeline, text, "vowed")[0::3] == ("THREATEN", ["SDN"])
+    assert _find(pipeline, text, "vowed")[4] == ["SDN"]
+
+
+def test_a_seizure_by_one_party_of_an_international_dispute_is_aimed_at_the_other(pipeline):
+    text = (
+        "Israel and Iran have traded threats for weeks. Israel accused Iran of attacking its ships. "
+        "Iran accused Israel of killing its generals. On Saturday Iranian forces seized a container ship in the Gulf."
+    )
+    assert _find(pipeline, text, "seized") == ("COERCE", "171", "seized", ["IRN"], ["ISR"])
+
+
+def test_an_unnamed_attacker_of_one_party_is_the_other(pipeline):
+    # the lead tells the damage before it names the attacker
+    text = (
+        "A residential building in Kyiv was hit by a missile overnight. "
+        "Russia launched a wave of missiles at Ukraine, Ukrainian officials said. "
+        "Ukraine accused Russia of shelling civilians."
+    )
+    hit = _find(pipeline, text, "hit")
+    assert hit[0] == "ASSAULT" and hit[3:] == (["RUS"], ["UKR"])
+
+
+def test_find_dyad_and_fill_on_hand_made_events():
+    from sitroom.coding.dyad import fill_from_dyad, find_dyad
+
+    def ev(i, kind, actor, recipient, cameo="190"):
+        refs = lambda cs: tuple(ActorRef(c, c, c, "") for c in cs)  # noqa: E731
+        return Event(f"e{i}", "a", i, "x", 0, 1, kind, "", (), cameo, 4, -10.0, refs(actor), refs(recipient))
+
+    events = [ev(0, "ASSAULT", ["AAA"], ["BBB"]), ev(1, "ACCUSE", ["BBB"], ["AAA"], "112"),
+              ev(2, "THREATEN", ["BBB"], [], "130"), ev(3, "ACCUSE", ["CCC"], [], "111")]  # fmt: skip
+    dyad = find_dyad(events)
+    assert (dyad.first, dyad.second, dyad.attacker) == ("AAA", "BBB", "AAA")
+    filled = fill_from_dyad(events, lambda c: c.lower())
+    assert [r.country for r in filled[2].recipient] == ["AAA"]  # the other party
+    assert [r.country for r in filled[3].recipient] == ["AAA"]  # a third party condemns the attacker
+    assert filled[2].recipient[0].text == ""  # inferred, not quoted
+    # one-sided acts name no pair; a pair named once by a minor country is not the article's
+    assert find_dyad(events[2:]) is None
+    minor = [ev(5, "ACCUSE", ["CCC"], ["DDD"], "112")] + [ev(6 + i, "THREATEN", ["AAA"], [], "130") for i in range(3)]
+    assert find_dyad(minor) is None
+
+
+# --- acts pointing back, reactions, places, passives ---------------------------------------------
+
+
+def test_an_interception_answers_the_attack(pipeline):
+    text = (
+        "Iran launched hundreds of drones and missiles at Israel on Saturday. Israel said the attack by Iran "
+        "was repelled. Most of the drones were intercepted before they reached Israeli airspace."
+    )
+    assert _find(pipeline, text, "intercepted drones")[3:] == (["ISR"], ["IRN"])
+
+
+def test_a_claim_of_responsibility_is_about_the_victims_of_the_claimed_act(pipeline):
+    text = (
+        "Gunmen attacked an Israeli army post near Jenin on Monday, wounding two soldiers. "
+        "Hamas claimed responsibility for the attack on the post."
+    )
+    assert _find(pipeline, text, "claimed responsibility") == ("SUPPORT", "015", "claimed responsibility", ["PSE"], ["ISR"])
+
+
+def test_an_act_noun_as_subject_acts_through_its_author(pipeline):
+    text = "An airstrike by the Syrian government killed 29 Turkish soldiers in Idlib on Thursday."
+    assert _find(pipeline, text, "killed") == ("ASSAULT", "180", "killed", ["SYR"], ["TUR"])
+
+
+def test_an_attack_placed_in_a_third_country_hit_those_its_killing_hit(pipeline):
+    text = "Israel carried out an airstrike in Syria that killed a top Iranian general."
+    assert _find(pipeline, text, "airstrike")[3:] == (["ISR"], ["IRN"])
+
+
+def test_a_material_act_abroad_targets_the_country_where_it_happened(pipeline):
+    text = "Russian forces hit the Kramatorsk railway station with a missile on Friday."
+    assert _find(pipeline, text, "hit") == ("ASSAULT", "190", "hit", ["RUS"], ["UKR"])
+
+
+def test_a_city_attacked_is_the_recipient_even_at_home(pipeline):
+    text = "The paramilitary Rapid Support Forces shelled the city of El Fasher on Sunday."
+    assert _find(pipeline, text, "shelled")[3:] == (["SDN"], ["SDN"])
+
+
+@pytest.mark.parametrize(
+    "text, trigger, expected",
+    [
+        ("Ukraine accused Russia of targeting hospitals in Kharkiv.", "targeting", (["RUS"], ["UKR"])),
+        ("Israel accused Iran of attacking its ships.", "attacking", (["IRN"], ["ISR"])),
+    ],
+)
+def test_the_accused_does_the_act_a_gerund_names(pipeline, text, trigger, expected):
+    assert _find(pipeline, text, trigger)[3:] == expected
