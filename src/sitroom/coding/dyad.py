@@ -39,9 +39,12 @@ _DIRECTED = frozenset(
 )
 # hostile acts, which show who the article's attacker is
 _HOSTILE = frozenset("ASSAULT COERCE THREATEN MOBILIZE SANCTION".split())
-# material acts whose unnamed author is the other party of the dyad when they hit one of its parties
-# (a threat or a deployment against one party is as often made by a third)
+# material acts, which inside one country are done by that country's own
 _MATERIAL = frozenset("ASSAULT COERCE SANCTION".split())
+# acts whose unnamed author is the other party of the dyad when they are aimed at one of its parties:
+# material acts, accusations, demands and appeals (a threat or a deployment against one party is as
+# often made by a third)
+_AUTHORED = _MATERIAL | {"ACCUSE", "REQUEST"}
 # a third party's acts that go to both parties ("urged both sides", "mediated", "welcomed the truce")
 _TO_BOTH_CAMEO = ("02", "04", "05")  # appeals, consultations and mediation, endorsements
 # acts the rules target at the actor's own country when the sentence names no target
@@ -173,7 +176,7 @@ def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
             return [], sorted(parties)
         return [], []
     if recipient and not actor:
-        if recipient <= parties and len(recipient) == 1 and e.event_type in _MATERIAL:
+        if recipient <= parties and len(recipient) == 1 and e.event_type in _AUTHORED:
             (r,) = recipient
             return [dyad.other(r)], []
     return [], []
