@@ -82,12 +82,12 @@ class Dyad:
         return self.second if country == self.first else self.first
 
 
-def find_dyad(events: list[Event]) -> Dyad | None:
+def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad | None:
     """The two parties the article is about: the pair of countries its acts name on opposite sides
     (both named in the sentence), ranked by how often the pair is named together and how often each
     of the two is named at all; or a conflict inside one country, when one country dominates the
     article, no foreign pair is named twice, and it is named on both sides of an act or as home of
-    an armed group or opposition."""
+    an armed group or opposition. With ``kinds``, only acts of those types show the pair."""
     pairs: Counter = Counter()
     hostile: Counter = Counter()
     named: Counter = Counter()
@@ -102,6 +102,8 @@ def find_dyad(events: list[Event]) -> Dyad | None:
             named[c] += 1
         # rebels and gunmen the dictionary places nowhere fight in the country the article is about
         inside |= {r.country or "?" for r in (*e.actor, *e.recipient) if r.text and r.sector in _INSIDE_SECTORS}
+        if kinds is not None and e.event_type not in kinds:
+            continue
         for a in _explicit(e.actor):
             for r in _explicit(e.recipient):
                 pairs[tuple(sorted((a, r)))] += 1
@@ -121,7 +123,7 @@ def find_dyad(events: list[Event]) -> Dyad | None:
     dominant = top_n >= 3 and top_n >= 2 * (rest[0][1] if rest else 0)
     # unnamed gunmen show a conflict at home only when none of the article's acts happens abroad
     unplaced = "?" in inside and places <= {top}
-    if dominant and (top in inside or unplaced or pairs[(top, top)]) and (best is None or pairs[best] < 2 or best == (top, top)):
+    if dominant and (top in inside or unplaced or pairs[(top, top)] >= 2) and (best is None or pairs[best] < 2 or best == (top, top)):
         best = (top, top)  # one country all along: a conflict inside it ("the army and the RSF")
     elif best is None or best[0] == best[1]:
         return None
@@ -144,6 +146,12 @@ def _with_country(refs: tuple[ActorRef, ...], countries: list[str], name: Callab
     return tuple(r for r in refs if r.country) + tuple(ActorRef("", name(c), c, "") for c in countries)
 
 
+def _directed(e: Event) -> bool:
+    """An act one party does to the other; of demands, only appeals (a demand is as often made of a
+    third party: "requested a meeting of the Security Council")."""
+    return e.event_type in _DIRECTED and (e.event_type != "REQUEST" or e.cameo_code.startswith("02"))
+
+
 def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
     """The countries to add to the actor and to the recipient of ``e`` (empty: none)."""
     actor, recipient = _countries(e.actor), _countries(e.recipient)
@@ -158,8 +166,11 @@ def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
             return [dyad.first], [dyad.first]
         return [], []
     if actor and not recipient:
-        if actor <= parties and len(actor) == 1 and e.event_type in _DIRECTED:
+        if actor <= parties and len(actor) == 1 and _directed(e):
             (a,) = actor
+            place = e.location.country if e.location is not None else ""
+            if e.event_type in _MATERIAL and place and place not in parties:
+                return [], [place]  # "Israel's killing of Nasrallah in Beirut": a third country hit
             return [], [dyad.other(a)]
         if not actor & parties and not dyad.domestic:
             if e.event_type == "ACCUSE" and dyad.attacker is not None:
@@ -176,7 +187,7 @@ def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
             return [], sorted(parties)
         return [], []
     if recipient and not actor:
-        if recipient <= parties and len(recipient) == 1 and e.event_type in _AUTHORED:
+        if recipient <= parties and len(recipient) == 1 and e.event_type in _AUTHORED and _directed(e):
             (r,) = recipient
             return [dyad.other(r)], []
     return [], []
@@ -195,11 +206,14 @@ def _turned_inward(e: Event, dyad: Dyad) -> bool:
 
 def fill_from_dyad(events: list[Event], country_name: Callable[[str], str]) -> list[Event]:
     """``events`` with the sides their sentences leave without a country filled from the article's dyad."""
-    dyad = find_dyad(events)
-    if dyad is None:
+    general = find_dyad(events)
+    if general is None:
         return events
+    # material acts take the pair the article's material acts name, when they name one
+    material = find_dyad(events, _MATERIAL) or general
     out = []
     for e in events:
+        dyad = material if e.event_type in _MATERIAL else general
         if not e.historical and _turned_inward(e, dyad):
             # "Iran seized a ship", "Brazil moved troops to Boa Vista": a seizure or deployment by
             # one party of a dispute between two countries is aimed at the other, not at home
