@@ -668,6 +668,9 @@ class Coder:
         verb, entry = trig.token, trig.entry
         for c in verb.children:
             if c.dep_ in _PASS_SUBJ:
+                if c.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                    # "Nasrallah, who was killed by an Israeli strike": the noun the clause describes
+                    return self._resolve(verb.head, mentions, on)
                 return self._resolve(c, mentions, on)
         if _is_passive(verb):
             subject = next((c for c in verb.children if c.dep_ in _SUBJ), None)

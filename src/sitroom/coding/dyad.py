@@ -210,10 +210,13 @@ def fill_from_dyad(events: list[Event], country_name: Callable[[str], str]) -> l
     if general is None:
         return events
     # material acts take the pair the article's material acts name, when they name one
-    material = find_dyad(events, _MATERIAL) or general
+    material = find_dyad(events, _MATERIAL)
     out = []
     for e in events:
         dyad = material if e.event_type in _MATERIAL else general
+        if dyad is None:
+            out.append(e)
+            continue
         if not e.historical and _turned_inward(e, dyad):
             # "Iran seized a ship", "Brazil moved troops to Boa Vista": a seizure or deployment by
             # one party of a dispute between two countries is aimed at the other, not at home
