@@ -671,7 +671,10 @@ class Coder:
                 if c.lower_ in _RELATIVE and verb.dep_ == "relcl":
                     # "Nasrallah, who was killed by an Israeli strike": the noun the clause describes
                     return self._resolve(verb.head, mentions, on)
-                return self._resolve(c, mentions, on)
+                # "multiple people were killed, including a commander of Iran's Guards": whose they were
+                return self._resolve(c, mentions, on) or self._prep_objects(c, ("including",), mentions, on) or (
+                    self._prep_objects(verb, ("including",), mentions, on)
+                )
         if _is_passive(verb):
             subject = next((c for c in verb.children if c.dep_ in _SUBJ), None)
             if subject is not None:

@@ -209,8 +209,9 @@ def fill_from_dyad(events: list[Event], country_name: Callable[[str], str]) -> l
     general = find_dyad(events)
     if general is None:
         return events
-    # material acts take the pair the article's material acts name, when they name one
-    material = find_dyad(events, _MATERIAL)
+    # material acts take the pair the article's material acts name (an article about a dispute
+    # retells attacks between other parties), or the country a conflict at home is in
+    material = find_dyad(events, _MATERIAL) or (general if general.domestic else None)
     out = []
     for e in events:
         dyad = material if e.event_type in _MATERIAL else general
