@@ -34,8 +34,7 @@ __all__ = ["Dyad", "fill_from_dyad", "find_dyad"]
 
 # acts one party does to the other: with one side named, the other is the dyad's other party
 _DIRECTED = frozenset(
-    "ASSAULT COERCE THREATEN MOBILIZE SANCTION ACCUSE REJECT REQUEST PROTEST RETREAT CONSULT AGREE CONCEDE "
-    "COOPERATE".split()
+    "ASSAULT COERCE THREATEN MOBILIZE SANCTION ACCUSE REJECT REQUEST PROTEST RETREAT AGREE CONCEDE COOPERATE".split()
 )
 # hostile acts, which show who the article's attacker is
 _HOSTILE = frozenset("ASSAULT COERCE THREATEN MOBILIZE SANCTION".split())
