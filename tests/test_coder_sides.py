@@ -51,7 +51,7 @@ def test_a_one_sided_act_inside_one_country_targets_that_country(pipeline):
 
 def test_a_seizure_by_one_party_of_an_international_dispute_is_aimed_at_the_other(pipeline):
     text = (
-        "Israel and Iran have traded threats for weeks. Israel accused Iran of attacking its ships. "
+        "Iran fired missiles at Israel this month, and Israel struck Iran in return. "
         "Iran accused Israel of killing its generals. On Saturday Iranian forces seized a container ship in the Gulf."
     )
     assert _find(pipeline, text, "seized") == ("COERCE", "171", "seized", ["IRN"], ["ISR"])
@@ -131,9 +131,19 @@ def test_a_city_attacked_is_the_recipient_even_at_home(pipeline):
 @pytest.mark.parametrize(
     "text, trigger, expected",
     [
-        ("Ukraine accused Russia of targeting hospitals in Kharkiv.", "targeting", (["RUS"], ["UKR"])),
-        ("Israel accused Iran of attacking its ships.", "attacking", (["IRN"], ["ISR"])),
+        ("Ukraine accused Russia of targeting hospitals in Kharkiv.", "targeting", ["RUS"]),
+        ("Israel accused Iran of attacking its ships.", "attacking", ["IRN"]),
     ],
 )
 def test_the_accused_does_the_act_a_gerund_names(pipeline, text, trigger, expected):
-    assert _find(pipeline, text, trigger)[3:] == expected
+    assert _find(pipeline, text, trigger)[3] == expected
+
+
+def test_a_passive_relative_clause_receives_the_noun_it_describes(pipeline):
+    text = "Iran said the barrage avenged Nasrallah, who was killed by an Israeli strike in Beirut."
+    assert _find(pipeline, text, "killed")[3:] == (["ISR"], ["LBN"])
+
+
+def test_victims_named_through_including(pipeline):
+    text = "Multiple people were killed, including a commander of Iran's Islamic Revolutionary Guards Corps."
+    assert _find(pipeline, text, "killed")[4] == ["IRN"]
