@@ -17,6 +17,8 @@ then applies the argument rules to each one:
 - announced acts (intent, refusal, demands) are recoded as PLOVER codes them
   (``intent.py``); place-bound events without a named target take the place's
   country, domestic ones the actor's own (an inferred recipient, empty text).
+- a side still unnamed after the article is read is filled from the two parties
+  the article is about (``dyad.py``), also inferred, with empty text.
 
 An event is kept when it has an actor or a recipient.
 """
