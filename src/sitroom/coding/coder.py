@@ -80,6 +80,9 @@ _MUTUAL_LEMMAS = frozenset("fight fighting battle clash war hostility exchange s
 _LAUNCHED = frozenset("missile missiles rocket rockets".split())
 _SEA_WORDS = frozenset("sea seas water waters ocean coast".split())
 _TARGET_PREPS = frozenset(("at", "on", "against", "toward", "towards"))
+# "ordered / told / asked the ambassador to leave", "gave the envoy 72 hours to leave"
+_ORDER_VERBS = frozenset("order tell ask give invite instruct direct request".split())
+_LEAVE_VERBS = frozenset("leave depart quit exit".split())
 
 
 def _countries(refs) -> set[str]:
@@ -240,6 +243,11 @@ class Coder:
             if pos is None:
                 continue
             lemma = tok.lemma_.lower()
+            out = self._ordered_out(tok) if pos == "VERB" else None
+            if out is not None:
+                # "told the French ambassador to leave the country": an expulsion
+                found.append(Trigger(tok, replace(out, lemma=lemma), None))
+                continue
             if not self.lexicon.candidates(lemma, pos):
                 self._bare_demand_trigger(tok, pos, lemma, found)
                 continue
@@ -266,11 +274,20 @@ class Coder:
                         particles.add(c.lower_)
                 for inner in _supplied_with(tok):
                     objects.setdefault(inner.lemma_.lower(), inner)
+                particles |= _clause_particles(tok)
+                for word in _predicate_words(tok):
+                    # "called the junta illegitimate", "described it as an act of aggression"
+                    for name in self.lexicon.classes(word.lemma_.lower()):
+                        objects.setdefault(name, word)
             else:
                 # a noun's modifiers select its sense: "hunger strike", "general strike"
                 for c in _noun_sense_words(tok):
                     objects.setdefault(c.lemma_.lower(), c)
                     objects.setdefault(c.lower_, c)  # "warning shots": the parser may read a verb
+            for word, inner in list(objects.items()):
+                if not word.startswith("@"):
+                    for name in self.lexicon.classes(word):
+                        objects.setdefault(name, inner)  # "captured two officers": a person
             entry = self.lexicon.choose(lemma, pos, particles, set(objects), tok.lower_)
             if entry is not None:
                 found.append(Trigger(tok, entry, objects.get(entry.object) if entry.object else None))
@@ -279,6 +296,22 @@ class Coder:
         # A noun already coded as a verb's object ("imposed sanctions") is not a second event.
         light_objects = {t.object_token.i for t in found if t.object_token is not None}
         return [t for t in found if t.token.i not in light_objects]
+
+    def _ordered_out(self, verb: Token) -> LexEntry | None:
+        """An order to leave given to a diplomat ("told the ambassador to leave", "gave the envoy
+        72 hours to leave", "the ambassador was asked to leave") is an expulsion: the lexicon's
+        sense of "expel" with a diplomat as its object."""
+        if verb.lemma_.lower() not in _ORDER_VERBS:
+            return None
+        if not any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in _LEAVE_VERBS
+                   and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in verb.children):
+            return None
+        ordered = [c for c in verb.children if c.dep_ in ("dobj", "obj", "dative", "nsubjpass")]
+        # the ordered one's phrase up to its head: "Ethiopian Ambassador Muktar Mohamed Ware"
+        names = {name for o in ordered for w in o.doc[o.left_edge.i : o.i + 1] for name in self.lexicon.classes(w.lemma_.lower())}
+        if "@diplomat" not in names:
+            return None
+        return self.lexicon.choose("expel", "VERB", set(), names)
 
     def _bare_demand_trigger(self, tok: Token, pos: str, lemma: str, found: list[Trigger]) -> None:
         """"Washington declared that China must drop its barriers": a demand
@@ -1100,6 +1133,37 @@ def _is_purpose(clause: Token) -> bool:
 def _put_on(obj: Token) -> bool:
     """The object of a verb of putting in a state: "forces" in "placed its forces on alert"."""
     return obj.dep_ in ("dobj", "obj") and obj.head.lemma_.lower() in _STATE_VERBS
+
+
+def _clause_particles(verb: Token) -> set[str]:
+    """Particles a verb takes through its clause: "called for China to act" (the "for" the parser
+    hangs from the clause), "will hold Iran accountable" (the state of a small clause), "warned
+    Seoul to stop" (an infinitive its object is to carry out)."""
+    out = set()
+    for c in verb.children:
+        if c.dep_ in ("advcl", "ccomp", "xcomp") and any(m.dep_ == "mark" and m.lower_ == "for" and m.i == verb.i + 1 for m in c.children):
+            out.add("for")
+        elif c.dep_ in ("ccomp", "xcomp") and c.pos_ == "ADJ" and any(s.dep_ in ("nsubj", "nsubjpass") for s in c.children):
+            out.add(c.lower_)  # a small clause: "will hold Iran accountable", "left three people dead"
+    if any(c.dep_ in ("dobj", "obj") for c in verb.children) and any(
+        c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in verb.children
+    ):
+        out.add("to")
+    return out
+
+
+def _predicate_words(verb: Token) -> list[Token]:
+    """What a verb of naming says its object is: "called the junta illegitimate" (illegitimate,
+    junta), "described the drills as a provocation" (provocation), with the modifiers and "of"
+    complements of that predicate ("an act of aggression")."""
+    heads = [c for c in verb.children if c.dep_ == "oprd"]
+    heads += [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for p in c.children if p.dep_ == "pobj"]
+    out = []
+    for head in heads:
+        out.append(head)
+        out.extend(c for c in head.children if c.dep_ in ("amod", "compound", "acomp"))
+        out.extend(p for prep in head.children if prep.dep_ == "prep" and prep.lower_ == "of" for p in prep.children if p.dep_ == "pobj")
+    return out
 
 
 def _supplied_with(verb: Token) -> list[Token]:
