@@ -107,3 +107,53 @@ def test_object_class_must_exist(tmp_path):
         lex.add_file(bad)
     assert lex.classes("ambassador") == ["@diplomat"]
     assert lex.choose("capture", "VERB", set(), {"lieutenant", "@person"}).event_type == "COERCE"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United States withdrew from the nuclear agreement with Iran on Tuesday.",
+        "Washington pulled out of the nuclear deal with Iran on Tuesday.",
+        "Washington has quit the nuclear treaty with Iran.",
+    ],
+)
+def test_leaving_an_agreement_reduces_relations(pipeline, text):
+    assert ("SANCTION", "16", ["USA"], ["IRN"]) in _coded(pipeline, text)
+
+
+def test_leaving_a_place_stays_a_withdrawal(pipeline):
+    events = _coded(pipeline, "Russian troops withdrew from the Ukrainian town of Kherson.")
+    assert [e[0] for e in events] == ["RETREAT"]
+
+
+def test_halting_participation_in_an_initiative_reduces_relations(pipeline):
+    assert [e[:3] for e in _coded(pipeline, "Russia has halted its participation in the Black Sea grain initiative.")] == [
+        ("SANCTION", "16", ["RUS"])
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Netanyahu's government thanked the United States for its help.", ("SUPPORT", "051", ["ISR"], ["USA"])),
+        ("The White House voiced support for Israel's actions on Sunday.", ("SUPPORT", "051", ["USA"], ["ISR"])),
+        ("Ethiopia inked a peace agreement with Eritrea on Monday.", ("SUPPORT", "057", ["ETH"], ["ERI"])),
+    ],
+)
+def test_thanks_voiced_support_and_inked_deals_are_support(pipeline, text, expected):
+    assert expected in _coded(pipeline, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "India and Pakistan worked out an understanding on a stoppage of firing.",
+        "India reached an understanding with Pakistan on a stoppage of firing.",
+    ],
+)
+def test_understanding_reached_is_an_agreement(pipeline, text):
+    assert ("AGREE", "030", ["IND"], ["PAK"]) in _coded(pipeline, text)
+
+
+def test_assurance_given_is_an_agreement(pipeline):
+    assert ("AGREE", "030", ["IRN"], ["GBR"]) in _coded(pipeline, "Iran assured Britain that the sailors would be released.")

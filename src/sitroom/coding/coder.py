@@ -275,6 +275,10 @@ class Coder:
                 for inner in _supplied_with(tok):
                     objects.setdefault(inner.lemma_.lower(), inner)
                 particles |= _clause_particles(tok)
+                for word in _left_words(tok):
+                    # "withdrew from the treaty", "pulled out of the deal": what is left, by its class
+                    for name in self.lexicon.classes(word.lemma_.lower()):
+                        objects.setdefault(name, word)
                 for word in _predicate_words(tok):
                     # "called the junta illegitimate", "described it as an act of aggression"
                     for name in self.lexicon.classes(word.lemma_.lower()):
@@ -1143,12 +1147,27 @@ def _clause_particles(verb: Token) -> set[str]:
     for c in verb.children:
         if c.dep_ in ("advcl", "ccomp", "xcomp") and any(m.dep_ == "mark" and m.lower_ == "for" and m.i == verb.i + 1 for m in c.children):
             out.add("for")
+        elif c.dep_ == "prep" and c.lower_ == "out" and any(p.lower_ == "of" for p in c.children):
+            out.add("out")  # "pulled the United States out of the deal"
         elif c.dep_ in ("ccomp", "xcomp") and c.pos_ == "ADJ" and any(s.dep_ in ("nsubj", "nsubjpass") for s in c.children):
             out.add(c.lower_)  # a small clause: "will hold Iran accountable", "left three people dead"
     if any(c.dep_ in ("dobj", "obj") for c in verb.children) and any(
         c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in verb.children
     ):
         out.add("to")
+    return out
+
+
+def _left_words(verb: Token) -> list[Token]:
+    """What a verb of leaving leaves: the object of its "from" ("withdrew from the treaty") or of
+    "out of" ("pulled out of the deal", "pulling the United States out of the agreement")."""
+    out = []
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "from":
+            out.extend(p for p in c.children if p.dep_ == "pobj")
+        elif c.lower_ == "out" and c.dep_ in ("prt", "prep", "advmod"):
+            out.extend(p for prep in (c, *c.children) if prep.lower_ in ("out", "of")
+                       for p in prep.children if p.dep_ == "pobj")  # fmt: skip
     return out
 
 
