@@ -157,3 +157,10 @@ def test_understanding_reached_is_an_agreement(pipeline, text):
 
 def test_assurance_given_is_an_agreement(pipeline):
     assert ("AGREE", "030", ["IRN"], ["GBR"]) in _coded(pipeline, "Iran assured Britain that the sailors would be released.")
+
+
+def test_handing_over_a_document_puts_terms_forward(pipeline):
+    assert ("AGREE", "030", ["RUS"], ["UKR"]) in _coded(pipeline, "Russia handed over to Ukraine its memorandum on a ceasefire.")
+    # people handed over are not terms
+    events = _coded(pipeline, "Pakistan handed over the captured Indian pilot to India on Friday.")
+    assert not [e for e in events if e[0] == "AGREE"]
