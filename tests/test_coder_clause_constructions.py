@@ -164,3 +164,35 @@ def test_handing_over_a_document_puts_terms_forward(pipeline):
     # people handed over are not terms
     events = _coded(pipeline, "Pakistan handed over the captured Indian pilot to India on Friday.")
     assert not [e for e in events if e[0] == "AGREE"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ukraine's foreign minister said the Russian strike was barbaric.", ("ACCUSE", "111", ["UKR"], ["RUS"])),
+        ("Japan said China's actions constitute a serious violation of international law.", ("ACCUSE", "111", ["JPN"], ["CHN"])),
+    ],
+)
+def test_statement_calling_an_act_by_a_word_of_disapproval_is_an_accusation(pipeline, text, expected):
+    assert expected in _coded(pipeline, text)
+
+
+def test_statement_of_a_neutral_predicate_is_no_accusation(pipeline):
+    events = _coded(pipeline, "Israel's army stated that the strikes were a response to months of attacks by Iran.")
+    assert not [e for e in events if e[0] in ("ACCUSE", "THREATEN")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Hezbollah will pay a heavy price, Israel's prime minister said.", ("THREATEN", "130", ["ISR"], ["LBN"])),
+        ("The State Department said Afghanistan's rulers would face serious consequences.", ("THREATEN", "130", ["USA"], ["AFG"])),
+    ],
+)
+def test_statement_that_someone_will_pay_is_a_threat_by_the_speaker(pipeline, text, expected):
+    assert expected in _coded(pipeline, text)
+
+
+def test_a_price_paid_in_the_past_is_no_threat(pipeline):
+    events = _coded(pipeline, "Israeli officials said Hamas had paid a heavy price in the war.")
+    assert not [e for e in events if e[0] == "THREATEN"]

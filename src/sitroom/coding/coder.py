@@ -279,10 +279,14 @@ class Coder:
                     # "withdrew from the treaty", "pulled out of the deal": what is left, by its class
                     for name in self.lexicon.classes(word.lemma_.lower()):
                         objects.setdefault(name, word)
-                for word in _predicate_words(tok):
-                    # "called the junta illegitimate", "described it as an act of aggression"
-                    for name in self.lexicon.classes(word.lemma_.lower()):
-                        objects.setdefault(name, word)
+                # what a verb of naming or saying calls its object ("called the junta illegitimate",
+                # "described it as an act of aggression", "said the strike was barbaric"), and the
+                # cost a statement promises ("said Hezbollah will pay a heavy price")
+                for words, wanted in ((_predicate_words(tok) + _reported_predicate_words(tok), "@disapproval"),
+                                      (_announced_cost(tok), "@consequence")):  # fmt: skip
+                    for word in words:
+                        if wanted in self.lexicon.classes(word.lemma_.lower()):
+                            objects.setdefault(wanted, word)
             else:
                 # a noun's modifiers select its sense: "hunger strike", "general strike"
                 for c in _noun_sense_words(tok):
@@ -1168,6 +1172,45 @@ def _left_words(verb: Token) -> list[Token]:
         elif c.lower_ == "out" and c.dep_ in ("prt", "prep", "advmod"):
             out.extend(p for prep in (c, *c.children) if prep.lower_ in ("out", "of")
                        for p in prep.children if p.dep_ == "pobj")  # fmt: skip
+    return out
+
+
+_COPULAS = frozenset("be constitute amount remain represent".split())
+
+
+_FUTURE_AUX = frozenset(("will", "would", "'ll", "shall", "wo"))
+
+
+def _announced_cost(verb: Token) -> list[Token]:
+    """The cost a reported clause promises in the future: "said Hezbollah will pay a heavy price",
+    "said there would be serious consequences", "said it will be met with a resolute response"
+    (price; consequences; response): a threat when the words are of the consequence class."""
+    out = []
+    for clause in verb.children:
+        if clause.dep_ != "ccomp" or not any(a.lower_ in _FUTURE_AUX for a in clause.children if a.dep_ == "aux"):
+            continue
+        out.extend(c for c in clause.children if c.dep_ in ("dobj", "attr"))
+        out.extend(p for c in clause.children if c.dep_ == "prep" and c.lower_ == "with" and clause.lemma_.lower() == "meet"
+                   for p in c.children if p.dep_ == "pobj")  # fmt: skip
+    return out
+
+
+def _reported_predicate_words(verb: Token) -> list[Token]:
+    """What a reported clause says its subject is: "said the strike was barbaric", "said Russia
+    remains the aggressor", "said the executions amount to crimes" (barbaric; aggressor; crimes),
+    with their modifiers, coordinated words and "of" complements."""
+    out = []
+    for clause in verb.children:
+        if clause.dep_ != "ccomp" or clause.lemma_.lower() not in _COPULAS:
+            continue
+        heads = [c for c in clause.children if c.dep_ in ("attr", "acomp", "dobj", "oprd")]
+        heads += [p for c in clause.children if c.dep_ == "prep" and c.lower_ == "to" for p in c.children if p.dep_ == "pobj"]
+        for head in heads:
+            words = [head, *(c for c in head.children if c.dep_ == "conj")]
+            for w in list(words):
+                words.extend(c for c in w.children if c.dep_ in ("amod", "compound"))
+                words.extend(p for prep in w.children if prep.dep_ == "prep" and prep.lower_ == "of" for p in prep.children if p.dep_ == "pobj")
+            out.extend(words)
     return out
 
 
