@@ -196,3 +196,11 @@ def test_statement_that_someone_will_pay_is_a_threat_by_the_speaker(pipeline, te
 def test_a_price_paid_in_the_past_is_no_threat(pipeline):
     events = _coded(pipeline, "Israeli officials said Hamas had paid a heavy price in the war.")
     assert not [e for e in events if e[0] == "THREATEN"]
+
+
+def test_promise_to_use_force_is_a_threat(pipeline):
+    events = _coded(pipeline, "The United States promised to use overwhelming force against the Houthis.")
+    assert ("THREATEN", "138", ["USA"], ["YEM"]) in events
+    assert not [e for e in events if e[0] == "AGREE"]
+    # a promise of aid stays an agreement
+    assert ("AGREE", "030", ["EGY"], ["PSE"]) in _coded(pipeline, "Egypt promised to send aid to Gaza.")

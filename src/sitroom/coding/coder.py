@@ -80,6 +80,7 @@ _MUTUAL_LEMMAS = frozenset("fight fighting battle clash war hostility exchange s
 _LAUNCHED = frozenset("missile missiles rocket rockets".split())
 _SEA_WORDS = frozenset("sea seas water waters ocean coast".split())
 _TARGET_PREPS = frozenset(("at", "on", "against", "toward", "towards"))
+_PROMISE_VERBS = frozenset("promise pledge swear".split())
 # "ordered / told / asked the ambassador to leave", "gave the envoy 72 hours to leave"
 _ORDER_VERBS = frozenset("order tell ask give invite instruct direct request".split())
 _LEAVE_VERBS = frozenset("leave depart quit exit".split())
@@ -243,7 +244,7 @@ class Coder:
             if pos is None:
                 continue
             lemma = tok.lemma_.lower()
-            out = self._ordered_out(tok) if pos == "VERB" else None
+            out = (self._ordered_out(tok) or self._promised_force(tok)) if pos == "VERB" else None
             if out is not None:
                 # "told the French ambassador to leave the country": an expulsion
                 found.append(Trigger(tok, replace(out, lemma=lemma), None))
@@ -320,6 +321,26 @@ class Coder:
         if "@diplomat" not in names:
             return None
         return self.lexicon.choose("expel", "VERB", set(), names)
+
+    def _promised_force(self, verb: Token) -> LexEntry | None:
+        """A promise or pledge to use force is a threat: "promising to use overwhelming force",
+        "promised that Israel would resume fighting", "pledged to hold the country accountable";
+        coded as the lexicon's "threaten" + "force"."""
+        if verb.lemma_.lower() not in _PROMISE_VERBS:
+            return None
+        clauses = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"]
+        # "would resume fighting", "to continue attacking": the act is the aspect verb's complement
+        clauses += [x for c in clauses if c.lemma_.lower() in self.support_verbs for x in c.children
+                    if x.dep_ == "xcomp" or (x.dep_ == "dobj" and x.pos_ == "VERB")]  # fmt: skip
+        for clause in clauses:
+            if any(c.dep_ == "neg" for c in clause.children):
+                continue
+            objects = {w.lemma_.lower() for o in clause.children if o.dep_ in ("dobj", "obj") for w in _object_words(o)}
+            particles = {c.lower_ for c in clause.children if c.dep_ == "prt"} | _clause_particles(clause)
+            act = self.lexicon.choose(clause.lemma_.lower(), "VERB", particles, objects, clause.lower_)
+            if act is not None and (act.quad_class == 4 or act.event_type == "THREATEN"):
+                return self.lexicon.choose("threaten", "VERB", set(), {"force"})
+        return None
 
     def _bare_demand_trigger(self, tok: Token, pos: str, lemma: str, found: list[Trigger]) -> None:
         """"Washington declared that China must drop its barriers": a demand
