@@ -45,6 +45,12 @@ def test_call_for_an_actor_to_act_is_an_appeal(pipeline):
     assert [e[:3] for e in events if e[1].startswith("02")] == [("REQUEST", "020", ["TWN"])]
 
 
+def test_telling_an_actor_to_do_something_is_a_demand(pipeline):
+    assert ("REQUEST", "100", ["KEN"], ["SOM"]) in _coded(pipeline, "Kenya told Somalia to withdraw its troops from the border.")
+    # telling reporters something is no demand
+    assert not [e for e in _coded(pipeline, "Kenya's president told reporters that talks with Somalia would continue.") if e[0] == "REQUEST"]
+
+
 def test_warning_an_actor_to_do_something_is_an_appeal_not_a_threat(pipeline):
     events = _coded(pipeline, "North Korea warned South Korea to stop the leaflet launches near the border.")
     assert ("REQUEST", "025", ["PRK"], ["KOR"]) in events
