@@ -86,6 +86,10 @@ _TARGET_PREPS = frozenset(("at", "on", "against", "toward", "towards"))
 # what air defences intercept: an interception answers the attack that launched them
 _PROJECTILES = frozenset("missile missiles rocket rockets drone drones projectile projectiles uav uavs shell shells".split())
 _DEFENCE_TRIGGERS = ("intercept", "shot down", "shoot down", "downed")
+_PROMISE_VERBS = frozenset("promise pledge swear".split())
+# "ordered / told / asked the ambassador to leave", "gave the envoy 72 hours to leave"
+_ORDER_VERBS = frozenset("order tell ask give invite instruct direct request".split())
+_LEAVE_VERBS = frozenset("leave depart quit exit".split())
 
 
 def _countries(refs) -> set[str]:
@@ -247,6 +251,11 @@ class Coder:
             if pos is None:
                 continue
             lemma = tok.lemma_.lower()
+            out = (self._ordered_out(tok) or self._promised_force(tok)) if pos == "VERB" else None
+            if out is not None:
+                # "told the French ambassador to leave the country": an expulsion
+                found.append(Trigger(tok, replace(out, lemma=lemma), None))
+                continue
             if not self.lexicon.candidates(lemma, pos):
                 self._bare_demand_trigger(tok, pos, lemma, found)
                 continue
@@ -273,11 +282,28 @@ class Coder:
                         particles.add(c.lower_)
                 for inner in _supplied_with(tok):
                     objects.setdefault(inner.lemma_.lower(), inner)
+                particles |= _clause_particles(tok)
+                for word in _left_words(tok):
+                    # "withdrew from the treaty", "pulled out of the deal": what is left, by its class
+                    for name in self.lexicon.classes(word.lemma_.lower()):
+                        objects.setdefault(name, word)
+                # what a verb of naming or saying calls its object ("called the junta illegitimate",
+                # "described it as an act of aggression", "said the strike was barbaric"), and the
+                # cost a statement promises ("said Hezbollah will pay a heavy price")
+                for words, wanted in ((_predicate_words(tok) + _reported_predicate_words(tok), "@disapproval"),
+                                      (_announced_cost(tok), "@consequence")):  # fmt: skip
+                    for word in words:
+                        if wanted in self.lexicon.classes(word.lemma_.lower()):
+                            objects.setdefault(wanted, word)
             else:
                 # a noun's modifiers select its sense: "hunger strike", "general strike"
                 for c in _noun_sense_words(tok):
                     objects.setdefault(c.lemma_.lower(), c)
                     objects.setdefault(c.lower_, c)  # "warning shots": the parser may read a verb
+            for word, inner in list(objects.items()):
+                if not word.startswith("@"):
+                    for name in self.lexicon.classes(word):
+                        objects.setdefault(name, inner)  # "captured two officers": a person
             entry = self.lexicon.choose(lemma, pos, particles, set(objects), tok.lower_)
             if entry is not None:
                 found.append(Trigger(tok, entry, objects.get(entry.object) if entry.object else None))
@@ -286,6 +312,42 @@ class Coder:
         # A noun already coded as a verb's object ("imposed sanctions") is not a second event.
         light_objects = {t.object_token.i for t in found if t.object_token is not None}
         return [t for t in found if t.token.i not in light_objects]
+
+    def _ordered_out(self, verb: Token) -> LexEntry | None:
+        """An order to leave given to a diplomat ("told the ambassador to leave", "gave the envoy
+        72 hours to leave", "the ambassador was asked to leave") is an expulsion: the lexicon's
+        sense of "expel" with a diplomat as its object."""
+        if verb.lemma_.lower() not in _ORDER_VERBS:
+            return None
+        if not any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in _LEAVE_VERBS
+                   and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in verb.children):
+            return None
+        ordered = [c for c in verb.children if c.dep_ in ("dobj", "obj", "dative", "nsubjpass")]
+        # the ordered one's phrase up to its head: "Ethiopian Ambassador Muktar Mohamed Ware"
+        names = {name for o in ordered for w in o.doc[o.left_edge.i : o.i + 1] for name in self.lexicon.classes(w.lemma_.lower())}
+        if "@diplomat" not in names:
+            return None
+        return self.lexicon.choose("expel", "VERB", set(), names)
+
+    def _promised_force(self, verb: Token) -> LexEntry | None:
+        """A promise or pledge to use force is a threat: "promising to use overwhelming force",
+        "promised that Israel would resume fighting", "pledged to hold the country accountable";
+        coded as the lexicon's "threaten" + "force"."""
+        if verb.lemma_.lower() not in _PROMISE_VERBS:
+            return None
+        clauses = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"]
+        # "would resume fighting", "to continue attacking": the act is the aspect verb's complement
+        clauses += [x for c in clauses if c.lemma_.lower() in self.support_verbs for x in c.children
+                    if x.dep_ == "xcomp" or (x.dep_ == "dobj" and x.pos_ == "VERB")]  # fmt: skip
+        for clause in clauses:
+            if any(c.dep_ == "neg" for c in clause.children):
+                continue
+            objects = {w.lemma_.lower() for o in clause.children if o.dep_ in ("dobj", "obj") for w in _object_words(o)}
+            particles = {c.lower_ for c in clause.children if c.dep_ == "prt"} | _clause_particles(clause)
+            act = self.lexicon.choose(clause.lemma_.lower(), "VERB", particles, objects, clause.lower_)
+            if act is not None and (act.quad_class == 4 or act.event_type == "THREATEN"):
+                return self.lexicon.choose("threaten", "VERB", set(), {"force"})
+        return None
 
     def _bare_demand_trigger(self, tok: Token, pos: str, lemma: str, found: list[Trigger]) -> None:
         """"Washington declared that China must drop its barriers": a demand
@@ -1215,6 +1277,91 @@ def _is_purpose(clause: Token) -> bool:
 def _put_on(obj: Token) -> bool:
     """The object of a verb of putting in a state: "forces" in "placed its forces on alert"."""
     return obj.dep_ in ("dobj", "obj") and obj.head.lemma_.lower() in _STATE_VERBS
+
+
+def _clause_particles(verb: Token) -> set[str]:
+    """Particles a verb takes through its clause: "called for China to act" (the "for" the parser
+    hangs from the clause), "will hold Iran accountable" (the state of a small clause), "warned
+    Seoul to stop" (an infinitive its object is to carry out)."""
+    out = set()
+    for c in verb.children:
+        if c.dep_ in ("advcl", "ccomp", "xcomp") and any(m.dep_ == "mark" and m.lower_ == "for" and m.i == verb.i + 1 for m in c.children):
+            out.add("for")
+        elif c.dep_ == "prep" and c.lower_ == "out" and any(p.lower_ == "of" for p in c.children):
+            out.add("out")  # "pulled the United States out of the deal"
+        elif c.dep_ in ("ccomp", "xcomp") and c.pos_ == "ADJ" and any(s.dep_ in ("nsubj", "nsubjpass") for s in c.children):
+            out.add(c.lower_)  # a small clause: "will hold Iran accountable", "left three people dead"
+    if any(c.dep_ in ("dobj", "obj") for c in verb.children) and any(
+        c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children) for c in verb.children
+    ):
+        out.add("to")
+    return out
+
+
+def _left_words(verb: Token) -> list[Token]:
+    """What a verb of leaving leaves: the object of its "from" ("withdrew from the treaty") or of
+    "out of" ("pulled out of the deal", "pulling the United States out of the agreement")."""
+    out = []
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "from":
+            out.extend(p for p in c.children if p.dep_ == "pobj")
+        elif c.lower_ == "out" and c.dep_ in ("prt", "prep", "advmod"):
+            out.extend(p for prep in (c, *c.children) if prep.lower_ in ("out", "of")
+                       for p in prep.children if p.dep_ == "pobj")  # fmt: skip
+    return out
+
+
+_COPULAS = frozenset("be constitute amount remain represent".split())
+
+
+_FUTURE_AUX = frozenset(("will", "would", "'ll", "shall", "wo"))
+
+
+def _announced_cost(verb: Token) -> list[Token]:
+    """The cost a reported clause promises in the future: "said Hezbollah will pay a heavy price",
+    "said there would be serious consequences", "said it will be met with a resolute response"
+    (price; consequences; response): a threat when the words are of the consequence class."""
+    out = []
+    for clause in verb.children:
+        if clause.dep_ != "ccomp" or not any(a.lower_ in _FUTURE_AUX for a in clause.children if a.dep_ == "aux"):
+            continue
+        out.extend(c for c in clause.children if c.dep_ in ("dobj", "attr"))
+        out.extend(p for c in clause.children if c.dep_ == "prep" and c.lower_ == "with" and clause.lemma_.lower() == "meet"
+                   for p in c.children if p.dep_ == "pobj")  # fmt: skip
+    return out
+
+
+def _reported_predicate_words(verb: Token) -> list[Token]:
+    """What a reported clause says its subject is: "said the strike was barbaric", "said Russia
+    remains the aggressor", "said the executions amount to crimes" (barbaric; aggressor; crimes),
+    with their modifiers, coordinated words and "of" complements."""
+    out = []
+    for clause in verb.children:
+        if clause.dep_ != "ccomp" or clause.lemma_.lower() not in _COPULAS:
+            continue
+        heads = [c for c in clause.children if c.dep_ in ("attr", "acomp", "dobj", "oprd")]
+        heads += [p for c in clause.children if c.dep_ == "prep" and c.lower_ == "to" for p in c.children if p.dep_ == "pobj"]
+        for head in heads:
+            words = [head, *(c for c in head.children if c.dep_ == "conj")]
+            for w in list(words):
+                words.extend(c for c in w.children if c.dep_ in ("amod", "compound"))
+                words.extend(p for prep in w.children if prep.dep_ == "prep" and prep.lower_ == "of" for p in prep.children if p.dep_ == "pobj")
+            out.extend(words)
+    return out
+
+
+def _predicate_words(verb: Token) -> list[Token]:
+    """What a verb of naming says its object is: "called the junta illegitimate" (illegitimate,
+    junta), "described the drills as a provocation" (provocation), with the modifiers and "of"
+    complements of that predicate ("an act of aggression")."""
+    heads = [c for c in verb.children if c.dep_ == "oprd"]
+    heads += [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for p in c.children if p.dep_ == "pobj"]
+    out = []
+    for head in heads:
+        out.append(head)
+        out.extend(c for c in head.children if c.dep_ in ("amod", "compound", "acomp"))
+        out.extend(p for prep in head.children if prep.dep_ == "prep" and prep.lower_ == "of" for p in prep.children if p.dep_ == "pobj")
+    return out
 
 
 def _supplied_with(verb: Token) -> list[Token]:

@@ -5,7 +5,9 @@ Three package files work together, each validated on load:
 
 - ``plover.json``: the 16 PLOVER event types with their modes, and the contexts;
 - ``cameo.tsv``: every CAMEO code with its Goldstein intensity;
-- ``lexicon.jsonl``: one entry per trigger (docs/lexicon.md gives the fields).
+- ``lexicon.jsonl``: one entry per trigger (docs/lexicon.md gives the fields);
+- ``word_classes.json``: classes of object words an entry may name as ``@class``
+  ("capture" + ``@person``).
 
 QuadClass follows the CAMEO root (01-05 verbal cooperation, 06-08 material
 cooperation, 09-13 verbal conflict, 14-20 material conflict); intensity is the
@@ -83,12 +85,17 @@ class Lexicon:
     entries: dict[tuple[str, str], list[LexEntry]] = field(default_factory=dict)
     support_verbs: frozenset[str] = frozenset()
     container_nouns: frozenset[str] = frozenset()
+    word_classes: dict[str, frozenset[str]] = field(default_factory=dict)  # class name -> its lemmas
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.entries.values())
 
     def candidates(self, lemma: str, pos: str) -> list[LexEntry]:
         return self.entries.get((lemma, pos), [])
+
+    def classes(self, lemma: str) -> list[str]:
+        """The ``@class`` names a word belongs to ("officer" -> ["@person"])."""
+        return [f"@{name}" for name, words in self.word_classes.items() if lemma in words]
 
     def choose(self, lemma: str, pos: str, particles: set[str], objects: set[str], form: str = "") -> LexEntry | None:
         """The most specific entry whose particle, object and form requirements hold."""
@@ -145,6 +152,8 @@ class Lexicon:
             raise fail(f"'pos' must be VERB or NOUN, got {pos!r}")
         particle = _opt_word(obj.get("particle"), "particle", fail)
         obj_word = _opt_word(obj.get("object"), "object", fail)
+        if obj_word is not None and obj_word.startswith("@") and obj_word[1:] not in self.word_classes:
+            raise fail(f"unknown word class {obj_word!r} (classes: {', '.join(sorted(self.word_classes)) or 'none'})")
         if lemma in TOO_GENERAL and particle is None and obj_word is None:
             raise fail(f"trigger {lemma!r} alone would match nearly every sentence; narrow it with 'particle' or 'object'")
         etype = obj.get("event_type")
@@ -274,12 +283,34 @@ def load_word_list(path: str | Path | None = None) -> frozenset[str]:
     return frozenset(words)
 
 
+def load_word_classes(path: str | Path | None = None) -> dict[str, frozenset[str]]:
+    """Named classes of lowercase lemmas (word_classes.json); keys starting with '_' are comments."""
+    p = Path(path) if path else package_data("word_classes.json")
+    try:
+        raw = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataFileError(str(p), None, f"invalid word class file: {exc}") from None
+    if not isinstance(raw, dict):
+        raise DataFileError(str(p), None, "want an object of class name -> list of words")
+    classes = {}
+    for name, words in raw.items():
+        if name.startswith("_"):
+            continue
+        if not name.replace("_", "").isalpha() or name != name.lower():
+            raise DataFileError(str(p), None, f"bad class name {name!r}")
+        if not isinstance(words, list) or not all(isinstance(w, str) and w and " " not in w and w == w.lower() for w in words):
+            raise DataFileError(str(p), None, f"class {name!r} must be a list of lowercase single words")
+        classes[name] = frozenset(words)
+    return classes
+
+
 def load_lexicon(extra: Iterable[str | Path] = (), *, include_default: bool = True) -> Lexicon:
     lex = Lexicon(
         load_ontology(),
         load_cameo(),
         support_verbs=load_word_list(package_data("support_verbs.txt")),
         container_nouns=load_word_list(package_data("container_nouns.txt")),
+        word_classes=load_word_classes(),
     )
     if include_default:
         lex.add_file(package_data("lexicon.jsonl"))
