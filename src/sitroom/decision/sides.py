@@ -25,10 +25,14 @@ import numpy as np
 from ..records import ActorRef, Event
 from .features import Candidate
 
-__all__ = ["FILL_FEATURES", "ArticleContext", "context_of", "family", "fill_candidates", "fill_options", "fill_side", "hashed_fill",
+__all__ = ["FILL_FEATURES", "FILL_VERSION", "ArticleContext", "context_of", "family", "fill_candidates", "fill_options", "fill_side", "hashed_fill",
            "sentences_of"]
 
 FILL_FEATURES = 1 << 14
+# The filler's features: 1, the article's counts, roles, sentence, place and lead act; 2 adds the acts
+# of the candidate's type and family, the act it refers back to, the dyad's direction, the names its
+# sentence writes and the marks of a third party. A model is used with the features it was trained on.
+FILL_VERSION = 2
 SIDES = ("actor", "recipient")
 _FEW = 4  # a text with fewer candidates says too little about who is on which side
 _INSIDE = frozenset({"REB", "OPP", "UAF", "CVL", "REF"})  # sectors that mostly act inside their own country
@@ -254,8 +258,10 @@ def _text_features(offsets, e: Event, side: str, fam: str) -> list[str]:
     return f
 
 
-def fill_options(e: Event, side: str, ctx: ArticleContext) -> list[tuple[str, list[str]]]:
-    """(country, features) for every country that could fill ``side`` of ``e``, best-known first."""
+def fill_options(e: Event, side: str, ctx: ArticleContext, version: int = FILL_VERSION) -> list[tuple[str, list[str]]]:
+    """(country, features) for every country that could fill ``side`` of ``e``, best-known first, with the
+    features of filler ``version``."""
+    more = version >= 2
     other = "recipient" if side == "actor" else "actor"
     taken = _countries(getattr(e, other))
     ranked = [c for c, _ in ctx.counts.most_common() if c not in taken]
@@ -277,8 +283,9 @@ def fill_options(e: Event, side: str, ctx: ArticleContext) -> list[tuple[str, li
         f += [f"same_country|sector={s}|side={side}" for s in sectors]
         if e.location is not None and e.location.country == c:
             f.append("same_country|is_place")
-        f += [f"same_country|{x}" for x in article]
-        f += _role_features(c, e, side, other, ctx, "same_country|")
+        if more:
+            f += [f"same_country|{x}" for x in article]
+            f += _role_features(c, e, side, other, ctx, "same_country|")
         out.append((c, f))
     pairs, fam_pairs = ctx.pairs.get("", Counter()), ctx.pairs.get(fam, Counter())
     main = pairs.most_common(1)[0][0] if pairs else ()
@@ -303,6 +310,9 @@ def fill_options(e: Event, side: str, ctx: ArticleContext) -> list[tuple[str, li
             f.append("completes_lead")  # the named side is the lead's other party
         if not taken:
             f.append("other_side_empty")
+        if not more:
+            out.append((c, f))
+            continue
         f += article
         f += _role_features(c, e, side, other, ctx, "")
         # the dyad: with the named side, how often the article has this country on this side of it, and the
@@ -358,7 +368,8 @@ def _score(weights: np.ndarray, features: list[str]) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
 
-def fill_side(e: Event, ctx: ArticleContext, weights: np.ndarray, threshold: float, country_name) -> tuple[Event, str, float]:
+def fill_side(e: Event, ctx: ArticleContext, weights: np.ndarray, threshold: float, country_name,
+              version: int = FILL_VERSION) -> tuple[Event, str, float]:
     """``e`` with its empty sides filled where the model is sure enough, which sides it filled,
     and the filler's probability of the least sure of them (1.0 when none was filled)."""
     filled = []
@@ -366,7 +377,7 @@ def fill_side(e: Event, ctx: ArticleContext, weights: np.ndarray, threshold: flo
     for side in SIDES:
         if _countries(getattr(e, side)):
             continue
-        options = fill_options(e, side, ctx)
+        options = fill_options(e, side, ctx, version)
         if not options:
             continue
         best, p = max(((c, _score(weights, f)) for c, f in options), key=lambda x: x[1])
@@ -385,11 +396,12 @@ def sentences_of(candidates: list[Candidate]) -> dict[int, tuple[int, str]]:
     return {c.event.sentence_index: (c.sentence_start, c.sentence) for c in candidates}
 
 
-def fill_candidates(candidates: list[Candidate], weights: np.ndarray, threshold: float, country_name) -> list[Candidate]:
+def fill_candidates(candidates: list[Candidate], weights: np.ndarray, threshold: float, country_name,
+                    version: int = FILL_VERSION) -> list[Candidate]:
     """One article's candidates with their empty sides filled from the article where the filler is sure enough."""
     ctx = context_of([c.event for c in candidates], sentences_of(candidates), country_name)
     out = []
     for c in candidates:
-        e, filled, sure = fill_side(c.event, ctx, weights, threshold, country_name)
+        e, filled, sure = fill_side(c.event, ctx, weights, threshold, country_name, version)
         out.append(Candidate(e, c.sentence, c.sentence_start, filled, sure) if filled else c)
     return out
