@@ -209,3 +209,23 @@ def test_candidates_whose_sides_were_filled_are_not_merged_into_one_event():
     killed = replace(struck, event_id="e1-b", trigger="killed", span_start=struck.span_start + 28)
     assert merge_key(struck) == merge_key(killed)
     assert struck.event_type == "ASSAULT" and struck.cameo_code == "190"
+
+
+def test_a_model_saved_before_keeps_the_filler_features_and_the_merge_it_was_trained_with(tmp_path):
+    """The shipped model's meta predates both: it fills with the first features and merges every candidate,
+    as when its threshold was chosen; a model saved now says what it was trained with."""
+    from sitroom.decision import default_model_path, load_model
+    from sitroom.decision.sides import FILL_VERSION
+
+    shipped = load_model(default_model_path())
+    if "fill_version" in shipped.meta:
+        pytest.skip("the shipped model was retrained with the current filler")
+    assert shipped.fill_version == 1 and shipped.merge_inferred
+    cands = [act(0, "ASSAULT", ("ISR",), ("IRN",)), act(1, "ASSAULT", (), ("IRN",))]
+    ctx = context_of([c.event for c in cands], sentences_of(cands), country_name)
+    old = dict(fill_options(cands[1].event, "actor", ctx, version=1))
+    new = dict(fill_options(cands[1].event, "actor", ctx))
+    assert set(old["ISR"]) < set(new["ISR"]) and not any(f.startswith("distance=") for f in old["ISR"])
+    shipped.fill_version, shipped.merge_inferred = FILL_VERSION, False
+    again = load_model(shipped.save(tmp_path / "m.npz"))
+    assert (again.fill_version, again.merge_inferred) == (FILL_VERSION, False)
