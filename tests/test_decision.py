@@ -295,7 +295,7 @@ def tiny_data(tmp_path_factory):
 @pytest.fixture(scope="module")
 def trained(tiny_data):
     out = tiny_data.parent / "tiny-model.npz"
-    result = invoke("train", tiny_data, "--output", out)
+    result = invoke("train", tiny_data, "--output", out, "--curve")
     return result, out
 
 
@@ -314,6 +314,19 @@ def test_train_writes_a_model_that_loads(trained, tiny_data):
     assert entry["path"] == str(tiny_data)
     assert entry["sha256"] == sha256(tiny_data)
     assert entry["kind"] == "articles" and entry["texts"] == len(TINY_IDS)
+
+
+def test_train_reports_the_fillers_accuracy_and_the_threshold_curve(trained):
+    result, out = trained
+    assert result.exit_code == 0, result.output
+    cv = load_model(out).meta["cross_validated"]
+    fill = cv["fill_accuracy"]
+    assert 0 <= fill["right"] <= fill["filled"] and fill["accuracy"] == (round(fill["right"] / fill["filled"], 4) if fill["filled"] else 0.0)
+    assert f"filled sides right (where the annotation names a country): {fill['right']} of {fill['filled']}" in flat(result.stdout)
+    assert cv["threshold"]["value"] == load_model(out).threshold and cv["threshold"]["chosen_by"] in ("f1", "recall floor", "f1 only")
+    # --curve: precision and recall at every threshold, the chosen one marked
+    assert "threshold precision recall F1 events coded" in flat(result.stdout)
+    assert len(cv["by_threshold"]) == 19 and "←" in result.stdout
 
 
 def test_code_with_a_trained_model(trained):

@@ -640,10 +640,11 @@ def train(
     override: Annotated[float, typer.Option(help="The model replaces the rules' type at or above this probability.", min=0.0, max=1.0)] = 0.6,
     threshold: Annotated[
         Optional[float],
-        typer.Option(help="Drop events under this confidence [default: the most precise threshold whose cross-validated recall is at least the rules' alone].", min=0.0, max=1.0, show_default=False),
+        typer.Option(help="Drop events under this confidence [default: the best cross-validated event F1 that keeps the rules' recall and a precision of at least 0.6].", min=0.0, max=1.0, show_default=False),
     ] = None,
     actors: ActorsOption = None,
     lexicon: LexiconOption = None,
+    curve: Annotated[bool, typer.Option("--curve", help="Also print cross-validated precision and recall at every threshold.")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="Print the cross-validated figures as JSON.")] = False,
 ) -> None:
     """Train the decision model on annotated text; print cross-validated figures and write the model file.
@@ -685,7 +686,17 @@ def train(
     out.print(table)
     filled = {k: v for k, v in cv["sides_filled"].items() if k != "none"}
     out.print(f"sides filled from the article: {', '.join(f'{k} {v}' for k, v in sorted(filled.items())) or 'none'}")
-    out.print(f"threshold {result.model.threshold:.2f} · override at p ≥ {override:.2f} · expected calibration error {cv['calibration_error']:.3f}")
+    fa = cv["fill_accuracy"]
+    out.print(f"filled sides right (where the annotation names a country): {fa['right']} of {fa['filled']} ({fa['accuracy']:.3f}); left empty {fa['left_empty']}")
+    why = {"f1": f"best F1 keeping the rules' recall and precision ≥ {cv['threshold']['precision_floor']:.2f}", "recall floor": "most precise keeping the rules' recall",
+           "f1 only": "best F1", "given": "given"}.get(cv["threshold"]["chosen_by"], cv["threshold"]["chosen_by"])  # fmt: skip
+    out.print(f"threshold {result.model.threshold:.2f} ({why}) · override at p ≥ {override:.2f} · expected calibration error {cv['calibration_error']:.3f}")
+    if curve:
+        pr = Table("threshold", "precision", "recall", "F1", "events coded", box=None)
+        for th, row in cv["by_threshold"].items():
+            mark = " ←" if float(th) == result.model.threshold else ""
+            pr.add_row(f"{float(th):.2f}{mark}", f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}", str(row["coded"]))
+        out.print(pr)
     rel = Table("confidence", "events", "mean confidence", "right", box=None)
     for row in result.reliability:
         rel.add_row(row["bin"], str(row["events"]), f"{row['mean_confidence']:.3f}", f"{row['right']:.3f}")

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..errors import DataFileError
 from .features import N_FEATURES, Candidate, candidate_features, hashed
+from .sides import FILL_VERSION
 
 __all__ = ["DecisionModel", "FORMAT", "NONE", "Decision", "default_model_path", "load_model"]
 
@@ -58,6 +59,10 @@ class DecisionModel:
     confidence_weights: np.ndarray  # float64 (len(CONFIDENCE_INPUTS),)
     fill_weights: np.ndarray | None = None  # float32 (FILL_FEATURES,): the side filler (sides.py); None: no filling
     fill_threshold: float = 0.5  # a side is filled when the best option is at least this likely
+    fill_version: int = FILL_VERSION  # the filler's features (sides.py); models saved before it was kept: 1
+    # one sentence's candidates with an inferred side are merged like the others (stage.merge_key): how models
+    # saved before this was kept chose their threshold
+    merge_inferred: bool = False
     override: float = 0.6  # the model replaces the rules' type at or above this probability
     threshold: float = 0.5  # candidates below this confidence are dropped
     cameo_of: dict[str, str] = field(default_factory=dict)  # type -> CAMEO code when the model assigns it
@@ -125,7 +130,7 @@ class DecisionModel:
         meta.update(
             format=FORMAT, labels=self.labels, override=self.override, threshold=self.threshold,
             cameo_of=self.cameo_of, confidence_inputs=list(CONFIDENCE_INPUTS), n_features=N_FEATURES,
-            fill_threshold=self.fill_threshold,
+            fill_threshold=self.fill_threshold, fill_version=self.fill_version, merge_inferred=self.merge_inferred,
         )  # fmt: skip
         fill = self.fill_weights if self.fill_weights is not None else np.zeros(0, np.float32)
         tmp = p.with_name(p.name + ".tmp")
@@ -171,6 +176,8 @@ def load_model(path: str | Path) -> DecisionModel:
         confidence_weights=arrays["confidence_weights"],
         fill_weights=arrays["fill_weights"] if len(arrays["fill_weights"]) else None,
         fill_threshold=float(meta.get("fill_threshold", 0.5)),
+        fill_version=int(meta.get("fill_version", 1)),
+        merge_inferred=bool(meta.get("merge_inferred", True)),
         override=float(meta["override"]),
         threshold=float(meta["threshold"]),
         cameo_of=dict(meta.get("cameo_of", {})),

@@ -31,9 +31,9 @@ class DecisionStage:
 
     def decide(self, events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
         """The article's events the model keeps, decided, in text order. Candidates of one sentence
-        that the decision makes the same event (type, modality, both sides' countries: "struck the
-        base and killed three") are one event: the surest, with the casualties, place and date the
-        others add, and links to the others pointed at it."""
+        that the decision makes the same event (type, modality, both sides' countries, as the sentence
+        names them: "struck the base and killed three") are one event: the surest, with the casualties,
+        place and date the others add, and links to the others pointed at it."""
         return self.keep(self.score(article_candidates(events, sentences)))
 
     def keep(self, scored: Sequence[Event]) -> list[Event]:
@@ -43,7 +43,7 @@ class DecisionStage:
         for decided in scored:
             if decided.confidence < self.threshold:
                 continue
-            key = merge_key(decided)
+            key = merge_key(decided, merge_inferred=self.model.merge_inferred)
             prev = kept.get(key)
             if prev is None:
                 kept[key] = decided
@@ -61,7 +61,8 @@ class DecisionStage:
         """Every candidate of one article decided (sides filled, type, confidence), none dropped."""
         model = self.model
         if model.fill_weights is not None:
-            candidates = fill_candidates(list(candidates), model.fill_weights, model.fill_threshold, self.country_name)
+            candidates = fill_candidates(list(candidates), model.fill_weights, model.fill_threshold, self.country_name,
+                                         model.fill_version)  # fmt: skip
         out = []
         for c in candidates:
             d = model.decide(c)
@@ -80,8 +81,13 @@ class DecisionStage:
                        quad_class=quad_class(code), intensity=cameo.goldstein)  # fmt: skip
 
 
-def merge_key(e: Event, event_type: str | None = None) -> tuple:
-    """Candidates with one key are one event: same sentence, type, modality and countries on each side."""
+def merge_key(e: Event, event_type: str | None = None, merge_inferred: bool = False) -> tuple:
+    """Candidates with one key are one event: same sentence, type, modality and countries on each side, each
+    side named in the sentence. A side inferred from elsewhere (filled from the article, or the rules'
+    implied recipient) says nothing about which act it belongs to, so such a candidate is its own event
+    (unless ``merge_inferred``: models whose threshold was chosen merging them too)."""
+    if not merge_inferred and any(not r.text for r in (*e.actor, *e.recipient)):
+        return (e.sentence_index, event_type or e.event_type, e.modality, "", "", e.event_id)
     return (e.sentence_index, event_type or e.event_type, e.modality,
             "|".join(sorted({a.country for a in e.actor})), "|".join(sorted({r.country for r in e.recipient})))  # fmt: skip
 

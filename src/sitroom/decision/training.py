@@ -39,14 +39,23 @@ from ..records import Event
 from .features import N_FEATURES, Candidate, candidate_features, hashed
 from .model import CONFIDENCE_INPUTS, NONE, DecisionModel
 from .stage import merge_key
-from .sides import FILL_FEATURES, SIDES, context_of, fill_candidates, fill_options, hashed_fill
+from .sides import FILL_FEATURES, SIDES, context_of, fill_candidates, fill_options, hashed_fill, sentences_of
 
-__all__ = ["Annotated", "TrainingResult", "calibration", "candidates_of", "load_annotated", "load_plover_texts", "train_model"]
+__all__ = [
+    "Annotated", "TrainingResult", "calibration", "candidates_of", "default_threshold", "fill_accuracy", "load_annotated",
+    "load_plover_texts", "train_model",
+]  # fmt: skip
 
 FOLDS = 5
 _L2 = 1.0  # penalty on the type head's weights
 _CONF_L2 = 1.0  # on the confidence head: chosen on cross-validated calibration (0.01: 0.055, 1: 0.040, 10: 0.028)
 _THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 20)]
+# The default threshold: the best event F1 (cross-validated) among the thresholds that find at least as
+# many events as the rules alone and of whose stored events at least PRECISION_FLOOR are right; where F1
+# is flat (within F1_SLACK of the best) the highest such threshold, since the same F1 with fewer wrong
+# events is the better store.
+PRECISION_FLOOR = 0.6
+F1_SLACK = 0.01
 # A side is filled when its best option is at least this likely: filling never makes a coded event
 # less right than an empty side, and the confidence head sees how sure the filler was.
 FILL_THRESHOLD = 0.25
@@ -240,14 +249,14 @@ def _examples(texts: list[Annotated], candidates: list[list[Candidate]], raw: li
     return out
 
 
-def _fill_rows(texts: list[Annotated], candidates: list[list[Candidate]]) -> list[tuple[int, list[int], float]]:
+def _fill_rows(texts: list[Annotated], candidates: list[list[Candidate]], country_name) -> list[tuple[int, list[int], float]]:
     """(text, hashed features, right) for every option of every empty side of a candidate that sits
     on an annotated event: right when the annotation names that country on that side."""
     rows = []
     for t, (a, cands) in enumerate(zip(texts, candidates)):
         if not a.exhaustive:
             continue
-        ctx = context_of([c.event for c in cands])
+        ctx = context_of([c.event for c in cands], sentences_of(cands), country_name)
         for c in cands:
             g = _gold_here(a, _as_dict(c.event, c.sentence))
             if g is None:
@@ -268,6 +277,28 @@ def _fit_fill(rows: list[tuple[int, list[int], float]]) -> np.ndarray:
         shape=(len(rows), FILL_FEATURES),
     )  # fmt: skip
     return _fit_logistic(x, np.array([r[2] for r in rows]), l2=1.0).astype(np.float32)
+
+
+def fill_accuracy(texts: list[Annotated], raw: list[list[Candidate]], filled: list[list[Candidate]]) -> dict:
+    """How right the filler is: of the empty sides of candidates that sit on an annotated event whose side
+    names a country, how many it filled, how many of those with a right country, and how many it left empty."""
+    sides = right = empty = 0
+    for a, rules, cands in zip(texts, raw, filled):
+        if not a.exhaustive:
+            continue
+        for r, c in zip(rules, cands):
+            g = _gold_here(a, _as_dict(r.event, r.sentence))
+            if g is None:
+                continue
+            for side in SIDES:
+                if any(x.country for x in getattr(r.event, side)) or not any(x.get("country") for x in g.get(side) or []):
+                    continue
+                if side in c.filled.split("+"):
+                    sides += 1
+                    right += side_ok(g.get(side), [{"country": x.country} for x in getattr(c.event, side)])
+                else:
+                    empty += 1
+    return {"filled": sides, "right": right, "accuracy": round(right / sides, 4) if sides else 0.0, "left_empty": empty}
 
 
 def _filled(candidates, weights_of_text, threshold: float, country_name) -> tuple[list[list[Candidate]], Counter]:
@@ -346,6 +377,21 @@ def _type_head(rows: list[dict[int, float]], y: np.ndarray, labels: list[str]) -
     )
 
 
+def default_threshold(by_threshold: dict[str, dict], rules_only: dict) -> tuple[float, str]:
+    """(threshold, why): the highest threshold whose event F1 is within F1_SLACK of the best F1 among those
+    that keep recall at least the rules' alone and precision at least PRECISION_FLOOR; without such a
+    threshold, the most precise one that keeps the rules' recall; without that, the F1-best one."""
+    rows = {float(th): r for th, r in by_threshold.items()}
+    enough = [th for th, r in rows.items() if r["recall"] >= rules_only["recall"]]
+    eligible = [th for th in enough if rows[th]["precision"] >= PRECISION_FLOOR]
+    if eligible:
+        best = max(rows[th]["f1"] for th in eligible)
+        return max(th for th in eligible if rows[th]["f1"] >= best - F1_SLACK), "f1"
+    if enough:
+        return max(enough), "recall floor"
+    return max(rows, key=lambda th: (rows[th]["f1"], -th)), "f1 only"
+
+
 def calibration(confidence: Iterable[float], right: Iterable[bool], bins: int = 10) -> tuple[float, list[dict]]:
     """Expected calibration error and the reliability table of (confidence, was it right) pairs."""
     confidence = np.asarray(list(confidence), dtype=float)
@@ -380,12 +426,13 @@ def train_model(
     fold_of_text = _folds(texts)
 
     # the side filler, out of fold for the candidates the heads learn from
-    fill_rows = _fill_rows(texts, raw)
+    fill_rows = _fill_rows(texts, raw, pipeline.actors.country_name)
     fill_w = None
-    candidates, fill_counts = raw, Counter()
+    candidates, fill_counts, fill_score = raw, Counter(), fill_accuracy(texts, raw, raw)
     if fill_rows and len({r[2] for r in fill_rows}) == 2:
         by_fold = {k: _fit_fill([r for r in fill_rows if fold_of_text[r[0]] != k]) for k in range(FOLDS)}
         candidates, fill_counts = _filled(raw, lambda t: by_fold[fold_of_text[t]], FILL_THRESHOLD, pipeline.actors.country_name)
+        fill_score = fill_accuracy(texts, raw, candidates)
         fill_w = _fit_fill(fill_rows)
     examples = _examples(texts, candidates, raw)
     if not examples:
@@ -473,11 +520,11 @@ def train_model(
     kept = {th: kept_at(th) for th in _THRESHOLDS}
     by_threshold = {str(th): scores(lambda i, th=th: i in kept[th], lambda i: finals[i]) for th in _THRESHOLDS}
     rules_only = scores(lambda i: True, lambda i: examples[i].raw["event_type"], "raw")
+    chosen, reason = default_threshold(by_threshold, rules_only)
     if threshold is None:
-        # the most precise threshold that still finds at least as many events as the rules alone
-        # (cross-validated), else the F1-best one
-        enough = [th for th in _THRESHOLDS if by_threshold[str(th)]["recall"] >= rules_only["recall"]]
-        threshold = max(enough) if enough else max(_THRESHOLDS, key=lambda th: (by_threshold[str(th)]["f1"], -th))
+        threshold = chosen
+    else:
+        reason = "given"
     ece, table = calibration(conf[ex], right[ex])
     cv = {
         "folds": FOLDS,
@@ -488,8 +535,11 @@ def train_model(
         "events_rules_only": rules_only,
         "events_sides_filled": scores(lambda i: True, lambda i: examples[i].candidate.event.event_type),
         "sides_filled": dict(fill_counts),
+        "fill_accuracy": fill_score,
         "events_hybrid_all": scores(lambda i: True, lambda i: finals[i]),
-        "events_hybrid": by_threshold[str(threshold)],
+        "events_hybrid": by_threshold.get(str(threshold)) or scores(lambda i: i in kept_at(threshold), lambda i: finals[i]),
+        "threshold": {"value": float(threshold), "chosen_by": reason, "precision_floor": PRECISION_FLOOR,
+                      "f1_slack": F1_SLACK},  # fmt: skip
         "by_threshold": by_threshold,
         "decided_by": dict(Counter(by)),
         "calibration_error": round(ece, 4),
