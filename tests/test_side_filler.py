@@ -212,14 +212,26 @@ def test_candidates_whose_sides_were_filled_are_not_merged_into_one_event():
 
 
 def test_a_model_saved_before_keeps_the_filler_features_and_the_merge_it_was_trained_with(tmp_path):
-    """The shipped model's meta predates both: it fills with the first features and merges every candidate,
+    """A model file whose meta predates both fills with the first features and merges every candidate,
     as when its threshold was chosen; a model saved now says what it was trained with."""
+    import json
+
+    import numpy as np
+
     from sitroom.decision import default_model_path, load_model
     from sitroom.decision.sides import FILL_VERSION
 
-    shipped = load_model(default_model_path())
-    if "fill_version" in shipped.meta:
-        pytest.skip("the shipped model was retrained with the current filler")
+    current = load_model(default_model_path())
+    assert (current.fill_version, current.merge_inferred) == (FILL_VERSION, False)
+    # the same file as saved before the filler's version and the merge rule were recorded
+    with np.load(current.save(tmp_path / "now.npz"), allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(str(arrays["meta"]))
+    del meta["fill_version"], meta["merge_inferred"]
+    arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
+    with open(tmp_path / "before.npz", "wb") as fh:
+        np.savez_compressed(fh, **arrays)
+    shipped = load_model(tmp_path / "before.npz")
     assert shipped.fill_version == 1 and shipped.merge_inferred
     cands = [act(0, "ASSAULT", ("ISR",), ("IRN",)), act(1, "ASSAULT", (), ("IRN",))]
     ctx = context_of([c.event for c in cands], sentences_of(cands), country_name)
