@@ -89,6 +89,24 @@ def test_find_dyad_and_fill_on_hand_made_events():
     assert find_dyad(minor) is None
 
 
+def test_two_pairs_alike_make_no_dyad_whatever_the_order_of_the_events():
+    """Two pairs named alike ("France and Germany urged Iran ..."): neither is the article's, so a
+    one-sided act gets no party from them, in any order and in every process (ties once fell to
+    the order Python's hash seed gave the countries)."""
+    from sitroom.coding.dyad import fill_from_dyad, find_dyad
+
+    def ev(i, kind, actor, recipient, cameo="020"):
+        refs = lambda cs: tuple(ActorRef(c, c, c, "") for c in cs)  # noqa: E731
+        return Event(f"e{i}", "a", i, "x", 0, 1, kind, "", (), cameo, 1, 0.0, refs(actor), refs(recipient))
+
+    condemned = ev(0, "ACCUSE", ["IRN"], [], "111")
+    for urged in ([ev(1, "REQUEST", ["FRA", "DEU"], ["IRN"])], [ev(1, "REQUEST", ["DEU", "FRA"], ["IRN"])],
+                  [ev(1, "REQUEST", ["FRA"], ["IRN"]), ev(2, "REQUEST", ["DEU"], ["IRN"])],
+                  [ev(2, "REQUEST", ["DEU"], ["IRN"]), ev(1, "REQUEST", ["FRA"], ["IRN"])]):  # fmt: skip
+        assert find_dyad([condemned, *urged]) is None
+        assert fill_from_dyad([condemned, *urged], lambda c: c)[0].recipient == ()
+
+
 # --- acts pointing back, reactions, places, passives ---------------------------------------------
 
 

@@ -97,14 +97,15 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
             continue
         if e.location is not None and e.location.country:
             places.add(e.location.country)
-        for c in _explicit(e.actor) | _explicit(e.recipient):
+        # sorted throughout: ties between countries rank alike in every process, whatever its hash seed
+        for c in sorted(_explicit(e.actor) | _explicit(e.recipient)):
             named[c] += 1
         # rebels and gunmen the dictionary places nowhere fight in the country the article is about
         inside |= {r.country or "?" for r in (*e.actor, *e.recipient) if r.text and r.sector in _INSIDE_SECTORS}
         if kinds is not None and e.event_type not in kinds:
             continue
-        for a in _explicit(e.actor):
-            for r in _explicit(e.recipient):
+        for a in sorted(_explicit(e.actor)):
+            for r in sorted(_explicit(e.recipient)):
                 pairs[tuple(sorted((a, r)))] += 1
                 if e.event_type in _HOSTILE and a != r:
                     hostile[(a, r)] += 1
@@ -116,17 +117,18 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
         a, b = pair
         return pairs[pair] + (named[a] + named[b] if a != b else named[a]) / total
 
-    ranked = sorted(pairs, key=score, reverse=True)
+    ranked = sorted(pairs, key=lambda pair: (-score(pair), pair))
     best = ranked[0] if ranked else None
-    (top, top_n), *rest = named.most_common()
+    tied = len(ranked) > 1 and score(ranked[0]) == score(ranked[1])  # two pairs alike: no pair stands out
+    (top, top_n), *rest = sorted(named.items(), key=lambda item: (-item[1], item[0]))
     dominant = top_n >= 3 and top_n >= 2 * (rest[0][1] if rest else 0)
     # unnamed gunmen show a conflict at home only when none of the article's acts happens abroad
     unplaced = "?" in inside and places <= {top}
     if dominant and (top in inside or unplaced or pairs[(top, top)] >= 2) and (best is None or pairs[best] < 2 or best == (top, top)):
         best = (top, top)  # one country all along: a conflict inside it ("the army and the RSF")
-    elif best is None or best[0] == best[1]:
+    elif best is None or best[0] == best[1] or tied:
         return None
-    elif pairs[best] < 2 and set(best) != {c for c, _ in named.most_common(2)}:
+    elif pairs[best] < 2 and set(best) != {c for c, _ in sorted(named.items(), key=lambda item: (-item[1], item[0]))[:2]}:
         return None  # a pair named once, and not the article's two most named countries
     first, second = best
     attacker = None
