@@ -300,6 +300,37 @@ def test_the_date_of_the_verb_of_saying_is_not_the_events(pipeline):
     assert (e.event_date, e.date_text) == (date(2024, 4, 1), "Monday")
 
 
+def test_an_undated_past_act_takes_the_day_of_its_story(pipeline):
+    # the day belongs to another clause of the sentence, not to the act's own nor to a saying
+    text = "Villagers described a massacre on Tuesday after paramilitary fighters attacked the village twice."
+    e = event_at(pipeline, text, "attacked")
+    assert (e.event_date, e.date_precision, e.date_text) == (date(2024, 4, 2), "day", "Tuesday")
+
+
+def test_a_report_dates_its_story_once(pipeline):
+    text = (
+        "Russian missiles struck Kharkiv on Tuesday, killing four civilians. "
+        "Ukraine's air force shot down most of the drones. "
+        "Ukraine has deployed more air defences to the city."
+    )
+    e = event_at(pipeline, text, "shot")
+    assert (e.event_date, e.date_precision, e.date_text) == (date(2024, 4, 2), "day", "Tuesday")
+    # the present perfect is the news of the publication day
+    e = event_at(pipeline, text, "deployed")
+    assert (e.event_date, e.date_precision) == (PUB, "publication")
+
+
+def test_a_story_dated_long_before_publication_carries_no_date(pipeline):
+    e = event_at(pipeline, "Israel struck Gaza on 3 March. Israeli jets hit a school in Rafah.", "hit")
+    assert (e.event_date, e.date_precision) == (PUB, "publication")
+
+
+def test_a_denied_act_is_not_dated_by_the_denial(pipeline):
+    e = event_at(pipeline, "Iran denied on Tuesday that it had attacked the tanker.", "attacked")
+    assert e.modality == "denied"
+    assert (e.event_date, e.date_precision) == (PUB, "publication")
+
+
 # --- resolve_date, the pure rules ------------------------------------------------------------------------
 
 

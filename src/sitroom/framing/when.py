@@ -15,11 +15,19 @@ Which date phrase belongs to the event:
   possessive ("after Tuesday's attack") stands between.
 
 "The next day" counts from the last date written before it in the article.
+
+An asserted act told in a past tense with no date phrase of its own takes the
+day the report has set for its story: the last date written before it (not
+its own verb of saying's), when that names a day one to three days before
+publication ("Russian missiles struck Kharkiv on Tuesday ... Air defences
+shot down most of the drones").
+Acts in the present perfect or present ("has deployed") stay on the
+publication day, and a last date further back carries nothing.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from spacy.tokens import Span, Token
 
@@ -28,13 +36,14 @@ from .dates import WEEKDAYS, ResolvedDate, resolve_date
 from .rules import FramingRules
 from .sentence import DAY_WORDS, SentenceFacts
 
-__all__ = ["date_expression", "event_date"]
+__all__ = ["date_expression", "event_date", "narrative_date"]
 
 _WEEKDAY_NAMES = frozenset(WEEKDAYS)
 _DAY_NAMES = DAY_WORDS | _WEEKDAY_NAMES
 _TEMPORAL_PREPS = frozenset("on in at during since by until throughout within early late".split())
 _REASON_PREPS = frozenset("after amid over because despite following before since ahead".split())
 _CAUSE_NOUNS = frozenset("response retaliation reply revenge reprisal answer wake".split())
+_RECENT_DAYS = 3  # a day named this close to publication is the news the article tells
 _RELATIVE = ("next day", "following day", "day later", "day before", "previous day", "preceding day",
              "next morning", "following morning", "next evening", "following night", "day earlier")  # fmt: skip
 
@@ -141,9 +150,11 @@ def _anchor(dates: tuple[Span, ...], before: int, published: date | None) -> dat
 
 
 def event_date(
-    frame: Frame, sent: SentenceFacts, published: date | None, rules: FramingRules, *, future: bool
+    frame: Frame, sent: SentenceFacts, published: date | None, rules: FramingRules, *, future: bool, asserted: bool = False
 ) -> tuple[ResolvedDate | None, str]:
-    """(resolved date, expression text); (None, "") when the clause names no date it can resolve."""
+    """(resolved date, expression text); (None, "") when the clause names no date it can resolve.
+    An ``asserted`` act told in a past tense with no date of its own takes the recent day the
+    article last named before it (``narrative_date``)."""
     for expr in date_expression(frame, sent, rules):
         text = expr.text
         # include a preceding "last"/"next"/"this" the NER left out
@@ -154,4 +165,69 @@ def event_date(
         resolved = resolve_date(text, published, future=future, anchor=anchor)
         if resolved is not None:
             return resolved, text
+    if asserted and not future and published is not None and _past(frame.trigger):
+        carried = narrative_date(frame, sent, published, rules)
+        if carried is not None:
+            return carried
     return None, ""
+
+
+def _past(trigger: Token) -> bool:
+    """Is the act told in a past tense ("struck", "was killed", "had seized", "launched an
+    attack"), not the present perfect or present ("has deployed", "is moving troops")?"""
+    tok = trigger
+    for _ in range(6):
+        if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "acl"):
+            auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+            if any(a.tag_ in ("VBZ", "VBP", "MD") for a in auxes):
+                return False
+            if tok.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
+                return True
+            if tok.dep_ not in ("xcomp", "conj", "advcl"):
+                return False
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def _of_reporter(ent: Span, frame: Frame, rules: FramingRules) -> bool:
+    """Does the date phrase hang from the verb of saying or denial that reports the event?"""
+    tok = _attachment(ent)
+    for _ in range(8):
+        if tok.i == frame.trigger.i:
+            return False
+        if frame.reporter is not None and tok.i == frame.reporter.i or tok.lemma_.lower() in rules.denial_verbs:
+            return True
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def narrative_date(frame: Frame, sent: SentenceFacts, published: date, rules: FramingRules) -> tuple[ResolvedDate, str] | None:
+    """The day a report has set for its story when it reaches the event: the last date
+    phrase written before it, if that names a day one to three days before publication.
+
+    A report published the morning after dates its news once ("Russian forces struck Kharkiv
+    on Monday") and tells the rest in the past tense without a date; those acts are that
+    day's, not the publication day's. The date of the event's own verb of saying or denial
+    ("Iran said on Tuesday that ...") is the saying's and is skipped; a last date further
+    back (background: "since 2014", "on 3 March" a month ago) carries nothing.
+    """
+    trigger = frame.trigger
+    before = trigger.idx
+    for ent in reversed(sent.doc_dates):
+        if ent.start_char >= before:
+            continue
+        if ent.start >= sent.span.start and _of_reporter(ent, frame, rules):
+            continue  # "Iran said on Tuesday that ...": the day of the saying, not of the act
+        if any(r in ent.text.lower() for r in _RELATIVE):
+            continue
+        resolved = resolve_date(ent.text, published)
+        if resolved is None or resolved.precision != "day":
+            continue  # a week, month or year sets no day for the story
+        if published - timedelta(days=_RECENT_DAYS) <= resolved.value < published:
+            return resolved, ent.text
+        return None
+    return None
