@@ -320,6 +320,19 @@ def test_a_report_dates_its_story_once(pipeline):
     assert (e.event_date, e.date_precision) == (PUB, "publication")
 
 
+def test_a_day_in_another_clause_of_the_report_is_the_storys(pipeline):
+    # "on Monday" hangs from "stormed", not from "said": the acts it leads to are Monday's
+    text = "Three residents said hundreds of militia fighters stormed the village on Monday, looting and burning houses and public buildings."
+    e = event_at(pipeline, text, "burning")
+    assert (e.event_date, e.date_precision) == (date(2024, 4, 1), "day")
+
+
+def test_a_day_of_the_month_the_ner_left_out(pipeline):
+    text = "Hamas launched a surprise attack against Israel on the morning of 7 October, crossing the border."
+    e = event_at(pipeline, text, "attack")
+    assert (e.event_date, e.date_precision, e.date_text) == (date(2023, 10, 7), "day", "7 October")
+
+
 def test_a_story_dated_long_before_publication_carries_no_date(pipeline):
     e = event_at(pipeline, "Israel struck Gaza on 3 March. Israeli jets hit a school in Rafah.", "hit")
     assert (e.event_date, e.date_precision) == (PUB, "publication")

@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from spacy.tokens import Span, Token
 
 from .clause import Frame
-from .dates import WEEKDAYS, ResolvedDate, resolve_date
+from .dates import MONTHS, WEEKDAYS, ResolvedDate, resolve_date
 from .rules import FramingRules
 from .sentence import DAY_WORDS, SentenceFacts
 
@@ -161,6 +161,8 @@ def event_date(
         prev = expr.doc[expr.start - 1] if expr.start > 0 else None
         if prev is not None and prev.lower_ in ("last", "next", "this") and prev.head.i in range(expr.start, expr.end):
             text = f"{prev.text} {text}"
+        elif prev is not None and len(expr) == 1 and expr.text.lower() in MONTHS and prev.like_num and prev.text.isdigit() and 1 <= int(prev.text) <= 31:
+            text = f"{prev.text} {text}"  # "the morning of 7 October": the day the NER left out
         anchor = _anchor(sent.doc_dates, expr.start_char, published) if any(r in text.lower() for r in _RELATIVE) else None
         resolved = resolve_date(text, published, future=future, anchor=anchor)
         if resolved is not None:
@@ -192,14 +194,13 @@ def _past(trigger: Token) -> bool:
 
 
 def _of_reporter(ent: Span, frame: Frame, rules: FramingRules) -> bool:
-    """Does the date phrase hang from the verb of saying or denial that reports the event?"""
+    """Does the date phrase hang from the verb of saying or denial that reports the event
+    ("said on Tuesday", "in a statement on Tuesday, ... said"), with no other verb between?"""
     tok = _attachment(ent)
     for _ in range(8):
-        if tok.i == frame.trigger.i:
-            return False
         if frame.reporter is not None and tok.i == frame.reporter.i or tok.lemma_.lower() in rules.denial_verbs:
             return True
-        if tok.head.i == tok.i:
+        if tok.i == frame.trigger.i or tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
             return False
         tok = tok.head
     return False
