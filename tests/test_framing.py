@@ -560,6 +560,12 @@ def test_self_assertion_is_still_attributed(pipeline):
     assert e.modality == "planned"
 
 
+def test_a_relative_pronoun_speaker_is_the_noun_it_stands_for(pipeline):
+    text = "The strikes were condemned by Iran, which said four of its soldiers were killed in the Israeli attack."
+    a = event_at(pipeline, text, "killed").attribution
+    assert (a.text, a.country, a.anonymous) == ("Iran", "IRN", False)
+
+
 def test_said_on_x_gives_the_medium(pipeline):
     a = event_at(pipeline, "Israeli officials said on X that Israel had struck Gaza.", "struck").attribution
     assert a.medium == "X"
