@@ -566,6 +566,18 @@ def test_a_relative_pronoun_speaker_is_the_noun_it_stands_for(pipeline):
     assert (a.text, a.country, a.anonymous) == ("Iran", "IRN", False)
 
 
+@pytest.mark.parametrize(
+    "text, trigger, source",
+    [
+        ("\u201cOur convoy was attacked this morning by the cartel,\u201d the Mexican police chief tweeted.", "attacked", "the mexican police chief"),
+        ("Russian missiles struck a hospital in Kharkiv, the Ukrainian minister stressed.", "struck", "the ukrainian minister"),
+    ],
+)
+def test_more_verbs_of_saying(pipeline, text, trigger, source):
+    a = event_at(pipeline, text, trigger).attribution
+    assert a is not None and a.text.lower() == source
+
+
 def test_said_on_x_gives_the_medium(pipeline):
     a = event_at(pipeline, "Israeli officials said on X that Israel had struck Gaza.", "struck").attribution
     assert a.medium == "X"
