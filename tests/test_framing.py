@@ -333,6 +333,12 @@ def test_a_day_of_the_month_the_ner_left_out(pipeline):
     assert (e.event_date, e.date_precision, e.date_text) == (date(2023, 10, 7), "day", "7 October")
 
 
+def test_a_date_closing_the_act_nouns_phrase_is_the_acts(pipeline):
+    # the parser hangs "on April 1" on "vowed"; it closes "the strike on its embassy in Syria"
+    e = event_at(pipeline, "Iran vowed revenge for the strike on its embassy in Syria on April 1.", "strike")
+    assert (e.event_date, e.date_precision, e.date_text) == (date(2024, 4, 1), "day", "April 1")
+
+
 def test_a_story_dated_long_before_publication_carries_no_date(pipeline):
     e = event_at(pipeline, "Israel struck Gaza on 3 March. Israeli jets hit a school in Rafah.", "hit")
     assert (e.event_date, e.date_precision) == (PUB, "publication")

@@ -7,6 +7,8 @@ Which date phrase belongs to the event:
   including) the verb of saying, a denial ("Iran on Friday denied attacking":
   Friday is the denial's) or a reason ("fled on Monday amid fears of an
   invasion": Monday is the flight's);
+- for an act noun, one closing its phrase, even where the parser hung it on the
+  verb above ("vowed revenge for the strike on its embassy on April 1");
 - one attached to the trigger's object ("killed a commander ... last month"),
   a coordinated verb sharing its subject ("killed three and wounded 34 on
   Sunday"), or inside a temporal phrase ("during its 2006 conflict");
@@ -116,6 +118,8 @@ def date_expression(frame: Frame, sent: SentenceFacts, rules: FramingRules) -> l
             continue
         if ent.start <= trigger.i < ent.end or head.i == trigger.i and ent.root.dep_ in ("compound", "nummod", "amod"):
             direct.append((0, 0, ent))  # "the 2019 assassination"
+        elif trigger.pos_ == "NOUN" and _closes(ent, trigger):
+            direct.append((0, 1, ent))  # "the strike on its embassy in Syria on April 1"
         elif head.i in rank:
             direct.append((rank[head.i], abs(ent.start - trigger.i), ent))
         elif _reaches(head, set(rank), frame, rules):
@@ -172,6 +176,30 @@ def event_date(
         if carried is not None:
             return carried
     return None, ""
+
+
+def _closes(ent: Span, noun: Token) -> bool:
+    """Does the date phrase close the phrase of the act noun ``noun``: hang inside it ("the
+    strike on its embassy in Syria on April 1"), or follow it right after when the parser hung
+    it on the verb above ("vowed revenge for the strike on its embassy on April 1")?"""
+    if ent.start <= noun.i:
+        return False
+    doc = ent.doc
+    tok = ent.root.head
+    for _ in range(6):
+        if tok.i == noun.i:
+            return True
+        if tok.pos_ not in ("NOUN", "PROPN", "ADP", "PART", "NUM") or tok.head.i == tok.i:
+            break
+        tok = tok.head
+    start = ent.start - 1 if ent.start > 0 and doc[ent.start - 1].dep_ == "prep" else ent.start
+    head = _attachment(ent)
+    return (
+        start > 0
+        and noun.right_edge.i == start - 1
+        and head.pos_ in ("VERB", "AUX")
+        and any(a.i == head.i for a in noun.ancestors)
+    )
 
 
 def _past(trigger: Token) -> bool:
