@@ -300,6 +300,56 @@ def test_the_date_of_the_verb_of_saying_is_not_the_events(pipeline):
     assert (e.event_date, e.date_text) == (date(2024, 4, 1), "Monday")
 
 
+def test_an_undated_past_act_takes_the_day_of_its_story(pipeline):
+    # the day belongs to another clause of the sentence, not to the act's own nor to a saying
+    text = "Villagers described a massacre on Tuesday after paramilitary fighters attacked the village twice."
+    e = event_at(pipeline, text, "attacked")
+    assert (e.event_date, e.date_precision, e.date_text) == (date(2024, 4, 2), "day", "Tuesday")
+
+
+def test_a_report_dates_its_story_once(pipeline):
+    text = (
+        "Russian missiles struck Kharkiv on Tuesday, killing four civilians. "
+        "Ukraine's air force shot down most of the drones. "
+        "Ukraine has deployed more air defences to the city."
+    )
+    e = event_at(pipeline, text, "shot")
+    assert (e.event_date, e.date_precision, e.date_text) == (date(2024, 4, 2), "day", "Tuesday")
+    # the present perfect is the news of the publication day
+    e = event_at(pipeline, text, "deployed")
+    assert (e.event_date, e.date_precision) == (PUB, "publication")
+
+
+def test_a_day_in_another_clause_of_the_report_is_the_storys(pipeline):
+    # "on Monday" hangs from "stormed", not from "said": the acts it leads to are Monday's
+    text = "Three residents said hundreds of militia fighters stormed the village on Monday, looting and burning houses and public buildings."
+    e = event_at(pipeline, text, "burning")
+    assert (e.event_date, e.date_precision) == (date(2024, 4, 1), "day")
+
+
+def test_a_day_of_the_month_the_ner_left_out(pipeline):
+    text = "Hamas launched a surprise attack against Israel on the morning of 7 October, crossing the border."
+    e = event_at(pipeline, text, "attack")
+    assert (e.event_date, e.date_precision, e.date_text) == (date(2023, 10, 7), "day", "7 October")
+
+
+def test_a_date_closing_the_act_nouns_phrase_is_the_acts(pipeline):
+    # the parser hangs "on April 1" on "vowed"; it closes "the strike on its embassy in Syria"
+    e = event_at(pipeline, "Iran vowed revenge for the strike on its embassy in Syria on April 1.", "strike")
+    assert (e.event_date, e.date_precision, e.date_text) == (date(2024, 4, 1), "day", "April 1")
+
+
+def test_a_story_dated_long_before_publication_carries_no_date(pipeline):
+    e = event_at(pipeline, "Israel struck Gaza on 3 March. Israeli jets hit a school in Rafah.", "hit")
+    assert (e.event_date, e.date_precision) == (PUB, "publication")
+
+
+def test_a_denied_act_is_not_dated_by_the_denial(pipeline):
+    e = event_at(pipeline, "Iran denied on Tuesday that it had attacked the tanker.", "attacked")
+    assert e.modality == "denied"
+    assert (e.event_date, e.date_precision) == (PUB, "publication")
+
+
 # --- resolve_date, the pure rules ------------------------------------------------------------------------
 
 
@@ -514,6 +564,24 @@ def test_self_assertion_is_still_attributed(pipeline):
     e = event_at(pipeline, "Iran said it would retaliate against Israel.", "retaliate")
     assert (e.attribution.text, e.attribution.country, e.attribution.anonymous) == ("Iran", "IRN", False)
     assert e.modality == "planned"
+
+
+def test_a_relative_pronoun_speaker_is_the_noun_it_stands_for(pipeline):
+    text = "The strikes were condemned by Iran, which said four of its soldiers were killed in the Israeli attack."
+    a = event_at(pipeline, text, "killed").attribution
+    assert (a.text, a.country, a.anonymous) == ("Iran", "IRN", False)
+
+
+@pytest.mark.parametrize(
+    "text, trigger, source",
+    [
+        ("\u201cOur convoy was attacked this morning by the cartel,\u201d the Mexican police chief tweeted.", "attacked", "the mexican police chief"),
+        ("Russian missiles struck a hospital in Kharkiv, the Ukrainian minister stressed.", "struck", "the ukrainian minister"),
+    ],
+)
+def test_more_verbs_of_saying(pipeline, text, trigger, source):
+    a = event_at(pipeline, text, trigger).attribution
+    assert a is not None and a.text.lower() == source
 
 
 def test_said_on_x_gives_the_medium(pipeline):

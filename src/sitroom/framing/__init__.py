@@ -108,7 +108,7 @@ class Framer:
         out.relay = relay_of(frame, resolve, rules)
         out.attribution = attribution_of(frame, sent, resolve, rules)
         future = out.modality in ("planned", "conditional", "hypothetical")
-        resolved, text = event_date(frame, sent, published, rules, future=future)
+        resolved, text = event_date(frame, sent, published, rules, future=future, asserted=out.modality == "asserted")
         if resolved is not None:
             out.event_date, out.date_precision, out.date_text = resolved.value, resolved.precision, text
             if published is not None and period_end(resolved.value, resolved.precision) < published - timedelta(days=HISTORICAL_AFTER_DAYS):

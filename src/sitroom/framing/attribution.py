@@ -104,6 +104,8 @@ def _speaker(reporter: Token) -> Token | None:
     verb = reporter
     for _ in range(3):
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return verb.head  # "Iran, which says ...", "a source who confirmed ...": the noun the clause describes
         if subject is not None:
             return subject
         if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") and verb.head.i != verb.i:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = ["WEEKDAYS", "ResolvedDate", "period_end", "resolve_date"]
+__all__ = ["MONTHS", "WEEKDAYS", "ResolvedDate", "period_end", "resolve_date"]
 
 WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 _MONTHS = {
@@ -24,6 +24,7 @@ _MONTHS = {
 }
 _MONTHS.update({m[:3]: n for m, n in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
+MONTHS = frozenset(m for m in _MONTHS if len(m) > 4 or m in ("may", "june", "july"))  # month names in full
 _NUMBERS = {
     w: i
     for i, w in enumerate(

@@ -7,6 +7,8 @@ Which date phrase belongs to the event:
   including) the verb of saying, a denial ("Iran on Friday denied attacking":
   Friday is the denial's) or a reason ("fled on Monday amid fears of an
   invasion": Monday is the flight's);
+- for an act noun, one closing its phrase, even where the parser hung it on the
+  verb above ("vowed revenge for the strike on its embassy on April 1");
 - one attached to the trigger's object ("killed a commander ... last month"),
   a coordinated verb sharing its subject ("killed three and wounded 34 on
   Sunday"), or inside a temporal phrase ("during its 2006 conflict");
@@ -15,26 +17,35 @@ Which date phrase belongs to the event:
   possessive ("after Tuesday's attack") stands between.
 
 "The next day" counts from the last date written before it in the article.
+
+An asserted act told in a past tense with no date phrase of its own takes the
+day the report has set for its story: the last date written before it (not
+its own verb of saying's), when that names a day one to three days before
+publication ("Russian missiles struck Kharkiv on Tuesday ... Air defences
+shot down most of the drones").
+Acts in the present perfect or present ("has deployed") stay on the
+publication day, and a last date further back carries nothing.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from spacy.tokens import Span, Token
 
 from .clause import Frame
-from .dates import WEEKDAYS, ResolvedDate, resolve_date
+from .dates import MONTHS, WEEKDAYS, ResolvedDate, resolve_date
 from .rules import FramingRules
 from .sentence import DAY_WORDS, SentenceFacts
 
-__all__ = ["date_expression", "event_date"]
+__all__ = ["date_expression", "event_date", "narrative_date"]
 
 _WEEKDAY_NAMES = frozenset(WEEKDAYS)
 _DAY_NAMES = DAY_WORDS | _WEEKDAY_NAMES
 _TEMPORAL_PREPS = frozenset("on in at during since by until throughout within early late".split())
 _REASON_PREPS = frozenset("after amid over because despite following before since ahead".split())
 _CAUSE_NOUNS = frozenset("response retaliation reply revenge reprisal answer wake".split())
+_RECENT_DAYS = 3  # a day named this close to publication is the news the article tells
 _RELATIVE = ("next day", "following day", "day later", "day before", "previous day", "preceding day",
              "next morning", "following morning", "next evening", "following night", "day earlier")  # fmt: skip
 
@@ -107,6 +118,8 @@ def date_expression(frame: Frame, sent: SentenceFacts, rules: FramingRules) -> l
             continue
         if ent.start <= trigger.i < ent.end or head.i == trigger.i and ent.root.dep_ in ("compound", "nummod", "amod"):
             direct.append((0, 0, ent))  # "the 2019 assassination"
+        elif trigger.pos_ == "NOUN" and _closes(ent, trigger):
+            direct.append((0, 1, ent))  # "the strike on its embassy in Syria on April 1"
         elif head.i in rank:
             direct.append((rank[head.i], abs(ent.start - trigger.i), ent))
         elif _reaches(head, set(rank), frame, rules):
@@ -141,17 +154,109 @@ def _anchor(dates: tuple[Span, ...], before: int, published: date | None) -> dat
 
 
 def event_date(
-    frame: Frame, sent: SentenceFacts, published: date | None, rules: FramingRules, *, future: bool
+    frame: Frame, sent: SentenceFacts, published: date | None, rules: FramingRules, *, future: bool, asserted: bool = False
 ) -> tuple[ResolvedDate | None, str]:
-    """(resolved date, expression text); (None, "") when the clause names no date it can resolve."""
+    """(resolved date, expression text); (None, "") when the clause names no date it can resolve.
+    An ``asserted`` act told in a past tense with no date of its own takes the recent day the
+    article last named before it (``narrative_date``)."""
     for expr in date_expression(frame, sent, rules):
         text = expr.text
         # include a preceding "last"/"next"/"this" the NER left out
         prev = expr.doc[expr.start - 1] if expr.start > 0 else None
         if prev is not None and prev.lower_ in ("last", "next", "this") and prev.head.i in range(expr.start, expr.end):
             text = f"{prev.text} {text}"
+        elif prev is not None and len(expr) == 1 and expr.text.lower() in MONTHS and prev.like_num and prev.text.isdigit() and 1 <= int(prev.text) <= 31:
+            text = f"{prev.text} {text}"  # "the morning of 7 October": the day the NER left out
         anchor = _anchor(sent.doc_dates, expr.start_char, published) if any(r in text.lower() for r in _RELATIVE) else None
         resolved = resolve_date(text, published, future=future, anchor=anchor)
         if resolved is not None:
             return resolved, text
+    if asserted and not future and published is not None and _past(frame.trigger):
+        carried = narrative_date(frame, sent, published, rules)
+        if carried is not None:
+            return carried
     return None, ""
+
+
+def _closes(ent: Span, noun: Token) -> bool:
+    """Does the date phrase close the phrase of the act noun ``noun``: hang inside it ("the
+    strike on its embassy in Syria on April 1"), or follow it right after when the parser hung
+    it on the verb above ("vowed revenge for the strike on its embassy on April 1")?"""
+    if ent.start <= noun.i:
+        return False
+    doc = ent.doc
+    tok = ent.root.head
+    for _ in range(6):
+        if tok.i == noun.i:
+            return True
+        if tok.pos_ not in ("NOUN", "PROPN", "ADP", "PART", "NUM") or tok.head.i == tok.i:
+            break
+        tok = tok.head
+    start = ent.start - 1 if ent.start > 0 and doc[ent.start - 1].dep_ == "prep" else ent.start
+    head = _attachment(ent)
+    return (
+        start > 0
+        and noun.right_edge.i == start - 1
+        and head.pos_ in ("VERB", "AUX")
+        and any(a.i == head.i for a in noun.ancestors)
+    )
+
+
+def _past(trigger: Token) -> bool:
+    """Is the act told in a past tense ("struck", "was killed", "had seized", "launched an
+    attack"), not the present perfect or present ("has deployed", "is moving troops")?"""
+    tok = trigger
+    for _ in range(6):
+        if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "acl"):
+            auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+            if any(a.tag_ in ("VBZ", "VBP", "MD") for a in auxes):
+                return False
+            if tok.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
+                return True
+            if tok.dep_ not in ("xcomp", "conj", "advcl"):
+                return False
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def _of_reporter(ent: Span, frame: Frame, rules: FramingRules) -> bool:
+    """Does the date phrase hang from the verb of saying or denial that reports the event
+    ("said on Tuesday", "in a statement on Tuesday, ... said"), with no other verb between?"""
+    tok = _attachment(ent)
+    for _ in range(8):
+        if frame.reporter is not None and tok.i == frame.reporter.i or tok.lemma_.lower() in rules.denial_verbs:
+            return True
+        if tok.i == frame.trigger.i or tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def narrative_date(frame: Frame, sent: SentenceFacts, published: date, rules: FramingRules) -> tuple[ResolvedDate, str] | None:
+    """The day a report has set for its story when it reaches the event: the last date
+    phrase written before it, if that names a day one to three days before publication.
+
+    A report published the morning after dates its news once ("Russian forces struck Kharkiv
+    on Monday") and tells the rest in the past tense without a date; those acts are that
+    day's, not the publication day's. The date of the event's own verb of saying or denial
+    ("Iran said on Tuesday that ...") is the saying's and is skipped; a last date further
+    back (background: "since 2014", "on 3 March" a month ago) carries nothing.
+    """
+    trigger = frame.trigger
+    before = trigger.idx
+    for ent in reversed(sent.doc_dates):
+        if ent.start_char >= before:
+            continue
+        if ent.start >= sent.span.start and _of_reporter(ent, frame, rules):
+            continue  # "Iran said on Tuesday that ...": the day of the saying, not of the act
+        if any(r in ent.text.lower() for r in _RELATIVE):
+            continue
+        resolved = resolve_date(ent.text, published)
+        if resolved is None or resolved.precision != "day":
+            continue  # a week, month or year sets no day for the story
+        if published - timedelta(days=_RECENT_DAYS) <= resolved.value < published:
+            return resolved, ent.text
+        return None
+    return None
