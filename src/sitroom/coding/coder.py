@@ -38,7 +38,7 @@ from ..framing.cause import cause_phrase
 from ..framing.clause import DEFINITE
 from ..nlp import sentences
 from ..records import ActorRef, Consequence, Event, Location
-from .dyad import fill_from_dyad
+from .dyad import INTERCEPT_TRIGGERS, fill_from_dyad
 from .intent import load_intent_rules
 from .lexicon import DEFAULT_RECIPIENT_PREPS, LexEntry, Lexicon, quad_class
 
@@ -85,7 +85,6 @@ _SEA_WORDS = frozenset("sea seas water waters ocean coast".split())
 _TARGET_PREPS = frozenset(("at", "on", "against", "toward", "towards"))
 # what air defences intercept: an interception answers the attack that launched them
 _PROJECTILES = frozenset("missile missiles rocket rockets drone drones projectile projectiles uav uavs shell shells".split())
-_DEFENCE_TRIGGERS = ("intercept", "shot down", "shoot down", "downed")
 _PROMISE_VERBS = frozenset("promise pledge swear".split())
 # "ordered / told / asked the ambassador to leave", "gave the envoy 72 hours to leave"
 _ORDER_VERBS = frozenset("order tell ask give invite instruct direct request".split())
@@ -588,7 +587,7 @@ class Coder:
             # material act is that of the article's leading act of its type, when the side the
             # sentence does name agrees with it
             lead = memory.acts.get(entry.event_type)
-            if lead is not None and _intercepting(tok, trig) and not lead.trigger.lower().startswith(_DEFENCE_TRIGGERS):
+            if lead is not None and _intercepting(tok, trig) and not lead.trigger.lower().startswith(INTERCEPT_TRIGGERS):
                 # "most of the drones were intercepted": the attacked side downs the attacker's weapons
                 lead = replace(lead, actor=lead.recipient, recipient=lead.actor)
             actor, recipient = _complete_from(lead, actor, recipient)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 
 from ..records import ActorRef, Event
 
-__all__ = ["Dyad", "fill_from_dyad", "find_dyad"]
+__all__ = ["INTERCEPT_TRIGGERS", "Dyad", "fill_from_dyad", "find_dyad"]
 
 # acts one party does to the other: with one side named, the other is the dyad's other party
 _DIRECTED = frozenset(
@@ -49,7 +49,8 @@ _TO_BOTH_CAMEO = ("02", "04", "05")  # appeals, consultations and mediation, end
 # acts the rules target at the actor's own country when the sentence names no target
 _INWARD = frozenset(("COERCE", "MOBILIZE"))
 _INSIDE_SECTORS = frozenset(("REB", "OPP", "UAF"))  # rebels, opposition, unnamed gunmen: who fight at home
-_INTERCEPT = ("intercept", "shot down", "shoot down", "shoots down", "shooting down", "downed")
+# the triggers of a defence against projectiles (the coder reverses the attack it answers)
+INTERCEPT_TRIGGERS = ("intercept", "shot down", "shoot down", "shoots down", "shooting down", "downed")
 
 
 def _countries(refs) -> set[str]:
@@ -120,7 +121,8 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
     ranked = sorted(pairs, key=lambda pair: (-score(pair), pair))
     best = ranked[0] if ranked else None
     tied = len(ranked) > 1 and score(ranked[0]) == score(ranked[1])  # two pairs alike: no pair stands out
-    (top, top_n), *rest = sorted(named.items(), key=lambda item: (-item[1], item[0]))
+    by_count = sorted(named.items(), key=lambda item: (-item[1], item[0]))  # ties in name order
+    (top, top_n), *rest = by_count
     dominant = top_n >= 3 and top_n >= 2 * (rest[0][1] if rest else 0)
     # unnamed gunmen show a conflict at home only when none of the article's acts happens abroad
     unplaced = "?" in inside and places <= {top}
@@ -128,7 +130,7 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
         best = (top, top)  # one country all along: a conflict inside it ("the army and the RSF")
     elif best is None or best[0] == best[1] or tied:
         return None
-    elif pairs[best] < 2 and set(best) != {c for c, _ in sorted(named.items(), key=lambda item: (-item[1], item[0]))[:2]}:
+    elif pairs[best] < 2 and set(best) != {c for c, _ in by_count[:2]}:
         return None  # a pair named once, and not the article's two most named countries
     first, second = best
     attacker = None
@@ -160,7 +162,7 @@ def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
     parties = dyad.parties()
     trigger = e.trigger.lower()
     if not actor and not recipient and not igo_actor:
-        if e.event_type == "ASSAULT" and trigger.startswith(_INTERCEPT) and dyad.attacker is not None:
+        if e.event_type == "ASSAULT" and trigger.startswith(INTERCEPT_TRIGGERS) and dyad.attacker is not None:
             # "the drones were intercepted": the attacked party downs the attacker's weapons
             return [dyad.other(dyad.attacker)], [dyad.attacker]
         if dyad.domestic and e.event_type in _HOSTILE:
