@@ -227,6 +227,19 @@ def test_weekday_follows_the_tense(pipeline, text, trigger, expected):
     assert (e.event_date, e.date_precision, e.date_text) == (expected, "day", "Monday")
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # published on Wednesday 3 April 2024: news names its own day by its weekday
+        ("The foreign ministers of Egypt and Jordan will meet in Cairo on Wednesday.", date(2024, 4, 3)),
+        ("The foreign ministers of Egypt and Jordan will meet in Cairo next Wednesday.", date(2024, 4, 10)),
+    ],
+)
+def test_a_future_weekday_of_the_publication_day_is_that_day(pipeline, text, expected):
+    e = event_at(pipeline, text, "meet")
+    assert (e.event_date, e.date_precision) == (expected, "day")
+
+
 def test_last_month_is_the_first_of_that_month(pipeline):
     e = event_at(pipeline, "Iran attacked Israel last month.", "attacked")
     assert (e.event_date, e.date_precision, e.date_text) == (date(2024, 3, 1), "month", "last month")
@@ -359,7 +372,8 @@ def test_a_denied_act_is_not_dated_by_the_denial(pipeline):
         ("on Monday", False, date(2024, 4, 1)),
         ("on Monday", True, date(2024, 4, 8)),
         ("on Wednesday", False, date(2024, 4, 3)),  # the publication day itself: on or before
-        ("on Wednesday", True, date(2024, 4, 10)),  # strictly after
+        ("on Wednesday", True, date(2024, 4, 3)),  # the publication day itself, as news names it
+        ("next Wednesday", True, date(2024, 4, 10)),
         ("next Monday", False, date(2024, 4, 8)),
         ("last Wednesday", False, date(2024, 3, 27)),
         ("on Sunday", False, date(2024, 3, 31)),

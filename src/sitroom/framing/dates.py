@@ -145,9 +145,10 @@ def resolve_date(text: str, published: date | None, *, future: bool = False, anc
     # A weekday, past or future by tense.
     for word, wd in WEEKDAYS.items():
         if re.search(rf"\b{word}\b", t):
-            if re.search(rf"\bnext {word}\b", t) or future:
-                delta = (wd - pub.weekday()) % 7 or 7
-                return ResolvedDate(pub + timedelta(days=delta), "day")
+            if re.search(rf"\bnext {word}\b", t):
+                return ResolvedDate(pub + timedelta(days=(wd - pub.weekday()) % 7 or 7), "day")
+            if future:  # news names the day of publication itself by its weekday ("talks start on Saturday")
+                return ResolvedDate(pub + timedelta(days=(wd - pub.weekday()) % 7), "day")
             delta = (pub.weekday() - wd) % 7
             if re.search(rf"\blast {word}\b", t) and delta == 0:
                 delta = 7
