@@ -263,8 +263,9 @@ class Coder:
             particles: set[str] = set()
             objects: dict[str, Token] = {}
             if pos == "VERB":
-                if tok.dep_ == "acl" and tok.tag_ == "VBN":
-                    # "drones launched at a military facility", "missiles fired at Israel"
+                if tok.dep_ in ("acl", "amod") and tok.tag_ == "VBN":
+                    # "drones launched at a military facility", "missiles fired at Israel",
+                    # "captured soldiers", "the released prisoners": the noun is what was done to
                     objects.setdefault(tok.head.lemma_.lower(), tok.head)
                 for c in tok.children:
                     if c.dep_ in _OBJ or c.dep_ == "nsubjpass":
@@ -310,12 +311,17 @@ class Coder:
                 self._bare_demand_trigger(tok, pos, lemma, found)
         # A noun already coded as a verb's object ("imposed sanctions") is not a second event.
         light_objects = {t.object_token.i for t in found if t.object_token is not None}
-        return [t for t in found if t.token.i not in light_objects]
+        # "ordered the arrest of", "ordered airstrikes": the ordered act is the event, coded at its
+        # noun with the one who ordered it as actor, not a demand as well
+        nouns = {t.token.i for t in found if t.entry.pos == "NOUN"}
+        ordered = {t.token.i for t in found if _orders_act(t, self.support_verbs, nouns)}
+        return [t for t in found if t.token.i not in light_objects and t.token.i not in ordered]
 
     def _ordered_out(self, verb: Token) -> LexEntry | None:
         """An order to leave given to a diplomat ("told the ambassador to leave", "gave the envoy
-        72 hours to leave", "the ambassador was asked to leave") is an expulsion: the lexicon's
-        sense of "expel" with a diplomat as its object."""
+        72 hours to leave", "the ambassador was asked to leave") or to foreign troops ("ordered
+        French troops to leave the country") is an expulsion: the lexicon's sense of "expel" with
+        that object."""
         if verb.lemma_.lower() not in _ORDER_VERBS:
             return None
         if not any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in _LEAVE_VERBS
@@ -324,9 +330,13 @@ class Coder:
         ordered = [c for c in verb.children if c.dep_ in ("dobj", "obj", "dative", "nsubjpass")]
         # the ordered one's phrase up to its head: "Ethiopian Ambassador Muktar Mohamed Ware"
         names = {name for o in ordered for w in o.doc[o.left_edge.i : o.i + 1] for name in self.lexicon.classes(w.lemma_.lower())}
-        if "@diplomat" not in names:
-            return None
-        return self.lexicon.choose("expel", "VERB", set(), names)
+        if "@diplomat" in names:
+            return self.lexicon.choose("expel", "VERB", set(), names)
+        # troops, peacekeepers, inspectors named as another's ("French troops", "UN peacekeepers",
+        # not "its troops"): only a sense of "expel" that names them
+        heads = {o.lemma_.lower() for o in ordered if _named_foreign(o)}
+        entry = self.lexicon.choose("expel", "VERB", set(), heads)
+        return entry if entry is not None and entry.object in heads else None
 
     def _promised_force(self, verb: Token) -> LexEntry | None:
         """A promise or pledge to use force is a threat: "promising to use overwhelming force",
@@ -1198,6 +1208,24 @@ class Coder:
         return []
 
 
+def _named_foreign(noun: Token) -> bool:
+    """A body named by a nationality or a proper name ("Danish soldiers", "UN inspectors") and
+    not by a possessive pronoun ("its troops")."""
+    mods = [c for c in noun.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
+    if any(c.lower_ in _POSSESSIVE_PRONOUNS for c in mods):
+        return False
+    return any(c.pos_ in ("ADJ", "PROPN") and c.text[:1].isupper() for c in mods)
+
+
+def _orders_act(trig: Trigger, support_verbs: frozenset[str], nouns: set[int]) -> bool:
+    """A demand verb that passes its subject on to an event noun it governs ("ordered the arrest
+    of the rebel leaders"): the order is the act's own authorisation, not a second event."""
+    tok, entry = trig.token, trig.entry
+    if entry.pos != "VERB" or entry.event_type != "REQUEST" or entry.object is not None or tok.lemma_.lower() not in support_verbs:
+        return False
+    return any(c.dep_ in ("dobj", "obj") and c.i in nouns for c in tok.children)
+
+
 def _into_the_sea(trig: Trigger) -> bool:
     """A missile or rocket fired into the sea or off a coast, at no one: "fired a ballistic
     missile into the Sea of Japan", "launched missiles toward waters off its east coast"."""
@@ -1377,7 +1405,8 @@ def _supplied_with(verb: Token) -> list[Token]:
 
 
 def _object_words(obj: Token) -> list[Token]:
-    """The object noun, its compound modifiers, and the nouns of its "of"
+    """The object noun, its compound modifiers, the titles before a name ("Ambassador
+    Mukhtar Mohamed", "Wing Commander Abhinandan"), and the nouns of its "of"
     complements ("tons of emergency food aid" -> tons, aid, food)."""
     out = [obj]
     frontier = [obj]
@@ -1385,7 +1414,7 @@ def _object_words(obj: Token) -> list[Token]:
         nxt = []
         for tok in frontier:
             for c in tok.children:
-                if c.dep_ == "compound" and c.pos_ == "NOUN":
+                if c.dep_ == "compound" and (c.pos_ == "NOUN" or c.pos_ == "PROPN" == tok.pos_):
                     out.append(c)
                 elif c.dep_ == "prep" and c.lower_ == "of":
                     for p in c.children:
