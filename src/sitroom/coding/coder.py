@@ -263,9 +263,10 @@ class Coder:
             particles: set[str] = set()
             objects: dict[str, Token] = {}
             if pos == "VERB":
-                if tok.dep_ in ("acl", "amod") and tok.tag_ == "VBN":
+                if tok.tag_ == "VBN" and (tok.dep_ == "acl" or (tok.dep_ == "amod" and lemma not in self.support_verbs)):
                     # "drones launched at a military facility", "missiles fired at Israel",
                     # "captured soldiers", "the released prisoners": the noun is what was done to
+                    # ("its long-threatened invasion" stays an invasion)
                     objects.setdefault(tok.head.lemma_.lower(), tok.head)
                 for c in tok.children:
                     if c.dep_ in _OBJ or c.dep_ == "nsubjpass":
