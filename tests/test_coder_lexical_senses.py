@@ -121,3 +121,18 @@ def test_person_handed_over_is_released(pipeline):
 def test_holding_to_account_read_as_an_object_is_a_threat(pipeline):
     events = _coded(pipeline, "The United States will hold those responsible accountable, the Pentagon said.")
     assert ("THREATEN", "130", ["USA"], []) in events
+
+
+def test_modifier_of_a_modifier_selects_a_noun_sense(pipeline):
+    # the parser hangs "joint" from "military", not from "drills"
+    events = _coded(pipeline, "The United States held joint military drills with South Korea on Monday.")
+    assert ("COOPERATE", "062", ["USA"], ["KOR"]) in events
+    assert not [e for e in events if e[0] == "MOBILIZE"]
+
+
+def test_interception_is_force_unless_a_ship_is_stopped(pipeline):
+    events = _coded(pipeline, "Saudi air defences intercepted most of them over Jizan on Monday.")
+    assert [e[:3] for e in events if e[1] == "190"] == [("ASSAULT", "190", ["SAU"])]
+    assert not [e for e in events if e[0] == "COERCE"]
+    events = _coded(pipeline, "Iran's navy intercepted a British tanker in the Strait of Hormuz.")
+    assert ("COERCE", "191", ["IRN"], ["GBR"]) in events

@@ -1435,8 +1435,10 @@ def _mutual_parties(act: LexEntry, actor: list[ActorRef]) -> bool:
 def _noun_sense_words(noun: Token) -> list[Token]:
     """The words that select an event noun's sense: its modifiers ("hunger strike",
     "joint drills", "prisoner exchange") and the nouns of its "of" complement
-    ("an exchange of prisoners")."""
+    ("an exchange of prisoners"), with the modifiers the parser hangs from another modifier
+    ("joint military drills": "joint" under "military")."""
     out = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+    out += [g for c in out for g in c.children if g.dep_ in ("compound", "amod") and g.i < c.i]
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ == "of":
             out.extend(p for p in prep.children if p.dep_ == "pobj" and p.pos_ == "NOUN")
