@@ -125,7 +125,7 @@ def test_holding_to_account_read_as_an_object_is_a_threat(pipeline):
 
 def test_modifier_of_a_modifier_selects_a_noun_sense(pipeline):
     # the parser hangs "joint" from "military", not from "drills"
-    events = _coded(pipeline, "The United States held joint military drills with South Korea on Monday.")
+    events = _coded(pipeline, "The United States began 11-day joint military drills with South Korea on Monday.")
     assert ("COOPERATE", "062", ["USA"], ["KOR"]) in events
     assert not [e for e in events if e[0] == "MOBILIZE"]
 
