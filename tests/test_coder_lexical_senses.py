@@ -136,3 +136,15 @@ def test_interception_is_force_unless_a_ship_is_stopped(pipeline):
     assert not [e for e in events if e[0] == "COERCE"]
     events = _coded(pipeline, "Iran's navy intercepted a British tanker in the Strait of Hormuz.")
     assert ("COERCE", "191", ["IRN"], ["GBR"]) in events
+
+
+def test_forces_sent_to_help_are_aid(pipeline):
+    events = _coded(pipeline, "Rwanda sent in 1,000 troops last month to shore up Mozambican military forces.")
+    assert ("AID", "074", ["RWA"], ["MOZ"]) in events
+    assert not [e for e in events if e[0] == "MOBILIZE"]
+    # the helping verb is part of the aid, not a second event
+    events = _coded(pipeline, "Eritrea sent troops into Tigray to support Prime Minister Abiy Ahmed's government.")
+    assert [e for e in events if e[0] in ("AID", "SUPPORT", "MOBILIZE")] == [("AID", "074", ["ERI"], ["ETH"])]
+    # forces sent to guard one's own border stay a deployment
+    events = _coded(pipeline, "Brazil sent troops to the border to protect its territory.")
+    assert [e[:2] for e in events] == [("MOBILIZE", "154")]

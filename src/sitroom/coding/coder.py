@@ -306,7 +306,13 @@ class Coder:
                     for name in self.lexicon.classes(word):
                         objects.setdefault(name, inner)  # "captured two officers": a person
             entry = self.lexicon.choose(lemma, pos, particles, set(objects), tok.lower_)
-            if entry is not None:
+            helping = _helping_purpose(tok, self.lexicon) if entry is not None and entry.event_type == "MOBILIZE" else None
+            aid = self.lexicon.choose(lemma, pos, particles, {"@assist"}) if helping is not None else None
+            if aid is not None and aid.object == "@assist":
+                # "sent 1,000 troops to shore up Mozambican forces": forces sent to help are aid;
+                # the helping verb is part of it, not an event of its own
+                found.append(Trigger(tok, aid, helping))
+            elif entry is not None:
                 found.append(Trigger(tok, entry, objects.get(entry.object) if entry.object else None))
             else:
                 self._bare_demand_trigger(tok, pos, lemma, found)
@@ -1207,6 +1213,17 @@ class Coder:
                         return refs
                 queue.append(c)
         return []
+
+
+def _helping_purpose(verb: Token, lexicon: Lexicon) -> Token | None:
+    """The verb of an infinitive of purpose whose lemma is in the ``assist`` word class
+    ("sent troops to help the army", "to shore up its forces")."""
+    helpers = lexicon.word_classes.get("assist", frozenset())
+    for c in verb.children:
+        if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB" and c.lemma_.lower() in helpers:
+            if any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                return c
+    return None
 
 
 def _named_foreign(noun: Token) -> bool:
