@@ -148,3 +148,8 @@ def test_forces_sent_to_help_are_aid(pipeline):
     # forces sent to guard one's own border stay a deployment
     events = _coded(pipeline, "Brazil sent troops to the border to protect its territory.")
     assert [e[:2] for e in events] == [("MOBILIZE", "154")]
+
+
+def test_event_noun_inside_a_declaration_is_an_event(pipeline):
+    events = _coded(pipeline, "Ethiopia announced a unilateral ceasefire declaration in Tigray on Monday.")
+    assert ("CONCEDE", "0871", ["ETH"], ["ETH"]) in events
