@@ -263,8 +263,10 @@ class Coder:
             particles: set[str] = set()
             objects: dict[str, Token] = {}
             if pos == "VERB":
-                if tok.dep_ == "acl" and tok.tag_ == "VBN":
-                    # "drones launched at a military facility", "missiles fired at Israel"
+                if tok.tag_ == "VBN" and (tok.dep_ == "acl" or (tok.dep_ == "amod" and lemma not in self.support_verbs)):
+                    # "drones launched at a military facility", "missiles fired at Israel",
+                    # "captured soldiers", "the released prisoners": the noun is what was done to
+                    # ("its long-threatened invasion" stays an invasion)
                     objects.setdefault(tok.head.lemma_.lower(), tok.head)
                 for c in tok.children:
                     if c.dep_ in _OBJ or c.dep_ == "nsubjpass":
@@ -304,18 +306,29 @@ class Coder:
                     for name in self.lexicon.classes(word):
                         objects.setdefault(name, inner)  # "captured two officers": a person
             entry = self.lexicon.choose(lemma, pos, particles, set(objects), tok.lower_)
-            if entry is not None:
+            helping = _helping_purpose(tok, self.lexicon) if entry is not None and entry.event_type == "MOBILIZE" else None
+            aid = self.lexicon.choose(lemma, pos, particles, {"@assist"}) if helping is not None else None
+            if aid is not None and aid.object == "@assist":
+                # "sent 1,000 troops to shore up Mozambican forces": forces sent to help are aid;
+                # the helping verb is part of it, not an event of its own
+                found.append(Trigger(tok, aid, helping))
+            elif entry is not None:
                 found.append(Trigger(tok, entry, objects.get(entry.object) if entry.object else None))
             else:
                 self._bare_demand_trigger(tok, pos, lemma, found)
         # A noun already coded as a verb's object ("imposed sanctions") is not a second event.
         light_objects = {t.object_token.i for t in found if t.object_token is not None}
-        return [t for t in found if t.token.i not in light_objects]
+        # "ordered the arrest of", "ordered airstrikes": the ordered act is the event, coded at its
+        # noun with the one who ordered it as actor, not a demand as well
+        nouns = {t.token.i for t in found if t.entry.pos == "NOUN"}
+        ordered = {t.token.i for t in found if _orders_act(t, self.support_verbs, nouns)}
+        return [t for t in found if t.token.i not in light_objects and t.token.i not in ordered]
 
     def _ordered_out(self, verb: Token) -> LexEntry | None:
         """An order to leave given to a diplomat ("told the ambassador to leave", "gave the envoy
-        72 hours to leave", "the ambassador was asked to leave") is an expulsion: the lexicon's
-        sense of "expel" with a diplomat as its object."""
+        72 hours to leave", "the ambassador was asked to leave") or to foreign troops ("ordered
+        French troops to leave the country") is an expulsion: the lexicon's sense of "expel" with
+        that object."""
         if verb.lemma_.lower() not in _ORDER_VERBS:
             return None
         if not any(c.dep_ in ("xcomp", "advcl") and c.lemma_.lower() in _LEAVE_VERBS
@@ -324,9 +337,13 @@ class Coder:
         ordered = [c for c in verb.children if c.dep_ in ("dobj", "obj", "dative", "nsubjpass")]
         # the ordered one's phrase up to its head: "Ethiopian Ambassador Muktar Mohamed Ware"
         names = {name for o in ordered for w in o.doc[o.left_edge.i : o.i + 1] for name in self.lexicon.classes(w.lemma_.lower())}
-        if "@diplomat" not in names:
-            return None
-        return self.lexicon.choose("expel", "VERB", set(), names)
+        if "@diplomat" in names:
+            return self.lexicon.choose("expel", "VERB", set(), names)
+        # troops, peacekeepers, inspectors named as another's ("French troops", "UN peacekeepers",
+        # not "its troops"): only a sense of "expel" that names them
+        heads = {o.lemma_.lower() for o in ordered if _named_foreign(o)}
+        entry = self.lexicon.choose("expel", "VERB", set(), heads)
+        return entry if entry is not None and entry.object in heads else None
 
     def _promised_force(self, verb: Token) -> LexEntry | None:
         """A promise or pledge to use force is a threat: "promising to use overwhelming force",
@@ -1198,6 +1215,35 @@ class Coder:
         return []
 
 
+def _helping_purpose(verb: Token, lexicon: Lexicon) -> Token | None:
+    """The verb of an infinitive of purpose whose lemma is in the ``assist`` word class
+    ("sent troops to help the army", "to shore up its forces")."""
+    helpers = lexicon.word_classes.get("assist", frozenset())
+    for c in verb.children:
+        if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB" and c.lemma_.lower() in helpers:
+            if any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                return c
+    return None
+
+
+def _named_foreign(noun: Token) -> bool:
+    """A body named by a nationality or a proper name ("Danish soldiers", "UN inspectors") and
+    not by a possessive pronoun ("its troops")."""
+    mods = [c for c in noun.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
+    if any(c.lower_ in _POSSESSIVE_PRONOUNS for c in mods):
+        return False
+    return any(c.pos_ in ("ADJ", "PROPN") and c.text[:1].isupper() for c in mods)
+
+
+def _orders_act(trig: Trigger, support_verbs: frozenset[str], nouns: set[int]) -> bool:
+    """A demand verb that passes its subject on to an event noun it governs ("ordered the arrest
+    of the rebel leaders"): the order is the act's own authorisation, not a second event."""
+    tok, entry = trig.token, trig.entry
+    if entry.pos != "VERB" or entry.event_type != "REQUEST" or entry.object is not None or tok.lemma_.lower() not in support_verbs:
+        return False
+    return any(c.dep_ in ("dobj", "obj") and c.i in nouns for c in tok.children)
+
+
 def _into_the_sea(trig: Trigger) -> bool:
     """A missile or rocket fired into the sea or off a coast, at no one: "fired a ballistic
     missile into the Sea of Japan", "launched missiles toward waters off its east coast"."""
@@ -1377,7 +1423,8 @@ def _supplied_with(verb: Token) -> list[Token]:
 
 
 def _object_words(obj: Token) -> list[Token]:
-    """The object noun, its compound modifiers, and the nouns of its "of"
+    """The object noun, its compound modifiers, the titles before a name ("Ambassador
+    Mukhtar Mohamed", "Wing Commander Abhinandan"), and the nouns of its "of"
     complements ("tons of emergency food aid" -> tons, aid, food)."""
     out = [obj]
     frontier = [obj]
@@ -1385,7 +1432,7 @@ def _object_words(obj: Token) -> list[Token]:
         nxt = []
         for tok in frontier:
             for c in tok.children:
-                if c.dep_ == "compound" and c.pos_ == "NOUN":
+                if c.dep_ == "compound" and (c.pos_ == "NOUN" or c.pos_ == "PROPN" == tok.pos_):
                     out.append(c)
                 elif c.dep_ == "prep" and c.lower_ == "of":
                     for p in c.children:
@@ -1405,8 +1452,10 @@ def _mutual_parties(act: LexEntry, actor: list[ActorRef]) -> bool:
 def _noun_sense_words(noun: Token) -> list[Token]:
     """The words that select an event noun's sense: its modifiers ("hunger strike",
     "joint drills", "prisoner exchange") and the nouns of its "of" complement
-    ("an exchange of prisoners")."""
+    ("an exchange of prisoners"), with the modifiers the parser hangs from another modifier
+    ("joint military drills": "joint" under "military")."""
     out = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+    out += [g for c in out for g in c.children if g.dep_ in ("compound", "amod") and g.i < c.i]
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ == "of":
             out.extend(p for p in prep.children if p.dep_ == "pobj" and p.pos_ == "NOUN")
