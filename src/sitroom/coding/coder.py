@@ -91,6 +91,24 @@ _ORDER_VERBS = frozenset("order tell ask give invite instruct direct request".sp
 _LEAVE_VERBS = frozenset("leave depart quit exit".split())
 
 
+# what an act of force sounds like: heard or seen, with no cause stated, it is no attack
+_SOUND_NOUNS = frozenset("explosion blast gunfire gunshot boom".split())
+# verbs of hitting that tell again the act named as their subject ("the strike hit ...")
+_HIT_VERBS = frozenset("hit target strike aim attack bomb pound".split())
+# verbs that launch an act named by their object ("launched missile attacks")
+_LAUNCH_VERBS = frozenset("launch fire carry conduct mount stage unleash".split())
+_KILL_VERBS = frozenset("kill murder slay".split())
+_WOUND_VERBS = frozenset("wound injure hurt maim".split())
+# movements that are visits only with a host
+_MOVE_VERBS = frozenset("arrive travel".split())
+# what a verbal defence defends
+_STANDS = frozenset(
+    "decision action move policy position stance remark comment statement record deal agreement law bill plan "
+    "choice measure step strategy response conduct".split()
+)
+_REPORT_NOUNS = frozenset("report reporting story article coverage".split())
+
+
 def _countries(refs) -> set[str]:
     """The countries a side names."""
     return {r.country for r in refs if r.country}
@@ -378,6 +396,7 @@ class Coder:
         facts = DocumentFacts(doc)
         memory = _Memory()
         events: list[Event] = []
+        told: set[str] = set()  # the sentences already coded, as written
         for index, sent in enumerate(sentences(doc)):
             coded: list[_Coded] = []
             triggers = self.find_triggers(sent)
@@ -387,6 +406,7 @@ class Coder:
                 if found is not None:
                     coded.append(found)
             self._link(coded)
+            coded = self._prune(coded, sent, mentions, published, told)
             for item in coded:
                 events.append(item.event)
                 e = item.event
@@ -470,6 +490,66 @@ class Coder:
             cause = min(inside, key=lambda o: (abs(o.token.i - phrase.i), o.token.i)) if inside else None
             text = phrase.doc[lo : hi + 1].text[:200]
             c.event = replace(c.event, cause_event=cause.event.event_id if cause else None, cause_text=text)
+
+    def _prune(self, coded: list[_Coded], sent: Span, mentions: dict[int, Mention], on: date | None, told: set[str]) -> list[_Coded]:
+        """Keep one event per act of a sentence, and no event where the sentence tells of none:
+        a sentence the page repeats word for word (a caption shown twice) adds nothing; two
+        triggers for one act ("the strike hit the suburbs", "launched missile attacks", "fired
+        drones to strike targets") are one event; so is a wounding told with the killing it goes
+        with ("39 were killed and 51 wounded"); and explosions or gunfire heard with no cause
+        stated, a movement with no host ("arrived there from Georgetown"), a defence that is not
+        of a stand or an act ("ready to defend itself") and a credit line ("contributed to this
+        report") are no events."""
+        text = " ".join(sent.text.lower().split())
+        if len(text.split()) >= 5 and text in told:
+            return []
+        told.add(text)
+        kept = [c for c in coded if not self._no_event(c, mentions, on)]
+        for c in list(kept):
+            host = _same_act(c, kept)
+            if host is None:
+                continue
+            keep, drop = (host, c) if _sides_named(host.event) >= _sides_named(c.event) else (c, host)
+            _absorb(keep, drop)
+            kept.remove(drop)
+        for c in list(kept):
+            if c.token.lemma_.lower() not in _WOUND_VERBS or c.event.event_type != "ASSAULT":
+                continue
+            killing = next((o for o in kept if o is not c and o.event.event_type == "ASSAULT"
+                            and o.token.lemma_.lower() in _KILL_VERBS and _coordinated(o.token, c.token)), None)  # fmt: skip
+            if killing is None:
+                continue
+            victims, hurt = _countries(killing.event.recipient), _countries(c.event.recipient)
+            if hurt and not hurt <= victims:
+                continue  # "killed members of the group and wounded Iran's envoy": other victims
+            if killing.event.injured is None and c.event.injured is not None:
+                killing.event = replace(killing.event, injured=c.event.injured)
+            kept.remove(c)
+        return kept
+
+    def _no_event(self, c: _Coded, mentions: dict[int, Mention], on: date | None) -> bool:
+        """A trigger whose sentence tells of no act between actors."""
+        tok, lemma, kind = c.token, c.token.lemma_.lower(), c.event.event_type
+        if kind == "ASSAULT" and lemma in _SOUND_NOUNS and tok.pos_ == "NOUN":
+            # "explosions were heard in Tehran", "repeated gunfire": no cause stated, no attack
+            by = any(w.lower_ == "by" for w in tok.head.children) and tok.head.pos_ == "VERB"
+            return not by and not self._noun_actor(tok, mentions, on)
+        if kind == "ASSAULT" and lemma == "explode" and tok.pos_ == "VERB":
+            # "their pagers exploded": the device is no party
+            return not _placed(self._verb_actor(tok, mentions, on))
+        if kind == "CONSULT" and lemma in _MOVE_VERBS and tok.pos_ == "VERB":
+            # "arrived there from Georgetown", "personnel were travelling to the Valley": a visit needs a host
+            return not _countries(c.event.recipient) - _countries(c.event.actor)
+        if lemma == "defend" and kind in ("SUPPORT", "AGREE"):
+            # a verbal defence defends a stand or an act ("defended the decision"), not a country
+            # or itself ("ready to defend itself", "to defend its sovereignty")
+            objects = [o for o in tok.children if o.dep_ in _OBJ]
+            return not any(o.lemma_.lower() in _STANDS or self.lexicon.candidates(o.lemma_.lower(), "NOUN") for o in objects)
+        if kind == "AID" and lemma == "contribute":
+            # "The Associated Press contributed to this report"
+            return any(p.lower_ == "to" and any(o.lemma_.lower() in _REPORT_NOUNS for o in p.children)
+                       for p in tok.children)  # fmt: skip
+        return False
 
     def _reciprocal(self, event: Event, entry: LexEntry) -> Event | None:
         """The reverse event of a reciprocal entry ("A visited B": B hosted A)."""
@@ -1227,6 +1307,58 @@ def _intercepting(tok: Token, trig: Trigger) -> bool:
         downed.append(trig.object_token)
     words = {w.lower_ for d in downed for w in (d, *(p for prep in d.children if prep.lower_ == "of" for p in prep.children))}
     return bool(words & _PROJECTILES)
+
+
+def _sides_named(event: Event) -> int:
+    return bool(_countries(event.actor)) + bool(_countries(event.recipient))
+
+
+def _same_act(c: _Coded, coded: list[_Coded]) -> _Coded | None:
+    """The event of the same sentence that ``c`` tells again with a second trigger: the act noun
+    a hitting verb has as its subject ("the strike hit the suburbs", "strikes, which targeted a
+    base"), the act a light verb launches ("launched missile attacks"), the act a purpose clause
+    aims ("launched drones to strike targets")."""
+    tok = c.token
+    kind = c.event.event_type
+    if kind not in _CONTEXT_TYPES:
+        return None
+    others = {o.token.i: o for o in coded if o is not c and o.event.event_type == kind}
+    if not others:
+        return None
+    if tok.pos_ == "VERB" and tok.lemma_.lower() in _HIT_VERBS:
+        for s in tok.children:
+            if s.dep_ == "nsubj" and s.pos_ == "NOUN" and s.i in others:
+                return others[s.i]
+        if tok.dep_ == "relcl" and tok.head.pos_ == "NOUN" and tok.head.i in others:
+            return others[tok.head.i]
+        if _complement(tok) and tok.head.pos_ == "VERB" and tok.head.i in others and tok.head.lemma_.lower() not in _HIT_VERBS:
+            return others[tok.head.i]
+    if tok.pos_ == "NOUN" and tok.dep_ in _OBJ and tok.head.i in others and tok.head.pos_ == "VERB":
+        host = others[tok.head.i]
+        if any(w.dep_ == "compound" for w in tok.children) and tok.head.lemma_.lower() in _LAUNCH_VERBS:
+            return host
+    return None
+
+
+def _absorb(keep: _Coded, drop: _Coded) -> None:
+    """One event for two triggers of one act: the kept one takes the sides it lacks."""
+    e, other = keep.event, drop.event
+    actor, recipient = e.actor, e.recipient
+    if not _countries(actor) and _countries(other.actor):
+        actor = other.actor
+    if _countries(other.recipient) and (not _countries(recipient) or (keep.place_only and not drop.place_only)):
+        recipient = other.recipient
+        keep.place_only = drop.place_only
+    recipient = tuple(r for r in recipient if r not in actor)
+    keep.event = replace(e, actor=actor, recipient=recipient, dead=e.dead if e.dead is not None else other.dead,
+                         injured=e.injured if e.injured is not None else other.injured)  # fmt: skip
+
+
+def _coordinated(a: Token, b: Token) -> bool:
+    """Two verbs joined as one report: "killed and wounded", "killing four and wounding 19"."""
+    return (b.dep_ == "conj" and b.head.i == a.i) or (a.dep_ == "conj" and a.head.i == b.i) or (
+        a.dep_ == b.dep_ == "conj" and a.head.i == b.head.i
+    )
 
 
 def _accused_of(verb: Token) -> Token | None:
