@@ -545,6 +545,10 @@ class Coder:
             # or itself ("ready to defend itself", "to defend its sovereignty")
             objects = [o for o in tok.children if o.dep_ in _OBJ]
             return not any(o.lemma_.lower() in _STANDS or self.lexicon.candidates(o.lemma_.lower(), "NOUN") for o in objects)
+        if kind in _CONTEXT_TYPES and tok.pos_ == "NOUN" and tok.dep_ == "pobj" and _bare_mention(tok):
+            # "killed in the attack", "after the strikes", "an increase in such attacks": the act
+            # told before, named again in passing, is no new event
+            return not self._noun_actor(tok, mentions, on)
         if kind == "AID" and lemma == "contribute":
             # "The Associated Press contributed to this report"
             return any(p.lower_ == "to" and any(o.lemma_.lower() in _REPORT_NOUNS for o in p.children)
@@ -1307,6 +1311,13 @@ def _intercepting(tok: Token, trig: Trigger) -> bool:
         downed.append(trig.object_token)
     words = {w.lower_ for d in downed for w in (d, *(p for prep in d.children if prep.lower_ == "of" for p in prep.children))}
     return bool(words & _PROJECTILES)
+
+
+def _bare_mention(noun: Token) -> bool:
+    """ "the attack", "such strikes" with nothing of its own: no possessor, target, place or clause."""
+    if not (_definite(noun) or any(c.lower_ == "such" for c in noun.children)):
+        return False
+    return not any(c.dep_ in ("poss", "prep", "relcl", "acl", "appos") for c in noun.children)
 
 
 def _sides_named(event: Event) -> int:
