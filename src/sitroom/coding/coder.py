@@ -107,6 +107,10 @@ _STANDS = frozenset(
     "choice measure step strategy response conduct".split()
 )
 _REPORT_NOUNS = frozenset("report reporting story article coverage".split())
+_RESCUE_WORDS = frozenset("evacuate evacuation rescue".split())
+# acts whose war-long toll is background: "has killed 14,000 people", "thousands have been kidnapped"
+_TOLL_VERBS = frozenset("kill kidnap abduct displace".split())
+_LARGE_NUMBERS = frozenset("thousands millions tens hundreds".split())
 
 
 def _countries(refs) -> set[str]:
@@ -504,7 +508,14 @@ class Coder:
         if len(text.split()) >= 5 and text in told:
             return []
         told.add(text)
+        if sent.text.rstrip(" \"'”’").endswith("?"):
+            return []  # "Is Kim planning a hydrogen bomb?": a question asserts no act
         kept = [c for c in coded if not self._no_event(c, mentions, on)]
+        totals = {c.token.i for c in kept if _war_total(c.token)}
+        # "the violence has killed at least 14,000 people": a toll of the whole war, with the act
+        # noun it is told of, is background, not an act
+        kept = [c for c in kept if c.token.i not in totals
+                and not (c.token.dep_ == "nsubj" and c.token.head.i in totals and c.token.pos_ == "NOUN")]  # fmt: skip
         for c in list(kept):
             host = _same_act(c, kept)
             if host is None:
@@ -549,6 +560,10 @@ class Coder:
             # "killed in the attack", "after the strikes", "an increase in such attacks": the act
             # told before, named again in passing, is no new event
             return not self._noun_actor(tok, mentions, on)
+        if kind == "AID" and lemma in _RESCUE_WORDS:
+            # "authorities evacuated 200 people", "rescue crews were evacuating the wounded": rescue
+            # work at home is no aid between parties
+            return not _countries(c.event.recipient) - _countries(c.event.actor)
         if kind == "AID" and lemma == "contribute":
             # "The Associated Press contributed to this report"
             return any(p.lower_ == "to" and any(o.lemma_.lower() in _REPORT_NOUNS for o in p.children)
@@ -1311,6 +1326,28 @@ def _intercepting(tok: Token, trig: Trigger) -> bool:
         downed.append(trig.object_token)
     words = {w.lower_ for d in downed for w in (d, *(p for prep in d.children if prep.lower_ == "of" for p in prep.children))}
     return bool(words & _PROJECTILES)
+
+
+def _war_total(verb: Token) -> bool:
+    """ "has killed at least 14,000 people", "thousands of people have been kidnapped": a toll in
+    the perfect of a thousand or more, told as a sum rather than as one act."""
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in _TOLL_VERBS:
+        return False
+    if not any(a.dep_ == "aux" and a.lemma_.lower() == "have" for a in verb.children):
+        return False
+    for c in verb.children:
+        if c.dep_ not in ("dobj", "obj", "nsubjpass"):
+            continue
+        for w in c.subtree:
+            if w.lower_ in _LARGE_NUMBERS:
+                return True
+            if w.like_num:
+                try:
+                    if float(w.text.replace(",", "")) >= 1000:
+                        return True
+                except ValueError:
+                    continue
+    return False
 
 
 def _bare_mention(noun: Token) -> bool:
