@@ -556,6 +556,9 @@ class Coder:
             # or itself ("ready to defend itself", "to defend its sovereignty")
             objects = [o for o in tok.children if o.dep_ in _OBJ]
             return not any(o.lemma_.lower() in _STANDS or self.lexicon.candidates(o.lemma_.lower(), "NOUN") for o in objects)
+        if lemma == "occupy" and tok.dep_ == "amod":
+            # "off occupied Crimea", "the occupied territories": a place's name, not an act
+            return True
         if kind in _CONTEXT_TYPES and tok.pos_ == "NOUN" and tok.dep_ == "pobj" and _bare_mention(tok):
             # "killed in the attack", "after the strikes", "an increase in such attacks": the act
             # told before, named again in passing, is no new event
@@ -1383,7 +1386,7 @@ def _same_act(c: _Coded, coded: list[_Coded]) -> _Coded | None:
             return others[tok.head.i]
     if tok.pos_ == "NOUN" and tok.dep_ in _OBJ and tok.head.i in others and tok.head.pos_ == "VERB":
         host = others[tok.head.i]
-        if any(w.dep_ == "compound" for w in tok.children) and tok.head.lemma_.lower() in _LAUNCH_VERBS:
+        if tok.head.lemma_.lower() in _LAUNCH_VERBS:
             return host
     return None
 
