@@ -1,0 +1,96 @@
+"""One event per act, and none where the text tells of no act: a sentence the page repeats, a
+second trigger for the same act, a wounding told with its killing, a bare re-mention, and the
+sounds, movements, tolls and credit lines that are no acts between actors. Sentences of our
+own, coded with the package's lexicon and dictionary."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def _coded(pipeline, text):
+    return [
+        (e.event_type, e.cameo_code, e.trigger, sorted({a.country for a in e.actor}), sorted({r.country for r in e.recipient}))
+        for e in pipeline.code_text(text, published=date(2024, 4, 2)).events
+    ]
+
+
+def _triggers(pipeline, text):
+    return [trigger for _, _, trigger, _, _ in _coded(pipeline, text)]
+
+
+def test_a_sentence_the_page_repeats_word_for_word_is_coded_once(pipeline):
+    text = "Israeli forces carried out a strike in Gaza on Monday. Israeli forces carried out a strike in Gaza on Monday."
+    assert _coded(pipeline, text) == [("ASSAULT", "190", "strike", ["ISR"], ["PSE"])]
+
+
+def test_an_act_noun_and_the_verb_of_hitting_it_governs_are_one_event(pipeline):
+    assert _coded(pipeline, "The Israeli strike hit the southern suburbs of Beirut.") == [
+        ("ASSAULT", "190", "hit", ["ISR"], ["LBN"])
+    ]
+
+
+def test_a_launch_verb_and_the_attacks_it_launches_are_one_event(pipeline):
+    assert _coded(pipeline, "Iran launched missile attacks on Israel on Saturday.") == [
+        ("ASSAULT", "195", "launched missile", ["IRN"], ["ISR"])
+    ]
+
+
+def test_a_purpose_clause_of_striking_is_the_launch_itself(pipeline):
+    assert _coded(pipeline, "Israel launched drones to strike targets inside Iran.") == [
+        ("ASSAULT", "1952", "launched drones", ["ISR"], ["IRN"])
+    ]
+
+
+def test_a_wounding_told_with_its_killing_is_part_of_it(pipeline):
+    coded = pipeline.code_text("Russian shelling killed 12 Ukrainian civilians and wounded 30 others in Kharkiv.",
+                               published=date(2024, 4, 2)).events  # fmt: skip
+    assert "wounded" not in [e.trigger for e in coded]
+    killing = next(e for e in coded if e.trigger == "killed")
+    assert (killing.event_type, killing.dead, killing.injured) == ("ASSAULT", 12, 30)
+    assert {a.country for a in killing.actor} == {"RUS"} and {r.country for r in killing.recipient} == {"UKR"}
+    # other victims are another act
+    other = _coded(pipeline, "Israeli strikes killed three Hamas fighters and wounded Iran's ambassador to Lebanon.")
+    assert ("ASSAULT", "180", "wounded", ["ISR"], ["IRN"]) in other
+
+
+def test_explosions_heard_with_no_cause_stated_are_no_attack(pipeline):
+    text = "Israel struck Iran on Friday. Explosions were heard in Tehran early on Friday."
+    assert _coded(pipeline, text) == [("ASSAULT", "190", "struck", ["ISR"], ["IRN"])]
+    # a stated author makes the explosion an act
+    assert ("ASSAULT", "183", "explosion", ["IRN"], []) in _coded(pipeline, "Iran's explosion of the Israeli embassy angered Tel Aviv.")
+
+
+def test_a_movement_without_a_host_is_no_visit(pipeline):
+    assert _triggers(pipeline, "About 2,500 Indian soldiers were travelling to the valley at the time.") == []
+    assert _coded(pipeline, "The Indian prime minister arrived in Moscow for talks.") == [
+        ("CONSULT", "042", "arrived", ["IND"], ["RUS"])
+    ]
+
+
+def test_defending_oneself_is_no_verbal_support(pipeline):
+    assert _triggers(pipeline, "Somalia said it would defend itself.") == []
+    assert _coded(pipeline, "Israel's foreign minister defended the decision.") == [("SUPPORT", "052", "defended", ["ISR"], [])]
+
+
+def test_a_credit_line_is_no_aid(pipeline):
+    assert _triggers(pipeline, "The Associated Press contributed to this report.") == []
+
+
+def test_a_bare_re_mention_in_passing_is_no_new_event(pipeline):
+    text = "Israel struck Iran's consulate in Damascus on Monday. Seven officers were killed in the attack."
+    assert _triggers(pipeline, text) == ["struck", "killed"]
+
+
+def test_a_question_asserts_no_act(pipeline):
+    assert _triggers(pipeline, "Will Iran attack Israel?") == []
+
+
+def test_a_war_long_toll_is_background(pipeline):
+    assert _triggers(pipeline, "The violence has killed at least 14,000 people.") == []
+    # one act's toll stays
+    assert ("ASSAULT", "180", "killed", ["RUS"], ["UKR"]) in _coded(pipeline, "A Russian missile killed 14 Ukrainian civilians in Sumy.")
+
+
+def test_rescue_work_at_home_is_no_aid(pipeline):
+    assert _triggers(pipeline, "Russian authorities evacuated more than 200 people from the region.") == []
