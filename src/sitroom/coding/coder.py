@@ -95,6 +95,8 @@ _LEAVE_VERBS = frozenset("leave depart quit exit".split())
 _SOUND_NOUNS = frozenset("explosion blast gunfire gunshot boom".split())
 # verbs of hitting that tell again the act named as their subject ("the strike hit ...")
 _HIT_VERBS = frozenset("hit target strike aim attack bomb pound".split())
+# verbs whose relative clause tells again the fighting it hangs from ("hostilities which have been fought")
+_FIGHT_VERBS = frozenset("fight wage".split())
 # verbs that launch an act named by their object ("launched missile attacks")
 _LAUNCH_VERBS = frozenset("launch fire carry conduct mount stage unleash".split())
 _KILL_VERBS = frozenset("kill murder slay".split())
@@ -107,6 +109,7 @@ _STANDS = frozenset(
     "choice measure step strategy response conduct".split()
 )
 _REPORT_NOUNS = frozenset("report reporting story article coverage".split())
+_ANYONE = frozenset("whoever whomever anyone anybody".split())
 _RESCUE_WORDS = frozenset("evacuate evacuation rescue".split())
 # acts whose war-long toll is background: "has killed 14,000 people", "thousands have been kidnapped"
 _TOLL_VERBS = frozenset("kill kidnap abduct displace".split())
@@ -556,6 +559,9 @@ class Coder:
             # or itself ("ready to defend itself", "to defend its sovereignty")
             objects = [o for o in tok.children if o.dep_ in _OBJ]
             return not any(o.lemma_.lower() in _STANDS or self.lexicon.candidates(o.lemma_.lower(), "NOUN") for o in objects)
+        if any(w.lower_ in _ANYONE for w in tok.children if w.dep_ in _SUBJ):
+            # "whoever attacks us, we will attack them": a rule for anyone, not an act
+            return True
         if lemma == "occupy" and tok.dep_ == "amod":
             # "off occupied Crimea", "the occupied territories": a place's name, not an act
             return True
@@ -1376,18 +1382,17 @@ def _same_act(c: _Coded, coded: list[_Coded]) -> _Coded | None:
     others = {o.token.i: o for o in coded if o is not c and o.event.event_type == kind}
     if not others:
         return None
-    if tok.pos_ == "VERB" and tok.lemma_.lower() in _HIT_VERBS:
-        for s in tok.children:
-            if s.dep_ == "nsubj" and s.pos_ == "NOUN" and s.i in others:
-                return others[s.i]
-        if tok.dep_ == "relcl" and tok.head.pos_ == "NOUN" and tok.head.i in others:
-            return others[tok.head.i]
-        if _complement(tok) and tok.head.pos_ == "VERB" and tok.head.i in others and tok.head.lemma_.lower() not in _HIT_VERBS:
-            return others[tok.head.i]
-    if tok.pos_ == "NOUN" and tok.dep_ in _OBJ and tok.head.i in others and tok.head.pos_ == "VERB":
-        host = others[tok.head.i]
-        if tok.head.lemma_.lower() in _LAUNCH_VERBS:
-            return host
+    lemma, head = tok.lemma_.lower(), tok.head
+    if tok.pos_ == "VERB" and lemma in _HIT_VERBS:
+        subject = next((w for w in tok.children if w.dep_ == "nsubj" and w.pos_ == "NOUN" and w.i in others), None)
+        if subject is not None:
+            return others[subject.i]
+        if _complement(tok) and head.pos_ == "VERB" and head.i in others and head.lemma_.lower() not in _HIT_VERBS:
+            return others[head.i]
+    if tok.pos_ == "VERB" and lemma in _HIT_VERBS | _FIGHT_VERBS and tok.dep_ == "relcl" and head.pos_ == "NOUN" and head.i in others:
+        return others[head.i]
+    if tok.pos_ == "NOUN" and tok.dep_ in _OBJ and head.pos_ == "VERB" and head.i in others and head.lemma_.lower() in _LAUNCH_VERBS:
+        return others[head.i]
     return None
 
 
