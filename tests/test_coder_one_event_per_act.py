@@ -70,7 +70,12 @@ def test_a_movement_without_a_host_is_no_visit(pipeline):
 
 def test_defending_oneself_is_no_verbal_support(pipeline):
     assert _triggers(pipeline, "Somalia said it would defend itself.") == []
+    assert _triggers(pipeline, "Iran reserves all options to defend its sovereignty, interests and people.") == []
+    # words in defence of a stand or of a party stay support
     assert _coded(pipeline, "Israel's foreign minister defended the decision.") == [("SUPPORT", "052", "defended", ["ISR"], [])]
+    assert _coded(pipeline, "Egypt's president defended Qatar against the criticism of its neighbours.") == [
+        ("SUPPORT", "052", "defended", ["EGY"], ["QAT"])
+    ]
 
 
 def test_a_credit_line_is_no_aid(pipeline):
@@ -94,3 +99,20 @@ def test_a_war_long_toll_is_background(pipeline):
 
 def test_rescue_work_at_home_is_no_aid(pipeline):
     assert _triggers(pipeline, "Russian authorities evacuated more than 200 people from the region.") == []
+
+
+def test_a_targeting_clause_and_a_weapon_fired_are_the_launch_itself(pipeline):
+    assert _coded(pipeline, "Iran launched nearly 200 ballistic missiles at Israel, targeting cities including Jerusalem.") == [
+        ("ASSAULT", "195", "launched missiles", ["IRN"], ["ISR"])
+    ]
+    assert _triggers(pipeline, "Iran said the consulate annex was hit by six missiles fired by Israeli jets.") == ["fired missiles"]
+
+
+def test_a_rule_for_anyone_is_no_act(pipeline):
+    coded = _coded(pipeline, "Israel's prime minister said: whoever attacks Israel will be attacked.")
+    assert "attacks" not in [trigger for _, _, trigger, _, _ in coded]
+
+
+def test_a_heart_attack_is_no_attack(pipeline):
+    assert pipeline.lexicon.choose("attack", "NOUN", set(), {"heart"}) is None
+    assert pipeline.lexicon.choose("attack", "NOUN", set(), {"rocket"}).event_type == "ASSAULT"

@@ -103,10 +103,10 @@ _KILL_VERBS = frozenset("kill murder slay".split())
 _WOUND_VERBS = frozenset("wound injure hurt maim".split())
 # movements that are visits only with a host
 _MOVE_VERBS = frozenset("arrive travel".split())
-# what a verbal defence defends
-_STANDS = frozenset(
-    "decision action move policy position stance remark comment statement record deal agreement law bill plan "
-    "choice measure step strategy response conduct".split()
+# what force defends: one's land, people and freedom ("to defend its sovereignty")
+_DEFENDED = frozenset(
+    "sovereignty freedom liberty territory border borders homeland country nation land soil people civilian "
+    "civilians citizen citizens independence integrity interest interests itself themselves ourselves".split()
 )
 _REPORT_NOUNS = frozenset("report reporting story article coverage".split())
 _ANYONE = frozenset("whoever whomever anyone anybody".split())
@@ -555,10 +555,11 @@ class Coder:
             # "arrived there from Georgetown", "personnel were travelling to the Valley": a visit needs a host
             return not _countries(c.event.recipient) - _countries(c.event.actor)
         if lemma == "defend" and kind in ("SUPPORT", "AGREE"):
-            # a verbal defence defends a stand or an act ("defended the decision"), not a country
-            # or itself ("ready to defend itself", "to defend its sovereignty")
+            # a verbal defence defends a party or a stand ("defended Iraq against criticism",
+            # "defended the decision"); defending oneself, one's land or people is force, not words
             objects = [o for o in tok.children if o.dep_ in _OBJ]
-            return not any(o.lemma_.lower() in _STANDS or self.lexicon.candidates(o.lemma_.lower(), "NOUN") for o in objects)
+            return not objects or all(o.lemma_.lower() in _DEFENDED or o.tag_ == "PRP" or any(
+                w.lemma_.lower() in _DEFENDED for w in o.conjuncts) for o in objects)
         if any(w.lower_ in _ANYONE for w in tok.children if w.dep_ in _SUBJ):
             # "whoever attacks us, we will attack them": a rule for anyone, not an act
             return True
@@ -1389,6 +1390,15 @@ def _same_act(c: _Coded, coded: list[_Coded]) -> _Coded | None:
             return others[subject.i]
         if _complement(tok) and head.pos_ == "VERB" and head.i in others and head.lemma_.lower() not in _HIT_VERBS:
             return others[head.i]
+    if tok.pos_ == "VERB" and lemma in ("target", "aim") and tok.dep_ in ("advcl", "acl") and head.i in others \
+            and head.lemma_.lower() not in _KILL_VERBS:
+        # "launched 200 missiles at Israel, targeting cities": the targeting names the launch's target
+        return others[head.i]
+    if tok.pos_ == "VERB" and tok.dep_ == "acl" and head.dep_ == "pobj" and head.head.dep_ == "agent":
+        # "the annex was hit by six missiles fired by F-35 jets": the firing is the hitting
+        hit = head.head.head
+        if hit.i in others and hit.lemma_.lower() in _HIT_VERBS:
+            return others[hit.i]
     if tok.pos_ == "VERB" and lemma in _HIT_VERBS | _FIGHT_VERBS and tok.dep_ == "relcl" and head.pos_ == "NOUN" and head.i in others:
         return others[head.i]
     if tok.pos_ == "NOUN" and tok.dep_ in _OBJ and head.pos_ == "VERB" and head.i in others and head.lemma_.lower() in _LAUNCH_VERBS:
