@@ -116,3 +116,14 @@ def test_a_rule_for_anyone_is_no_act(pipeline):
 def test_a_heart_attack_is_no_attack(pipeline):
     assert pipeline.lexicon.choose("attack", "NOUN", set(), {"heart"}) is None
     assert pipeline.lexicon.choose("attack", "NOUN", set(), {"rocket"}).event_type == "ASSAULT"
+
+
+def test_a_road_left_blocked_is_no_protest(pipeline):
+    assert _triggers(pipeline, "Roads remained blocked off in Ouagadougou after the coup.") == []
+    # protesters blocking roads protest
+    assert ("PROTEST", "144", "blocked", [""], ["GEO"]) in _coded(pipeline, "Thousands of protesters blocked roads in Tbilisi on Monday.")
+
+
+def test_hailing_from_a_place_is_no_praise(pipeline):
+    coded = _triggers(pipeline, "Congo accuses Rwanda of backing the M23, whose leadership hails from the Tutsi group.")
+    assert "hails" not in coded and "accuses" in coded

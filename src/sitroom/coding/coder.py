@@ -560,6 +560,12 @@ class Coder:
             objects = [o for o in tok.children if o.dep_ in _OBJ]
             return not objects or all(o.lemma_.lower() in _DEFENDED or o.tag_ == "PRP" or any(
                 w.lemma_.lower() in _DEFENDED for w in o.conjuncts) for o in objects)
+        if kind == "PROTEST" and lemma == "block" and not c.event.actor and not any(w.dep_ in ("nsubj", "agent") for w in tok.children):
+            # "roads remained blocked off", "trains were blocked": a state, with no one protesting
+            return True
+        if lemma == "hail" and any(w.dep_ == "prep" and w.lower_ == "from" for w in tok.children):
+            # "whose leadership hails from the Tutsi group": where one comes from, no praise
+            return True
         if any(w.lower_ in _ANYONE for w in tok.children if w.dep_ in _SUBJ):
             # "whoever attacks us, we will attack them": a rule for anyone, not an act
             return True
