@@ -57,6 +57,9 @@ def test_a_wounding_told_with_its_killing_is_part_of_it(pipeline):
 def test_explosions_heard_with_no_cause_stated_are_no_attack(pipeline):
     text = "Israel struck Iran on Friday. Explosions were heard in Tehran early on Friday."
     assert _coded(pipeline, text) == [("ASSAULT", "190", "struck", ["ISR"], ["IRN"])]
+    # a party reporting explosions in its territory tells of the attack on it
+    reported = "The United States struck Yemen on Saturday. The Houthis reported a series of explosions in their territory."
+    assert ("ASSAULT", "183", "explosions", ["USA"], ["YEM"]) in _coded(pipeline, reported)
     # a stated author makes the explosion an act
     assert ("ASSAULT", "183", "explosion", ["IRN"], []) in _coded(pipeline, "Iran's explosion of the Israeli embassy angered Tel Aviv.")
 

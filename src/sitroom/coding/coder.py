@@ -108,6 +108,7 @@ _DEFENDED = frozenset(
     "sovereignty freedom liberty territory border borders homeland country nation land soil people civilian "
     "civilians citizen citizens independence integrity interest interests itself themselves ourselves".split()
 )
+_REPORT_VERBS = frozenset("report note confirm record".split())
 _REPORT_NOUNS = frozenset("report reporting story article coverage".split())
 _ANYONE = frozenset("whoever whomever anyone anybody".split())
 _RESCUE_WORDS = frozenset("evacuate evacuation rescue".split())
@@ -547,7 +548,12 @@ class Coder:
         if kind == "ASSAULT" and lemma in _SOUND_NOUNS and tok.pos_ == "NOUN":
             # "explosions were heard in Tehran", "repeated gunfire": no cause stated, no attack
             by = any(w.lower_ == "by" for w in tok.head.children) and tok.head.pos_ == "VERB"
-            return not by and not self._noun_actor(tok, mentions, on)
+            # a party that reports explosions in its territory tells of an attack on it
+            told = tok
+            if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in _QUANTITY_NOUNS:
+                told = tok.head.head  # "reported a series of explosions"
+            reported = told.dep_ in _OBJ and told.head.lemma_.lower() in _REPORT_VERBS
+            return not by and not reported and not self._noun_actor(tok, mentions, on)
         if kind == "ASSAULT" and lemma == "explode" and tok.pos_ == "VERB":
             # "their pagers exploded": the device is no party
             return not _placed(self._verb_actor(tok, mentions, on))
