@@ -86,8 +86,11 @@ def test_a_credit_line_is_no_aid(pipeline):
 
 
 def test_a_bare_re_mention_in_passing_is_no_new_event(pipeline):
+    text = "Israel struck Iran's consulate in Damascus on Monday. The Israeli military has yet to comment on the attack."
+    assert _triggers(pipeline, text) == ["struck"]
+    # the act casualties are counted in, or a cost is promised for, stays the act reported
     text = "Israel struck Iran's consulate in Damascus on Monday. Seven officers were killed in the attack."
-    assert _triggers(pipeline, text) == ["struck", "killed"]
+    assert _triggers(pipeline, text) == ["struck", "killed", "attack"]
 
 
 def test_a_question_asserts_no_act(pipeline):

@@ -95,12 +95,16 @@ _LEAVE_VERBS = frozenset("leave depart quit exit".split())
 _SOUND_NOUNS = frozenset("explosion blast gunfire gunshot boom".split())
 # verbs of hitting that tell again the act named as their subject ("the strike hit ...")
 _HIT_VERBS = frozenset("hit target strike aim attack bomb pound".split())
+# acts of words: a clause of the same speaker repeating one tells the same act
+_VERBAL_TYPES = frozenset("ACCUSE THREATEN CONSULT SUPPORT REQUEST REJECT AGREE".split())
+_NAMING_VERBS = frozenset("call label describe term brand dub add".split())
 # verbs whose relative clause tells again the fighting it hangs from ("hostilities which have been fought")
 _FIGHT_VERBS = frozenset("fight wage".split())
 # verbs that launch an act named by their object ("launched missile attacks")
 _LAUNCH_VERBS = frozenset("launch fire carry conduct mount stage unleash".split())
 _KILL_VERBS = frozenset("kill murder slay".split())
 _WOUND_VERBS = frozenset("wound injure hurt maim".split())
+_DIE_VERBS = frozenset("die perish".split())
 # movements that are visits only with a host
 _MOVE_VERBS = frozenset("arrive travel".split())
 # what force defends: one's land, people and freedom ("to defend its sovereignty")
@@ -514,7 +518,9 @@ class Coder:
         told.add(text)
         if sent.text.rstrip(" \"'”’").endswith("?"):
             return []  # "Is Kim planning a hydrogen bomb?": a question asserts no act
-        kept = [c for c in coded if not self._no_event(c, mentions, on)]
+        # acts an answer names ("struck Lebanon in response to the mortar fire") stay: they link it
+        answered = {i for c in coded if c.event.cause_text for i in _cause_span(c.token)}
+        kept = [c for c in coded if not self._no_event(c, mentions, on, answered)]
         totals = {c.token.i for c in kept if _war_total(c.token)}
         # "the violence has killed at least 14,000 people": a toll of the whole war, with the act
         # noun it is told of, is background, not an act
@@ -542,7 +548,7 @@ class Coder:
             kept.remove(c)
         return kept
 
-    def _no_event(self, c: _Coded, mentions: dict[int, Mention], on: date | None) -> bool:
+    def _no_event(self, c: _Coded, mentions: dict[int, Mention], on: date | None, answered: set[int] = frozenset()) -> bool:
         """A trigger whose sentence tells of no act between actors."""
         tok, lemma, kind = c.token, c.token.lemma_.lower(), c.event.event_type
         if kind == "ASSAULT" and lemma in _SOUND_NOUNS and tok.pos_ == "NOUN":
@@ -578,10 +584,14 @@ class Coder:
         if lemma == "occupy" and tok.dep_ == "amod":
             # "off occupied Crimea", "the occupied territories": a place's name, not an act
             return True
-        if kind in _CONTEXT_TYPES and tok.pos_ == "NOUN" and tok.dep_ == "pobj" and _bare_mention(tok):
-            # "killed in the attack", "after the strikes", "an increase in such attacks": the act
-            # told before, named again in passing, is no new event
-            return not self._noun_actor(tok, mentions, on)
+        if kind in _CONTEXT_TYPES and tok.pos_ == "NOUN" and tok.dep_ == "pobj" and _bare_mention(tok) and tok.i not in answered:
+            # "before the strikes", "has yet to comment on the attack", "an increase in such attacks":
+            # the act told before, named again in passing, is no new event; but an act its
+            # casualties are counted in ("two soldiers were killed in the strikes") or a cost is
+            # promised for ("will pay for the killing") is the act the report is about
+            prep = tok.head
+            casualties = prep.lower_ == "in" and prep.head.lemma_.lower() in _KILL_VERBS | _WOUND_VERBS | _DIE_VERBS
+            return not casualties and prep.lower_ != "for" and not self._noun_actor(tok, mentions, on)
         if kind == "AID" and lemma in _RESCUE_WORDS:
             # "authorities evacuated 200 people", "rescue crews were evacuating the wounded": rescue
             # work at home is no aid between parties
@@ -1372,6 +1382,17 @@ def _war_total(verb: Token) -> bool:
     return False
 
 
+def _cause_span(tok: Token) -> range:
+    """The words of the act an answer names ("in response to the mortar fire"), not a time ("after the strikes")."""
+    phrase = cause_phrase(tok)
+    if phrase is None:
+        return range(0)
+    words = [*phrase.doc[phrase.left_edge.i : phrase.right_edge.i + 1], *list(phrase.ancestors)[:2]]
+    if not any(w.lemma_.lower() in _CAUSE_NOUNS or w.lemma_.lower() == "avenge" for w in words):
+        return range(0)
+    return range(phrase.left_edge.i, phrase.right_edge.i + 1)
+
+
 def _bare_mention(noun: Token) -> bool:
     """ "the attack", "such strikes" with nothing of its own: no possessor, target, place or clause."""
     if not (_definite(noun) or any(c.lower_ == "such" for c in noun.children)):
@@ -1390,10 +1411,12 @@ def _same_act(c: _Coded, coded: list[_Coded]) -> _Coded | None:
     aims ("launched drones to strike targets")."""
     tok = c.token
     kind = c.event.event_type
-    if kind not in _CONTEXT_TYPES:
-        return None
     others = {o.token.i: o for o in coded if o is not c and o.event.event_type == kind}
     if not others:
+        return None
+    if kind in _VERBAL_TYPES:
+        return _same_saying(c, others)
+    if kind not in _CONTEXT_TYPES:
         return None
     lemma, head = tok.lemma_.lower(), tok.head
     if tok.pos_ == "VERB" and lemma in _HIT_VERBS:
@@ -1416,6 +1439,28 @@ def _same_act(c: _Coded, coded: list[_Coded]) -> _Coded | None:
     if tok.pos_ == "NOUN" and tok.dep_ in _OBJ and head.pos_ == "VERB" and head.i in others and head.lemma_.lower() in _LAUNCH_VERBS:
         return others[head.i]
     return None
+
+
+def _same_saying(c: _Coded, others: dict[int, _Coded]) -> _Coded | None:
+    """A word act told again by a clause of the same speaker: "issued a warning, threatening to
+    target ships", "condemned the attack, labelling it terrorism", "met to discuss the crisis",
+    "arrived in Caracas for talks"."""
+    tok, head = c.token, c.token.head
+    if tok.dep_ == "conj" and tok.lemma_.lower() not in _NAMING_VERBS:
+        return None  # "summoned the ambassador and filed a protest": two acts
+    if tok.dep_ in ("advcl", "xcomp", "acl", "conj") and head.i in others:
+        host = others[head.i]
+    elif tok.dep_ == "pobj" and head.lower_ == "for" and head.head.i in others:
+        host = others[head.head.i]
+    else:
+        return None
+    mine, theirs = _countries(c.event.actor), _countries(host.event.actor)
+    if mine and theirs and mine != theirs:
+        return None  # another speaker
+    hit, their_hit = _countries(c.event.recipient), _countries(host.event.recipient)
+    if hit and their_hit and not (hit <= their_hit or their_hit <= hit):
+        return None  # another addressee: "condemned Israel and accused the US"
+    return host
 
 
 def _absorb(keep: _Coded, drop: _Coded) -> None:
