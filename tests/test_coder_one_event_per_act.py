@@ -133,3 +133,18 @@ def test_a_road_left_blocked_is_no_protest(pipeline):
 def test_hailing_from_a_place_is_no_praise(pipeline):
     coded = _triggers(pipeline, "Congo accuses Rwanda of backing the M23, whose leadership hails from the Tutsi group.")
     assert "hails" not in coded and "accuses" in coded
+
+
+def test_a_word_act_told_again_by_a_clause_of_the_same_speaker_is_one_event(pipeline):
+    text = "Israel struck Syria on Monday. Iran's foreign minister condemned the attack, labelling it a war crime."
+    assert [e for e in _coded(pipeline, text) if e[0] == "ACCUSE"] == [("ACCUSE", "111", "condemned", ["IRN"], ["ISR"])]
+    assert _coded(pipeline, "Houthi leaders issued a warning to Israel, threatening to target its ships.") == [
+        ("THREATEN", "130", "issued warning", ["YEM"], ["ISR"])
+    ]
+    assert _coded(pipeline, "The Indian prime minister arrived in Moscow for talks with Russia's president.") == [
+        ("CONSULT", "042", "arrived", ["IND"], ["RUS"])
+    ]
+    # two acts joined stay two
+    assert _triggers(pipeline, "The Philippines summoned China's ambassador and filed a diplomatic protest.") == [
+        "summoned", "filed protest"
+    ]
