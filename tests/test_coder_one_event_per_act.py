@@ -148,3 +148,8 @@ def test_a_word_act_told_again_by_a_clause_of_the_same_speaker_is_one_event(pipe
     assert _triggers(pipeline, "The Philippines summoned China's ambassador and filed a diplomatic protest.") == [
         "summoned", "filed protest"
     ]
+
+
+def test_a_base_housing_troops_is_no_host(pipeline):
+    assert _triggers(pipeline, "Iran strikes two Iraqi bases hosting US troops") == ["strikes"]
+    assert ("CONSULT", "043", "hosted", ["QAT"], ["ISR", "PSE"]) in _coded(pipeline, "Qatar hosted talks between Hamas and Israel on Monday.")

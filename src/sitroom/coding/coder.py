@@ -114,6 +114,7 @@ _DEFENDED = frozenset(
 )
 _REPORT_VERBS = frozenset("report note confirm record".split())
 _REPORT_NOUNS = frozenset("report reporting story article coverage".split())
+_FACILITY_NOUNS = frozenset("base bases airbase facility camp installation site compound barracks".split())
 _ANYONE = frozenset("whoever whomever anyone anybody".split())
 _RESCUE_WORDS = frozenset("evacuate evacuation rescue".split())
 # acts whose war-long toll is background: "has killed 14,000 people", "thousands have been kidnapped"
@@ -592,6 +593,13 @@ class Coder:
             prep = tok.head
             casualties = prep.lower_ == "in" and prep.head.lemma_.lower() in _KILL_VERBS | _WOUND_VERBS | _DIE_VERBS
             return not casualties and prep.lower_ != "for" and not self._noun_actor(tok, mentions, on)
+        if kind == "CONSULT" and lemma == "host" and tok.pos_ == "VERB":
+            # "bases hosting US troops", "the camp has never hosted him": a place that houses is no host
+            hosts = [w for w in tok.children if w.dep_ in _SUBJ]
+            if tok.dep_ in ("acl", "relcl"):
+                hosts.append(tok.head)
+            if any({w.lemma_.lower(), w.lower_} & _FACILITY_NOUNS for w in hosts):
+                return True
         if kind == "AID" and lemma in _RESCUE_WORDS:
             # "authorities evacuated 200 people", "rescue crews were evacuating the wounded": rescue
             # work at home is no aid between parties
