@@ -19,6 +19,12 @@ then applies the argument rules to each one:
   country, domestic ones the actor's own (an inferred recipient, empty text).
 - a side still unnamed after the article is read is filled from the two parties
   the article is about (``dyad.py``), also inferred, with empty text.
+- each sentence then keeps one event per act (``Coder._prune``): two triggers for
+  one act ("the strike hit the suburbs", "launched missile attacks"), a wounding
+  told with its killing, a word act repeated by a clause of the same speaker and a
+  sentence the page repeats are coded once; explosions heard with no cause, bare
+  re-mentions in passing ("before the strikes"), war-long tolls, questions, and
+  movements, defences and rescues that are no acts between parties are dropped.
 
 An event is kept when it has an actor or a recipient.
 """
