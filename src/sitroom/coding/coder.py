@@ -512,13 +512,11 @@ class Coder:
 
     def _prune(self, coded: list[_Coded], sent: Span, mentions: dict[int, Mention], on: date | None, told: set[str]) -> list[_Coded]:
         """Keep one event per act of a sentence, and no event where the sentence tells of none:
-        a sentence the page repeats word for word (a caption shown twice) adds nothing; two
-        triggers for one act ("the strike hit the suburbs", "launched missile attacks", "fired
-        drones to strike targets") are one event; so is a wounding told with the killing it goes
-        with ("39 were killed and 51 wounded"); and explosions or gunfire heard with no cause
-        stated, a movement with no host ("arrived there from Georgetown"), a defence that is not
-        of a stand or an act ("ready to defend itself") and a credit line ("contributed to this
-        report") are no events."""
+        a sentence the page repeats word for word (a caption shown twice) and a question add
+        nothing; two triggers for one act ("the strike hit the suburbs", "launched missile
+        attacks", "condemned the attack, labelling it a crime") are one event; so is a wounding
+        told with the killing it goes with ("39 were killed and 51 wounded"); a war-long toll is
+        background; and the triggers ``_no_event`` names are no events."""
         text = " ".join(sent.text.lower().split())
         if len(text.split()) >= 5 and text in told:
             return []
@@ -533,6 +531,7 @@ class Coder:
         # noun it is told of, is background, not an act
         kept = [c for c in kept if c.token.i not in totals
                 and not (c.token.dep_ == "nsubj" and c.token.head.i in totals and c.token.pos_ == "NOUN")]  # fmt: skip
+        merged: dict[str, str | None] = {c.event.event_id: None for c in coded if c not in kept}
         for c in list(kept):
             host = _same_act(c, kept)
             if host is None:
@@ -540,6 +539,7 @@ class Coder:
             keep, drop = (host, c) if _sides_named(host.event) >= _sides_named(c.event) else (c, host)
             _absorb(keep, drop)
             kept.remove(drop)
+            merged[drop.event.event_id] = keep.event.event_id
         for c in list(kept):
             if c.token.lemma_.lower() not in _WOUND_VERBS or c.event.event_type != "ASSAULT":
                 continue
@@ -553,6 +553,11 @@ class Coder:
             if killing.event.injured is None and c.event.injured is not None:
                 killing.event = replace(killing.event, injured=c.event.injured)
             kept.remove(c)
+            merged[c.event.event_id] = killing.event.event_id
+        for c in kept:
+            # an answer to an act told twice answers the one kept
+            if c.event.cause_event in merged:
+                c.event = replace(c.event, cause_event=merged[c.event.cause_event])
         return kept
 
     def _no_event(self, c: _Coded, mentions: dict[int, Mention], on: date | None, answered: set[int] = frozenset()) -> bool:
