@@ -60,6 +60,9 @@ def test_explosions_heard_with_no_cause_stated_are_no_attack(pipeline):
     # a party reporting explosions in its territory tells of the attack on it
     reported = "The United States struck Yemen on Saturday. The Houthis reported a series of explosions in their territory."
     assert ("ASSAULT", "183", "explosions", ["USA"], ["YEM"]) in _coded(pipeline, reported)
+    # explosions that killed are the attack that did
+    killed = "Israel struck Lebanon on Tuesday. Explosions killed twelve Hezbollah members in Beirut on Tuesday."
+    assert ("ASSAULT", "183", "Explosions", ["ISR"], ["LBN"]) in _coded(pipeline, killed)
     # a stated author makes the explosion an act
     assert ("ASSAULT", "183", "explosion", ["IRN"], []) in _coded(pipeline, "Iran's explosion of the Israeli embassy angered Tel Aviv.")
 

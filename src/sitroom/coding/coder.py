@@ -571,7 +571,9 @@ class Coder:
             if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in _QUANTITY_NOUNS:
                 told = tok.head.head  # "reported a series of explosions"
             reported = told.dep_ in _OBJ and told.head.lemma_.lower() in _REPORT_VERBS
-            return not by and not reported and not self._noun_actor(tok, mentions, on)
+            # explosions that killed or wounded people are the attack that did
+            harmed = told.dep_ == "nsubj" and told.head.lemma_.lower() in _KILL_VERBS | _WOUND_VERBS
+            return not by and not reported and not harmed and not self._noun_actor(tok, mentions, on)
         if kind == "ASSAULT" and lemma == "explode" and tok.pos_ == "VERB":
             # "their pagers exploded": the device is no party
             return not _placed(self._verb_actor(tok, mentions, on))
