@@ -156,3 +156,11 @@ def test_a_word_act_told_again_by_a_clause_of_the_same_speaker_is_one_event(pipe
 def test_a_base_housing_troops_is_no_host(pipeline):
     assert _triggers(pipeline, "Iran strikes two Iraqi bases hosting US troops") == ["strikes"]
     assert ("CONSULT", "043", "hosted", ["QAT"], ["ISR", "PSE"]) in _coded(pipeline, "Qatar hosted talks between Hamas and Israel on Monday.")
+
+
+def test_an_order_of_force_is_the_act_it_orders(pipeline):
+    text = "President Donald Trump said he ordered a series of airstrikes on Yemen's capital on Saturday."
+    assert _coded(pipeline, text) == [("ASSAULT", "195", "airstrikes", ["USA"], ["YEM"])]
+    # an order to another party to withdraw stays a demand
+    text = "South Sudan's government has ordered the immediate withdrawal of the armed group from the town."
+    assert "ordered" in _triggers(pipeline, text)

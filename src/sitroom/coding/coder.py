@@ -101,6 +101,8 @@ _LEAVE_VERBS = frozenset("leave depart quit exit".split())
 _SOUND_NOUNS = frozenset("explosion blast gunfire gunshot boom".split())
 # verbs of hitting that tell again the act named as their subject ("the strike hit ...")
 _HIT_VERBS = frozenset("hit target strike aim attack bomb pound".split())
+# acts of force an order gives: the order is the act
+_FORCE_TYPES = frozenset("ASSAULT COERCE SANCTION MOBILIZE".split())
 # acts of words: a clause of the same speaker repeating one tells the same act
 _VERBAL_TYPES = frozenset("ACCUSE THREATEN CONSULT SUPPORT REQUEST REJECT AGREE".split())
 _NAMING_VERBS = frozenset("call label describe term brand dub add".split())
@@ -532,6 +534,18 @@ class Coder:
         kept = [c for c in kept if c.token.i not in totals
                 and not (c.token.dep_ == "nsubj" and c.token.head.i in totals and c.token.pos_ == "NOUN")]  # fmt: skip
         merged: dict[str, str | None] = {c.event.event_id: None for c in coded if c not in kept}
+        for c in list(kept):
+            # "Trump ordered a series of airstrikes on Yemen", "ordered the arrest of its leaders": the
+            # order is the act it orders, done by the one who gave it, not a demand
+            if c.event.event_type != "REQUEST" or c.token.lemma_.lower() != "order":
+                continue
+            ordered = next((o for o in kept if o.event.event_type in _FORCE_TYPES and o.token.pos_ == "NOUN"
+                            and _ordered_object(c.token, o.token)), None)  # fmt: skip
+            if ordered is None:
+                continue
+            _absorb(ordered, c)
+            kept.remove(c)
+            merged[c.event.event_id] = ordered.event.event_id
         for c in list(kept):
             host = _same_act(c, kept)
             if host is None:
@@ -1460,6 +1474,15 @@ def _same_act(c: _Coded, coded: list[_Coded]) -> _Coded | None:
     if tok.pos_ == "NOUN" and tok.dep_ in _OBJ and head.pos_ == "VERB" and head.i in others and head.lemma_.lower() in _LAUNCH_VERBS:
         return others[head.i]
     return None
+
+
+def _ordered_object(verb: Token, noun: Token) -> bool:
+    """Is ``noun`` what ``verb`` orders: its object, or the act a quantity object counts ("a series of airstrikes")?"""
+    if noun.dep_ in _OBJ and noun.head.i == verb.i:
+        return True
+    head = noun.head
+    return (noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _QUANTITY_NOUNS
+            and head.head.dep_ in _OBJ and head.head.head.i == verb.i)  # fmt: skip
 
 
 def _same_saying(c: _Coded, others: dict[int, _Coded]) -> _Coded | None:
