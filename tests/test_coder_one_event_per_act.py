@@ -164,3 +164,8 @@ def test_an_order_of_force_is_the_act_it_orders(pipeline):
     # an order to another party to withdraw stays a demand
     text = "South Sudan's government has ordered the immediate withdrawal of the armed group from the town."
     assert "ordered" in _triggers(pipeline, text)
+
+
+def test_an_act_talked_about_again_is_no_new_event(pipeline):
+    text = "China held drills around Taiwan on Monday. Taiwan's spokeswoman called the drills provocative."
+    assert [e for e in _coded(pipeline, text) if e[0] == "MOBILIZE"] == [("MOBILIZE", "152", "drills", ["CHN"], ["TWN"])]

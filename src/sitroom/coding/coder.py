@@ -123,6 +123,7 @@ _DEFENDED = frozenset(
 _REPORT_VERBS = frozenset("report note confirm record".split())
 _REPORT_NOUNS = frozenset("report reporting story article coverage".split())
 _FACILITY_NOUNS = frozenset("base bases airbase facility camp installation site compound barracks".split())
+_TALK_VERBS = frozenset("discuss describe mention investigate examine review call label brand term criticize criticise".split())
 _ANYONE = frozenset("whoever whomever anyone anybody".split())
 _RESCUE_WORDS = frozenset("evacuate evacuation rescue".split())
 # acts whose war-long toll is background: "has killed 14,000 people", "thousands have been kidnapped"
@@ -620,6 +621,11 @@ class Coder:
             prep = tok.head
             casualties = prep.lower_ == "in" and prep.head.lemma_.lower() in _KILL_VERBS | _WOUND_VERBS | _DIE_VERBS
             return not casualties and prep.lower_ != "for" and not self._noun_actor(tok, mentions, on)
+        if kind in _CONTEXT_TYPES | {"MOBILIZE"} and tok.pos_ == "NOUN" and tok.dep_ in _OBJ and _bare_mention(tok) \
+                and tok.head.lemma_.lower() in _TALK_VERBS and tok.i not in answered:
+            # "met to discuss the attack", "described the exercises as a provocation": the act told
+            # before is what the words are about, not a new act
+            return not self._noun_actor(tok, mentions, on)
         if kind == "CONSULT" and lemma == "host" and tok.pos_ == "VERB":
             # "bases hosting US troops", "the camp has never hosted him": a place that houses is no host
             hosts = [w for w in tok.children if w.dep_ in _SUBJ]
