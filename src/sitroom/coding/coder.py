@@ -534,7 +534,9 @@ class Coder:
         # noun it is told of, is background, not an act
         kept = [c for c in kept if c.token.i not in totals
                 and not (c.token.dep_ == "nsubj" and c.token.head.i in totals and c.token.pos_ == "NOUN")]  # fmt: skip
-        merged: dict[str, str | None] = {c.event.event_id: None for c in coded if c not in kept}
+        # the events dropped or told again, and the one each is now told by (None: no event)
+        staying = {id(c) for c in kept}
+        merged: dict[str, str | None] = {c.event.event_id: None for c in coded if id(c) not in staying}
         for c in list(kept):
             # "Trump ordered a series of airstrikes on Yemen", "ordered the arrest of its leaders": the
             # order is the act it orders, done by the one who gave it, not a demand
