@@ -19,6 +19,12 @@ then applies the argument rules to each one:
   country, domestic ones the actor's own (an inferred recipient, empty text).
 - a side still unnamed after the article is read is filled from the two parties
   the article is about (``dyad.py``), also inferred, with empty text.
+- each sentence then keeps one event per act (``Coder._prune``): two triggers for
+  one act ("the strike hit the suburbs", "launched missile attacks"), a wounding
+  told with its killing, a word act repeated by a clause of the same speaker and a
+  sentence the page repeats are coded once; explosions heard with no cause, bare
+  re-mentions in passing ("before the strikes"), war-long tolls, questions, and
+  movements, defences and rescues that are no acts between parties are dropped.
 
 An event is kept when it has an actor or a recipient.
 """
@@ -89,6 +95,40 @@ _PROMISE_VERBS = frozenset("promise pledge swear".split())
 # "ordered / told / asked the ambassador to leave", "gave the envoy 72 hours to leave"
 _ORDER_VERBS = frozenset("order tell ask give invite instruct direct request".split())
 _LEAVE_VERBS = frozenset("leave depart quit exit".split())
+
+
+# what an act of force sounds like: heard or seen, with no cause stated, it is no attack
+_SOUND_NOUNS = frozenset("explosion blast gunfire gunshot boom".split())
+# verbs of hitting that tell again the act named as their subject ("the strike hit ...")
+_HIT_VERBS = frozenset("hit target strike aim attack bomb pound".split())
+# acts of force an order gives: the order is the act
+_FORCE_TYPES = frozenset("ASSAULT COERCE SANCTION MOBILIZE".split())
+# acts of words: a clause of the same speaker repeating one tells the same act
+_VERBAL_TYPES = frozenset("ACCUSE THREATEN CONSULT SUPPORT REQUEST REJECT AGREE".split())
+_NAMING_VERBS = frozenset("call label describe term brand dub add".split())
+# verbs whose relative clause tells again the fighting it hangs from ("hostilities which have been fought")
+_FIGHT_VERBS = frozenset("fight wage".split())
+# verbs that launch an act named by their object ("launched missile attacks")
+_LAUNCH_VERBS = frozenset("launch fire carry conduct mount stage unleash".split())
+_KILL_VERBS = frozenset("kill murder slay".split())
+_WOUND_VERBS = frozenset("wound injure hurt maim".split())
+_DIE_VERBS = frozenset("die perish".split())
+# movements that are visits only with a host
+_MOVE_VERBS = frozenset("arrive travel".split())
+# what force defends: one's land, people and freedom ("to defend its sovereignty")
+_DEFENDED = frozenset(
+    "sovereignty freedom liberty territory border borders homeland country nation land soil people civilian "
+    "civilians citizen citizens independence integrity interest interests itself themselves ourselves".split()
+)
+_REPORT_VERBS = frozenset("report note confirm record".split())
+_REPORT_NOUNS = frozenset("report reporting story article coverage".split())
+_FACILITY_NOUNS = frozenset("base bases airbase facility camp installation site compound barracks".split())
+_TALK_VERBS = frozenset("discuss describe mention investigate examine review call label brand term criticize criticise".split())
+_ANYONE = frozenset("whoever whomever anyone anybody".split())
+_RESCUE_WORDS = frozenset("evacuate evacuation rescue".split())
+# acts whose war-long toll is background: "has killed 14,000 people", "thousands have been kidnapped"
+_TOLL_VERBS = frozenset("kill kidnap abduct displace".split())
+_LARGE_NUMBERS = frozenset("thousands millions tens hundreds".split())
 
 
 def _countries(refs) -> set[str]:
@@ -395,6 +435,7 @@ class Coder:
         facts = DocumentFacts(doc)
         memory = _Memory()
         events: list[Event] = []
+        told: set[str] = set()  # the sentences already coded, as written
         for index, sent in enumerate(sentences(doc)):
             coded: list[_Coded] = []
             triggers = self.find_triggers(sent)
@@ -404,6 +445,7 @@ class Coder:
                 if found is not None:
                     coded.append(found)
             self._link(coded)
+            coded = self._prune(coded, sent, mentions, published, told)
             for item in coded:
                 events.append(item.event)
                 e = item.event
@@ -487,6 +529,138 @@ class Coder:
             cause = min(inside, key=lambda o: (abs(o.token.i - phrase.i), o.token.i)) if inside else None
             text = phrase.doc[lo : hi + 1].text[:200]
             c.event = replace(c.event, cause_event=cause.event.event_id if cause else None, cause_text=text)
+
+    def _prune(self, coded: list[_Coded], sent: Span, mentions: dict[int, Mention], on: date | None, told: set[str]) -> list[_Coded]:
+        """Keep one event per act of a sentence, and no event where the sentence tells of none:
+        a sentence the page repeats word for word (a caption shown twice) and a question add
+        nothing; two triggers for one act ("the strike hit the suburbs", "launched missile
+        attacks", "condemned the attack, labelling it a crime") are one event; so is a wounding
+        told with the killing it goes with ("39 were killed and 51 wounded"); a war-long toll is
+        background; and the triggers ``_no_event`` names are no events."""
+        text = " ".join(sent.text.lower().split())
+        if len(text.split()) >= 5 and text in told:
+            return []
+        told.add(text)
+        if sent.text.rstrip(" \"'”’").endswith("?"):
+            return []  # "Is Kim planning a hydrogen bomb?": a question asserts no act
+        # acts an answer names ("struck Lebanon in response to the mortar fire") stay: they link it
+        answered = {i for c in coded if c.event.cause_text for i in _cause_span(c.token)}
+        kept = [c for c in coded if not self._no_event(c, mentions, on, answered)]
+        totals = {c.token.i for c in kept if _war_total(c.token)}
+        # "the violence has killed at least 14,000 people": a toll of the whole war, with the act
+        # noun it is told of, is background, not an act
+        kept = [c for c in kept if c.token.i not in totals
+                and not (c.token.dep_ == "nsubj" and c.token.head.i in totals and c.token.pos_ == "NOUN")]  # fmt: skip
+        # the events dropped or told again, and the one each is now told by (None: no event)
+        staying = {id(c) for c in kept}
+        merged: dict[str, str | None] = {c.event.event_id: None for c in coded if id(c) not in staying}
+        for c in list(kept):
+            # "Trump ordered a series of airstrikes on Yemen", "ordered the arrest of its leaders": the
+            # order is the act it orders, done by the one who gave it, not a demand
+            if c.event.event_type != "REQUEST" or c.token.lemma_.lower() != "order":
+                continue
+            ordered = next((o for o in kept if o.event.event_type in _FORCE_TYPES and o.token.pos_ == "NOUN"
+                            and _ordered_object(c.token, o.token)), None)  # fmt: skip
+            if ordered is None:
+                continue
+            _absorb(ordered, c)
+            kept.remove(c)
+            merged[c.event.event_id] = ordered.event.event_id
+        for c in list(kept):
+            host = _same_act(c, kept)
+            if host is None:
+                continue
+            keep, drop = (host, c) if _sides_named(host.event) >= _sides_named(c.event) else (c, host)
+            _absorb(keep, drop)
+            kept.remove(drop)
+            merged[drop.event.event_id] = keep.event.event_id
+        for c in list(kept):
+            if c.token.lemma_.lower() not in _WOUND_VERBS or c.event.event_type != "ASSAULT":
+                continue
+            killing = next((o for o in kept if o is not c and o.event.event_type == "ASSAULT"
+                            and o.token.lemma_.lower() in _KILL_VERBS and _coordinated(o.token, c.token)), None)  # fmt: skip
+            if killing is None:
+                continue
+            victims, hurt = _countries(killing.event.recipient), _countries(c.event.recipient)
+            if hurt and not hurt <= victims:
+                continue  # "killed members of the group and wounded Iran's envoy": other victims
+            if killing.event.injured is None and c.event.injured is not None:
+                killing.event = replace(killing.event, injured=c.event.injured)
+            kept.remove(c)
+            merged[c.event.event_id] = killing.event.event_id
+        for c in kept:
+            # an answer to an act told twice answers the one kept
+            if c.event.cause_event in merged:
+                c.event = replace(c.event, cause_event=merged[c.event.cause_event])
+        return kept
+
+    def _no_event(self, c: _Coded, mentions: dict[int, Mention], on: date | None, answered: set[int] = frozenset()) -> bool:
+        """A trigger whose sentence tells of no act between actors."""
+        tok, lemma, kind = c.token, c.token.lemma_.lower(), c.event.event_type
+        if kind == "ASSAULT" and lemma in _SOUND_NOUNS and tok.pos_ == "NOUN":
+            # "explosions were heard in Tehran", "repeated gunfire": no cause stated, no attack
+            by = any(w.lower_ == "by" for w in tok.head.children) and tok.head.pos_ == "VERB"
+            # a party that reports explosions in its territory tells of an attack on it
+            told = tok
+            if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in _QUANTITY_NOUNS:
+                told = tok.head.head  # "reported a series of explosions"
+            reported = told.dep_ in _OBJ and told.head.lemma_.lower() in _REPORT_VERBS
+            # explosions that killed or wounded people are the attack that did
+            harmed = told.dep_ == "nsubj" and told.head.lemma_.lower() in _KILL_VERBS | _WOUND_VERBS
+            return not by and not reported and not harmed and not self._noun_actor(tok, mentions, on)
+        if kind == "ASSAULT" and lemma == "explode" and tok.pos_ == "VERB":
+            # "their pagers exploded": the device is no party
+            return not _placed(self._verb_actor(tok, mentions, on))
+        if kind == "CONSULT" and lemma in _MOVE_VERBS and tok.pos_ == "VERB":
+            # "arrived there from Georgetown", "personnel were travelling to the Valley": a visit needs a host
+            return not _countries(c.event.recipient) - _countries(c.event.actor)
+        if lemma == "defend" and kind in ("SUPPORT", "AGREE"):
+            # a verbal defence defends a party or a stand ("defended Iraq against criticism",
+            # "defended the decision"); defending oneself, one's land or people is force, not words
+            objects = [o for o in tok.children if o.dep_ in _OBJ]
+            return not objects or all(o.lemma_.lower() in _DEFENDED or o.tag_ == "PRP" or any(
+                w.lemma_.lower() in _DEFENDED for w in o.conjuncts) for o in objects)
+        if kind == "PROTEST" and lemma == "block" and not c.event.actor and not any(w.dep_ in ("nsubj", "agent") for w in tok.children):
+            # "roads remained blocked off", "trains were blocked": a state, with no one protesting
+            return True
+        if lemma == "hail" and any(w.dep_ == "prep" and w.lower_ == "from" for w in tok.children):
+            # "whose leadership hails from the Tutsi group": where one comes from, no praise
+            return True
+        if any(w.lower_ in _ANYONE for w in tok.children if w.dep_ in _SUBJ):
+            # "whoever attacks us, we will attack them": a rule for anyone, not an act
+            return True
+        if lemma == "occupy" and tok.dep_ == "amod":
+            # "off occupied Crimea", "the occupied territories": a place's name, not an act
+            return True
+        if kind in _CONTEXT_TYPES and tok.pos_ == "NOUN" and tok.dep_ == "pobj" and _bare_mention(tok) and tok.i not in answered:
+            # "before the strikes", "has yet to comment on the attack", "an increase in such attacks":
+            # the act told before, named again in passing, is no new event; but an act its
+            # casualties are counted in ("two soldiers were killed in the strikes") or a cost is
+            # promised for ("will pay for the killing") is the act the report is about
+            prep = tok.head
+            casualties = prep.lower_ == "in" and prep.head.lemma_.lower() in _KILL_VERBS | _WOUND_VERBS | _DIE_VERBS
+            return not casualties and prep.lower_ != "for" and not self._noun_actor(tok, mentions, on)
+        if kind in _CONTEXT_TYPES | {"MOBILIZE"} and tok.pos_ == "NOUN" and tok.dep_ in _OBJ and _bare_mention(tok) \
+                and tok.head.lemma_.lower() in _TALK_VERBS and tok.i not in answered:
+            # "met to discuss the attack", "described the exercises as a provocation": the act told
+            # before is what the words are about, not a new act
+            return not self._noun_actor(tok, mentions, on)
+        if kind == "CONSULT" and lemma == "host" and tok.pos_ == "VERB":
+            # "bases hosting US troops", "the camp has never hosted him": a place that houses is no host
+            hosts = [w for w in tok.children if w.dep_ in _SUBJ]
+            if tok.dep_ in ("acl", "relcl"):
+                hosts.append(tok.head)
+            if any({w.lemma_.lower(), w.lower_} & _FACILITY_NOUNS for w in hosts):
+                return True
+        if kind == "AID" and lemma in _RESCUE_WORDS:
+            # "authorities evacuated 200 people", "rescue crews were evacuating the wounded": rescue
+            # work at home is no aid between parties
+            return not _countries(c.event.recipient) - _countries(c.event.actor)
+        if kind == "AID" and lemma == "contribute":
+            # "The Associated Press contributed to this report"
+            return any(p.lower_ == "to" and any(o.lemma_.lower() in _REPORT_NOUNS for o in p.children)
+                       for p in tok.children)  # fmt: skip
+        return False
 
     def _reciprocal(self, event: Event, entry: LexEntry) -> Event | None:
         """The reverse event of a reciprocal entry ("A visited B": B hosted A)."""
@@ -1273,6 +1447,139 @@ def _intercepting(tok: Token, trig: Trigger) -> bool:
         downed.append(trig.object_token)
     words = {w.lower_ for d in downed for w in (d, *(p for prep in d.children if prep.lower_ == "of" for p in prep.children))}
     return bool(words & _PROJECTILES)
+
+
+def _war_total(verb: Token) -> bool:
+    """ "has killed at least 14,000 people", "thousands of people have been kidnapped": a toll in
+    the perfect of a thousand or more, told as a sum rather than as one act."""
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in _TOLL_VERBS:
+        return False
+    if not any(a.dep_ == "aux" and a.lemma_.lower() == "have" for a in verb.children):
+        return False
+    for c in verb.children:
+        if c.dep_ not in ("dobj", "obj", "nsubjpass"):
+            continue
+        for w in c.subtree:
+            if w.lower_ in _LARGE_NUMBERS:
+                return True
+            if w.like_num:
+                try:
+                    if float(w.text.replace(",", "")) >= 1000:
+                        return True
+                except ValueError:
+                    continue
+    return False
+
+
+def _cause_span(tok: Token) -> range:
+    """The words of the act an answer names ("in response to the mortar fire"), not a time ("after the strikes")."""
+    phrase = cause_phrase(tok)
+    if phrase is None:
+        return range(0)
+    words = [*phrase.doc[phrase.left_edge.i : phrase.right_edge.i + 1], *list(phrase.ancestors)[:2]]
+    if not any(w.lemma_.lower() in _CAUSE_NOUNS or w.lemma_.lower() == "avenge" for w in words):
+        return range(0)
+    return range(phrase.left_edge.i, phrase.right_edge.i + 1)
+
+
+def _bare_mention(noun: Token) -> bool:
+    """ "the attack", "such strikes" with nothing of its own: no possessor, target, place or clause."""
+    if not (_definite(noun) or any(c.lower_ == "such" for c in noun.children)):
+        return False
+    return not any(c.dep_ in ("poss", "prep", "relcl", "acl", "appos") for c in noun.children)
+
+
+def _sides_named(event: Event) -> int:
+    return bool(_countries(event.actor)) + bool(_countries(event.recipient))
+
+
+def _same_act(c: _Coded, coded: list[_Coded]) -> _Coded | None:
+    """The event of the same sentence that ``c`` tells again with a second trigger: the act noun
+    a hitting verb has as its subject ("the strike hit the suburbs", "strikes, which targeted a
+    base"), the act a light verb launches ("launched missile attacks"), the act a purpose clause
+    aims ("launched drones to strike targets")."""
+    tok = c.token
+    kind = c.event.event_type
+    others = {o.token.i: o for o in coded if o is not c and o.event.event_type == kind}
+    if not others:
+        return None
+    if kind in _VERBAL_TYPES:
+        return _same_saying(c, others)
+    if kind not in _CONTEXT_TYPES:
+        return None
+    lemma, head = tok.lemma_.lower(), tok.head
+    if tok.pos_ == "VERB" and lemma in _HIT_VERBS:
+        subject = next((w for w in tok.children if w.dep_ == "nsubj" and w.pos_ == "NOUN" and w.i in others), None)
+        if subject is not None:
+            return others[subject.i]
+        if _complement(tok) and head.pos_ == "VERB" and head.i in others and head.lemma_.lower() not in _HIT_VERBS:
+            return others[head.i]
+    if tok.pos_ == "VERB" and lemma in ("target", "aim") and tok.dep_ in ("advcl", "acl") and head.i in others \
+            and head.lemma_.lower() not in _KILL_VERBS:
+        # "launched 200 missiles at Israel, targeting cities": the targeting names the launch's target
+        return others[head.i]
+    if tok.pos_ == "VERB" and tok.dep_ == "acl" and head.dep_ == "pobj" and head.head.dep_ == "agent":
+        # "the annex was hit by six missiles fired by F-35 jets": the firing is the hitting
+        hit = head.head.head
+        if hit.i in others and hit.lemma_.lower() in _HIT_VERBS:
+            return others[hit.i]
+    if tok.pos_ == "VERB" and lemma in _HIT_VERBS | _FIGHT_VERBS and tok.dep_ == "relcl" and head.pos_ == "NOUN" and head.i in others:
+        return others[head.i]
+    if tok.pos_ == "NOUN" and tok.dep_ in _OBJ and head.pos_ == "VERB" and head.i in others and head.lemma_.lower() in _LAUNCH_VERBS:
+        return others[head.i]
+    return None
+
+
+def _ordered_object(verb: Token, noun: Token) -> bool:
+    """Is ``noun`` what ``verb`` orders: its object, or the act a quantity object counts ("a series of airstrikes")?"""
+    if noun.dep_ in _OBJ and noun.head.i == verb.i:
+        return True
+    head = noun.head
+    return (noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _QUANTITY_NOUNS
+            and head.head.dep_ in _OBJ and head.head.head.i == verb.i)  # fmt: skip
+
+
+def _same_saying(c: _Coded, others: dict[int, _Coded]) -> _Coded | None:
+    """A word act told again by a clause of the same speaker: "issued a warning, threatening to
+    target ships", "condemned the attack, labelling it terrorism", "met to discuss the crisis",
+    "arrived in Caracas for talks"."""
+    tok, head = c.token, c.token.head
+    if tok.dep_ == "conj" and tok.lemma_.lower() not in _NAMING_VERBS:
+        return None  # "summoned the ambassador and filed a protest": two acts
+    if tok.dep_ in ("advcl", "xcomp", "acl", "conj") and head.i in others:
+        host = others[head.i]
+    elif tok.dep_ == "pobj" and head.lower_ == "for" and head.head.i in others:
+        host = others[head.head.i]
+    else:
+        return None
+    mine, theirs = _countries(c.event.actor), _countries(host.event.actor)
+    if mine and theirs and mine != theirs:
+        return None  # another speaker
+    hit, their_hit = _countries(c.event.recipient), _countries(host.event.recipient)
+    if hit and their_hit and not (hit <= their_hit or their_hit <= hit):
+        return None  # another addressee: "condemned Israel and accused the US"
+    return host
+
+
+def _absorb(keep: _Coded, drop: _Coded) -> None:
+    """One event for two triggers of one act: the kept one takes the sides it lacks."""
+    e, other = keep.event, drop.event
+    actor, recipient = e.actor, e.recipient
+    if not _countries(actor) and _countries(other.actor):
+        actor = other.actor
+    if _countries(other.recipient) and (not _countries(recipient) or (keep.place_only and not drop.place_only)):
+        recipient = other.recipient
+        keep.place_only = drop.place_only
+    recipient = tuple(r for r in recipient if r not in actor)
+    keep.event = replace(e, actor=actor, recipient=recipient, dead=e.dead if e.dead is not None else other.dead,
+                         injured=e.injured if e.injured is not None else other.injured)  # fmt: skip
+
+
+def _coordinated(a: Token, b: Token) -> bool:
+    """Two verbs joined as one report: "killed and wounded", "killing four and wounding 19"."""
+    return (b.dep_ == "conj" and b.head.i == a.i) or (a.dep_ == "conj" and a.head.i == b.i) or (
+        a.dep_ == b.dep_ == "conj" and a.head.i == b.head.i
+    )
 
 
 def _accused_of(verb: Token) -> Token | None:
