@@ -165,3 +165,33 @@ def test_a_passive_relative_clause_receives_the_noun_it_describes(pipeline):
 def test_victims_named_through_including(pipeline):
     text = "Multiple people were killed, including a commander of Iran's Islamic Revolutionary Guards Corps."
     assert _find(pipeline, text, "killed")[4] == ["IRN"]
+
+
+# --- the dyad widened: material acts, one country alone, condemnations at home ----------------------
+
+
+def test_a_material_act_takes_the_articles_pair_when_no_material_act_names_it(pipeline):
+    # the pair is named only in accusations; the strike by one party hits the other
+    text = (
+        "Pakistan accused India of violating the ceasefire along the frontier. India rejected the charge and "
+        "blamed Pakistan for the escalation. On Saturday Indian troops destroyed several militant launch pads."
+    )
+    assert _find(pipeline, text, "destroyed") == ("ASSAULT", "1712", "destroyed", ["IND"], ["PAK"])
+
+
+def test_one_country_alone_with_unnamed_forces_is_a_conflict_at_home(pipeline):
+    # no foreign pair, the acts happen in Mali, unnamed soldiers act: the soldiers are Mali's
+    text = (
+        "Soldiers detained the president of Mali at his residence in Bamako on Tuesday. The soldiers also "
+        "rounded up several senior officials. Mali's prime minister urged the soldiers to stand down. "
+        "France condemned the mutiny."
+    )
+    assert _find(pipeline, text, "rounded up") == ("COERCE", "173", "rounded up", ["MLI"], ["MLI"])
+
+
+def test_a_third_partys_condemnation_of_a_conflict_at_home_is_aimed_at_that_country(pipeline):
+    text = (
+        "Fighters of the paramilitary Rapid Support Forces attacked the Sudanese army in Omdurman on Monday. "
+        "The army said its troops repelled the RSF. The RSF vowed to keep fighting. Britain condemned the escalation."
+    )
+    assert _find(pipeline, text, "condemned") == ("ACCUSE", "111", "condemned", ["GBR"], ["SDN"])

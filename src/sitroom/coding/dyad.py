@@ -16,7 +16,14 @@ find the article's dyad from the acts whose sentences name both sides
 - an interception with no named sides is the victim's defence against the
   attacker: the dyad's attack reversed ("the drones were intercepted");
 - a third party's condemnation with no named target is aimed at the dyad's
-  attacker; its appeals, mediation and welcome go to both parties.
+  attacker (in a conflict at home, at that country); its appeals, mediation
+  and welcome go to both parties.
+
+A conflict at home is also an article about one country alone: no foreign pair,
+any other country named once at most, every act placed in it, and its own or
+unnamed forces ("soldiers", "a jet") doing the hostile acts. Material acts take
+the pair the article's material acts name, else the article's pair when it is
+also the two countries the article names most.
 
 Filled sides are inferred, not quoted: their text is empty, or the words of an
 unresolved party that the fill gives its country ("gunmen").
@@ -48,6 +55,11 @@ _AUTHORED = _MATERIAL | {"ACCUSE", "REQUEST"}
 _TO_BOTH_CAMEO = ("02", "04", "05")  # appeals, consultations and mediation, endorsements
 # acts the rules target at the actor's own country when the sentence names no target
 _INWARD = frozenset(("COERCE", "MOBILIZE"))
+_WEAPON_WORDS = frozenset(
+    "missile missiles rocket rockets drone drones shell shells bomb bombs projectile projectiles mortar mortars "
+    "artillery warplane warplanes jet jets aircraft airstrike airstrikes strike strikes debris explosion explosions "
+    "blast blasts shrapnel".split()
+)
 _INSIDE_SECTORS = frozenset(("REB", "OPP", "UAF"))  # rebels, opposition, unnamed gunmen: who fight at home
 # the triggers of a defence against projectiles (the coder reverses the attack it answers)
 INTERCEPT_TRIGGERS = ("intercept", "shot down", "shoot down", "shoots down", "shooting down", "downed")
@@ -70,6 +82,7 @@ class Dyad:
     first: str
     second: str
     attacker: str | None
+    leading: bool = True  # the two countries the article names most (or the one, at home)
 
     @property
     def domestic(self) -> bool:
@@ -92,6 +105,7 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
     hostile: Counter = Counter()
     named: Counter = Counter()
     inside: set[str] = set()  # countries of the rebels and opposition the article names
+    forces: set[str] = set()  # who carries out the article's hostile acts: a country, or "?" for unnamed forces
     places: set[str] = set()  # countries where the article's acts happen
     for e in events:
         if e.historical:
@@ -103,6 +117,8 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
             named[c] += 1
         # rebels and gunmen the dictionary places nowhere fight in the country the article is about
         inside |= {r.country or "?" for r in (*e.actor, *e.recipient) if r.text and r.sector in _INSIDE_SECTORS}
+        if e.event_type in _HOSTILE:
+            forces |= {r.country or "?" for r in e.actor if r.text and r.sector != "IGO" and (r.country or _party_words(r.text))}
         if kinds is not None and e.event_type not in kinds:
             continue
         for a in sorted(_explicit(e.actor)):
@@ -126,7 +142,10 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
     dominant = top_n >= 3 and top_n >= 2 * (rest[0][1] if rest else 0)
     # unnamed gunmen show a conflict at home only when none of the article's acts happens abroad
     unplaced = "?" in inside and places <= {top}
-    if dominant and (top in inside or unplaced or pairs[(top, top)] >= 2) and (best is None or pairs[best] < 2 or best == (top, top)):
+    # one country alone (no foreign pair, any other country named once at most), where every act
+    # happens, whose own or unnamed forces act: the junta's airstrikes on villages, soldiers detaining the president
+    alone = kinds is None and (best is None or best[0] == best[1]) and all(n <= 1 for _, n in rest) and places <= {top} and bool(forces & {top, "?"}) and forces <= {top, "?"}
+    if dominant and (top in inside or unplaced or alone or pairs[(top, top)] >= 2) and (best is None or pairs[best] < 2 or best == (top, top)):
         best = (top, top)  # one country all along: a conflict inside it ("the army and the RSF")
     elif best is None or best[0] == best[1] or tied:
         return None
@@ -137,7 +156,13 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
     by_first, by_second = hostile[(first, second)], hostile[(second, first)]
     if by_first != by_second:
         attacker = first if by_first > by_second else second
-    return Dyad(first, second, attacker)
+    leading = first == second or {first, second} == {c for c, _ in by_count[:2]}
+    return Dyad(first, second, attacker, leading)
+
+
+def _party_words(text: str) -> bool:
+    """Words that name a party, not a weapon ("soldiers", "gunmen", "the group"; not "a missile")."""
+    return not _WEAPON_WORDS & set(text.lower().replace("-", " ").split())
 
 
 def _with_country(refs: tuple[ActorRef, ...], countries: list[str], name: Callable[[str], str]) -> tuple[ActorRef, ...]:
@@ -180,12 +205,12 @@ def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
                 return [], [dyad.attacker]  # "France condemned the strike": the attacker
             if e.cameo_code.startswith(_TO_BOTH_CAMEO):
                 return [], sorted(parties)  # "the UN urged both sides", "Qatar mediated"
-        if not actor & parties and dyad.domestic and e.cameo_code.startswith(_TO_BOTH_CAMEO):
-            return [], [dyad.first]
+        if not actor & parties and dyad.domestic and (e.event_type == "ACCUSE" or e.cameo_code.startswith(_TO_BOTH_CAMEO)):
+            return [], [dyad.first]  # "France condemned the mutiny": the country it happened in
         return [], []
     if igo_actor and not actor and not recipient:
-        if e.event_type == "ACCUSE" and dyad.attacker is not None:
-            return [], [dyad.attacker]
+        if e.event_type == "ACCUSE" and (dyad.attacker is not None or dyad.domestic):
+            return [], [dyad.attacker or dyad.first]
         if e.cameo_code.startswith(_TO_BOTH_CAMEO):
             return [], sorted(parties)
         return [], []
@@ -213,8 +238,9 @@ def fill_from_dyad(events: list[Event], country_name: Callable[[str], str]) -> l
     if general is None:
         return events
     # material acts take the pair the article's material acts name (an article about a dispute
-    # retells attacks between other parties), or the country a conflict at home is in
-    material = find_dyad(events, _MATERIAL) or (general if general.domestic else None)
+    # retells attacks between other parties), else the article's pair when it is also the two
+    # countries the article names most, or the country a conflict at home is in
+    material = find_dyad(events, _MATERIAL) or (general if general.leading else None)
     out = []
     for e in events:
         dyad = material if e.event_type in _MATERIAL else general
