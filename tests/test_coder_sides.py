@@ -195,3 +195,13 @@ def test_a_third_partys_condemnation_of_a_conflict_at_home_is_aimed_at_that_coun
         "The army said its troops repelled the RSF. The RSF vowed to keep fighting. Britain condemned the escalation."
     )
     assert _find(pipeline, text, "condemned") == ("ACCUSE", "111", "condemned", ["GBR"], ["SDN"])
+
+
+def test_an_attack_told_in_halves_makes_a_pair(pipeline):
+    # no sentence names both sides: the author of the bombing on one side, its victims on the other
+    text = (
+        "A Jaish-e-Mohammed militant rammed an explosives-laden car into a bus on Thursday. At least 30 Indian "
+        "soldiers were killed in the blast in Kashmir. The bus was blown up on the highway near Srinagar."
+    )
+    assert _find(pipeline, text, "rammed") == ("ASSAULT", "1832", "rammed", ["PAK"], ["IND"])
+    assert _find(pipeline, text, "killed") == ("ASSAULT", "180", "killed", ["PAK"], ["IND"])

@@ -21,8 +21,11 @@ find the article's dyad from the acts whose sentences name both sides
 
 A conflict at home is also an article about one country alone: no foreign pair,
 any other country named once at most, every act placed in it, and its own or
-unnamed forces ("soldiers", "a jet") doing the hostile acts. Material acts take
-the pair the article's material acts name, else the article's pair when it is
+unnamed forces ("soldiers", "a jet") doing the hostile acts. An article whose
+sentences never name both sides of an act still has a pair when the authors of
+its attacks are on one side and their victims on the other, and these are the
+two countries it names most. Material acts take the pair the article's material
+acts name, else the article's pair when it is
 also the two countries the article names most.
 
 Filled sides are inferred, not quoted: their text is empty, or the words of an
@@ -107,6 +110,8 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
     inside: set[str] = set()  # countries of the rebels and opposition the article names
     forces: set[str] = set()  # who carries out the article's hostile acts: a country, or "?" for unnamed forces
     places: set[str] = set()  # countries where the article's acts happen
+    authors: Counter = Counter()  # countries of hostile acts whose target the sentence leaves unnamed
+    targets: Counter = Counter()  # and countries hit by hostile acts whose author it leaves unnamed
     for e in events:
         if e.historical:
             continue
@@ -118,9 +123,16 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
         # rebels and gunmen the dictionary places nowhere fight in the country the article is about
         inside |= {r.country or "?" for r in (*e.actor, *e.recipient) if r.text and r.sector in _INSIDE_SECTORS}
         if e.event_type in _HOSTILE:
-            forces |= {r.country or "?" for r in e.actor if r.text and r.sector != "IGO" and (r.country or _party_words(r.text))}
+            forces |= {r.country or "?" for r in e.actor
+                       if r.text and r.sector != "IGO" and (r.country or _party_words(r.text))}  # fmt: skip
         if kinds is not None and e.event_type not in kinds:
             continue
+        if e.event_type in _HOSTILE and not _explicit(e.actor) & _explicit(e.recipient):
+            # one side of a hostile act: "JeM rammed a car bomb into the bus", "40 troops were killed in Pulwama"
+            if not _explicit(e.recipient):
+                authors.update(sorted(_explicit(e.actor)))
+            if not _explicit(e.actor):
+                targets.update(sorted(_explicit(e.recipient)))
         for a in sorted(_explicit(e.actor)):
             for r in sorted(_explicit(e.recipient)):
                 pairs[tuple(sorted((a, r)))] += 1
@@ -136,6 +148,14 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
 
     ranked = sorted(pairs, key=lambda pair: (-score(pair), pair))
     best = ranked[0] if ranked else None
+    if best is None and kinds is None and authors and targets:
+        # no act names both sides, but the article's attacks have an author on one side and a victim on
+        # the other: a pair when they are the two countries the article names most, ahead of any third
+        (author, _), (target, _) = (min(c.items(), key=lambda item: (-item[1], item[0])) for c in (authors, targets))
+        counts = sorted(named.values(), reverse=True)
+        if author != target and named[author] + named[target] == sum(counts[:2]) and (len(counts) < 3 or counts[1] > counts[2]):
+            first, second = sorted((author, target))
+            return Dyad(first, second, author)
     tied = len(ranked) > 1 and score(ranked[0]) == score(ranked[1])  # two pairs alike: no pair stands out
     by_count = sorted(named.items(), key=lambda item: (-item[1], item[0]))  # ties in name order
     (top, top_n), *rest = by_count
@@ -144,7 +164,10 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
     unplaced = "?" in inside and places <= {top}
     # one country alone (no foreign pair, any other country named once at most), where every act
     # happens, whose own or unnamed forces act: the junta's airstrikes on villages, soldiers detaining the president
-    alone = kinds is None and (best is None or best[0] == best[1]) and all(n <= 1 for _, n in rest) and places <= {top} and bool(forces & {top, "?"}) and forces <= {top, "?"}
+    alone = (
+        kinds is None and (best is None or best[0] == best[1]) and all(n <= 1 for _, n in rest)
+        and places <= {top} and bool(forces & {top, "?"}) and forces <= {top, "?"}
+    )  # fmt: skip
     if dominant and (top in inside or unplaced or alone or pairs[(top, top)] >= 2) and (best is None or pairs[best] < 2 or best == (top, top)):
         best = (top, top)  # one country all along: a conflict inside it ("the army and the RSF")
     elif best is None or best[0] == best[1] or tied:
