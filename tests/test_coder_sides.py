@@ -205,3 +205,18 @@ def test_an_attack_told_in_halves_makes_a_pair(pipeline):
     )
     assert _find(pipeline, text, "rammed") == ("ASSAULT", "1832", "rammed", ["PAK"], ["IND"])
     assert _find(pipeline, text, "killed") == ("ASSAULT", "180", "killed", ["PAK"], ["IND"])
+
+
+def test_an_unnamed_speaker_in_a_conflict_at_home_is_of_that_country(pipeline):
+    text = (
+        "Fighters of the paramilitary Rapid Support Forces attacked the Sudanese army in Omdurman on Monday. "
+        "The army said its troops repelled the RSF. The RSF vowed to keep fighting. "
+        "A local rights network condemned the escalation."
+    )
+    assert _find(pipeline, text, "condemned") == ("ACCUSE", "111", "condemned", ["SDN"], ["SDN"])
+
+
+def test_an_armed_group_whose_name_holds_another_groups_name(pipeline):
+    # "Ta'ang National Liberation Army" is Myanmar's, not Colombia's National Liberation Army
+    text = "The Ta'ang National Liberation Army attacked Myanmar army positions near Lashio on Friday."
+    assert _find(pipeline, text, "attacked") == ("ASSAULT", "180", "attacked", ["MMR"], ["MMR"])

@@ -213,7 +213,8 @@ def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
         if e.event_type == "ASSAULT" and trigger.startswith(INTERCEPT_TRIGGERS) and dyad.attacker is not None:
             # "the drones were intercepted": the attacked party downs the attacker's weapons
             return [dyad.other(dyad.attacker)], [dyad.attacker]
-        if dyad.domestic and e.event_type in _HOSTILE:
+        if dyad.domestic:
+            # a conflict at home: "the network condemned the shelling", "the warring parties agreed"
             return [dyad.first], [dyad.first]
         return [], []
     if actor and not recipient:
