@@ -220,3 +220,12 @@ def test_an_armed_group_whose_name_holds_another_groups_name(pipeline):
     # "Ta'ang National Liberation Army" is Myanmar's, not Colombia's National Liberation Army
     text = "The Ta'ang National Liberation Army attacked Myanmar army positions near Lashio on Friday."
     assert _find(pipeline, text, "attacked") == ("ASSAULT", "180", "attacked", ["MMR"], ["MMR"])
+
+
+def test_an_attack_naming_no_party_is_the_articles_attack(pipeline):
+    text = (
+        "Russia struck Ukraine with two ballistic missiles on Sunday, Ukrainian officials said. Ukraine accused "
+        "Russia of targeting civilians. Russian forces also shelled Ukrainian positions near Kharkiv. "
+        "The attack killed 34 people, including two children."
+    )
+    assert _find(pipeline, text, "killed") == ("ASSAULT", "180", "killed", ["RUS"], ["UKR"])

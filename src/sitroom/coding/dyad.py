@@ -10,6 +10,8 @@ find the article's dyad from the acts whose sentences name both sides
 - an act by one party of the dyad whose other side is unnamed targets the other
   party ("Iran vowed revenge" -> Israel); in a conflict inside one country
   (government and rebels, army and RSF) both sides are that country;
+- an attack that names no party at all is the article's attack, by its attacker
+  on the other party, when the two are the countries the article names most;
 - a hostile act against one party with no named author comes from the other
   ("the building was hit by a missile" in an article about Russia's strikes on
   Ukraine);
@@ -216,6 +218,9 @@ def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
         if dyad.domestic:
             # a conflict at home: "the network condemned the shelling", "the warring parties agreed"
             return [dyad.first], [dyad.first]
+        if e.event_type == "ASSAULT" and dyad.attacker is not None and dyad.leading:
+            # "two ballistic missiles hit the city centre": the article's attack
+            return [dyad.attacker], [dyad.other(dyad.attacker)]
         return [], []
     if actor and not recipient:
         if actor <= parties and len(actor) == 1 and _directed(e):
