@@ -229,3 +229,13 @@ def test_an_attack_naming_no_party_is_the_articles_attack(pipeline):
         "The attack killed 34 people, including two children."
     )
     assert _find(pipeline, text, "killed") == ("ASSAULT", "180", "killed", ["RUS"], ["UKR"])
+
+
+def test_a_rights_group_that_reports_is_no_party_to_the_conflict(pipeline):
+    # Human Rights Watch names Eritrea more often than Ethiopia does, but the parties are Eritrea and Ethiopia
+    text = (
+        "Eritrean troops killed hundreds of civilians in Ethiopia's Tigray region, Human Rights Watch said on "
+        "Friday. HRW accused Eritrea of war crimes. HRW criticised Eritrea for blocking aid. HRW urged Eritrea "
+        "to withdraw its troops. Eritrean soldiers also executed dozens of men, the group said."
+    )
+    assert _find(pipeline, text, "withdraw") == ("RETREAT", "0874", "withdraw", ["ERI"], ["ETH"])

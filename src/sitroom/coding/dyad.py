@@ -65,6 +65,7 @@ _WEAPON_WORDS = frozenset(
     "artillery warplane warplanes jet jets aircraft airstrike airstrikes strike strikes debris explosion explosions "
     "blast blasts shrapnel".split()
 )
+_OBSERVERS = frozenset(("IGO", "NGO", "MED"))
 _INSIDE_SECTORS = frozenset(("REB", "OPP", "UAF"))  # rebels, opposition, unnamed gunmen: who fight at home
 # the triggers of a defence against projectiles (the coder reverses the attack it answers)
 INTERCEPT_TRIGGERS = ("intercept", "shot down", "shoot down", "shoots down", "shooting down", "downed")
@@ -75,8 +76,9 @@ def _countries(refs) -> set[str]:
 
 
 def _explicit(refs) -> set[str]:
-    """Countries the sentence names itself (an inferred side has empty text)."""
-    return {r.country for r in refs if r.country and r.text and r.sector != "IGO"}
+    """Countries the sentence names itself (an inferred side has empty text), of bodies that can be
+    parties: not international organisations, rights groups or the media, who report and react."""
+    return {r.country for r in refs if r.country and r.text and r.sector not in _OBSERVERS}
 
 
 @dataclass(slots=True, frozen=True)
