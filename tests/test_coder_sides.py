@@ -239,3 +239,17 @@ def test_a_rights_group_that_reports_is_no_party_to_the_conflict(pipeline):
         "to withdraw its troops. Eritrean soldiers also executed dozens of men, the group said."
     )
     assert _find(pipeline, text, "withdraw") == ("RETREAT", "0874", "withdraw", ["ERI"], ["ETH"])
+
+
+@pytest.mark.parametrize(
+    "text, trigger, expected",
+    [
+        ("The Eastern Theatre Command began military drills around Taiwan on Tuesday.",
+         "drills", ("MOBILIZE", "152", "drills", ["CHN"], ["TWN"])),
+        ("Border Security Force troops fired at Pakistani positions along the border in Jammu.",
+         "fired at", ("ASSAULT", "193", "fired at", ["IND"], ["PAK"])),
+    ],
+)
+def test_forces_named_by_their_own_title(pipeline, text, trigger, expected):
+    # a command spelt the British way, a paramilitary force named in full
+    assert _find(pipeline, text, trigger) == expected
