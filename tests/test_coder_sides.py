@@ -253,3 +253,18 @@ def test_a_rights_group_that_reports_is_no_party_to_the_conflict(pipeline):
 def test_forces_named_by_their_own_title(pipeline, text, trigger, expected):
     # a command spelt the British way, a paramilitary force named in full
     assert _find(pipeline, text, trigger) == expected
+
+
+@pytest.mark.parametrize(
+    "text, trigger, expected",
+    [
+        ("The apartment block in Kyiv was hit by a missile fired by Russian troops on Saturday.",
+         "hit", ("ASSAULT", "190", "hit", ["RUS"], ["UKR"])),
+        ("Two Ukrainian soldiers were killed by shelling from Russian forces near Bakhmut.",
+         "killed", ("ASSAULT", "180", "killed", ["RUS"], ["UKR"])),
+        ("Ten Sudanese civilians were killed in shelling by the Rapid Support Forces.",
+         "killed", ("ASSAULT", "180", "killed", ["SDN"], ["SDN"])),
+    ],
+)
+def test_the_author_behind_a_weapon_or_act_named_as_agent(pipeline, text, trigger, expected):
+    assert _find(pipeline, text, trigger) == expected

@@ -4,7 +4,9 @@ For each sentence the coder first finds triggers (verbs and event nouns in
 the lexicon, with their particle, object or sense-selecting modifier) and
 then applies the argument rules to each one:
 
-- verbs: the actor is the clause subject, or the agent of a passive; the
+- verbs: the actor is the clause subject, or the agent of a passive (who
+  stands behind it when the agent is a weapon or an act: "hit by a missile
+  fired by Russian troops", "killed by shelling from Russian forces"); the
   recipient is the direct object, the passive subject, the object of a
   recipient preposition ("met with", "strike on"), or found inside a
   complement, purpose or condition clause. Clauses with no subject of their
@@ -672,8 +674,10 @@ class Coder:
             for c in verb.children:
                 if c.dep_ == "agent":
                     for p in c.children:
-                        if p.dep_ == "pobj":
-                            return self._resolve(p, mentions, on)
+                        if p.dep_ in ("pobj", "pcomp"):
+                            # "hit by a missile fired by Russian troops": who is behind the weapon or act
+                            named = self._resolve(p, mentions, on) if p.dep_ == "pobj" else []
+                            return named or self._agent_author(p, mentions, on)
             if depth > 0 and verb.lemma_.lower() in self.framer.rules.plan_heads:
                 # "Blinken is expected to meet ...", "the envoy was scheduled to visit ..."
                 subject = next((c for c in verb.children if c.dep_ in _PASS_SUBJ), None)
@@ -914,16 +918,37 @@ class Coder:
         return []
 
     def _enclosing_act_actor(self, tok: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
-        """The actor of an act noun the trigger happened in ("killed in an attack by the RSF")."""
+        """The actor of an act noun the trigger happened in ("killed in an attack by the RSF",
+        "killed in shelling by the RSF", "killed in an airstrike carried out by Israeli jets")."""
         for prep in tok.children:
             if prep.dep_ != "prep" or prep.lower_ not in ("in", "during", "after"):
                 continue
             for noun in prep.children:
-                if noun.dep_ == "pobj" and noun.pos_ == "NOUN" and self.lexicon.candidates(noun.lemma_.lower(), "NOUN"):
-                    refs = self._noun_actor(noun, mentions, on)
+                if noun.dep_ in ("pobj", "pcomp"):
+                    refs = self._agent_author(noun, mentions, on)
                     if refs:
                         return refs
         return []
+
+    def _agent_author(self, agent: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
+        """Who stands behind a weapon or an act named as the agent or the setting of a material act:
+        the agent of its own participle ("a missile fired by Russian troops", "the airstrike carried out
+        by Israeli jets"), else the act's author ("shelling by the RSF", "shelling from Russian forces",
+        "an Israeli strike")."""
+        lemma = agent.lemma_.lower()
+        act = bool(self.lexicon.candidates(lemma, "NOUN")) or (agent.tag_ == "VBG" and bool(self.lexicon.candidates(lemma, "VERB")))
+        if not act and agent.lower_ not in _WEAPON_WORDS:
+            return []
+        for clause in agent.children:
+            if clause.dep_ == "acl" and clause.tag_ == "VBN":
+                for by in clause.children:
+                    if by.dep_ == "agent":
+                        refs = [r for p in by.children if p.dep_ == "pobj" for r in self._resolve(p, mentions, on)]
+                        if refs:
+                            return refs
+        if agent.pos_ == "NOUN" and act:
+            return self._noun_actor(agent, mentions, on)
+        return self._prep_objects(agent, ("by", "from"), mentions, on)
 
     def _contained(self, noun: Token) -> bool:
         """An event noun modifying a container noun ("a mediation effort")."""
