@@ -268,3 +268,11 @@ def test_forces_named_by_their_own_title(pipeline, text, trigger, expected):
 )
 def test_the_author_behind_a_weapon_or_act_named_as_agent(pipeline, text, trigger, expected):
     assert _find(pipeline, text, trigger) == expected
+
+
+def test_an_act_sent_across_a_border_targets_the_country_it_goes_into(pipeline):
+    text = "North Korea sent hundreds of balloons carrying trash over the border into South Korea."
+    assert _find(pipeline, text, "sent balloons") == ("COERCE", "170", "sent balloons", ["PRK"], ["KOR"])
+    # the border alone: not the sender's own country
+    text = "North Korea has sent such balloons over the border three times since May."
+    assert _find(pipeline, text, "sent balloons")[4] != ["PRK"]

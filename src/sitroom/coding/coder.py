@@ -51,6 +51,9 @@ _PASS_SUBJ = ("nsubjpass", "csubjpass")
 _OBJ = ("dobj", "obj", "attr")
 _PRONOUNS = frozenset("it they he she we its their his her".split())
 _RELATIVE = frozenset("that which who whom whose".split())
+# what an act sent across a border crosses: "over the border", "across the frontier", "into South Korea"
+_CROSSING_PREPS = frozenset(("over", "across", "into"))
+_BORDER_NOUNS = frozenset("border frontier boundary".split())
 _INHERIT_DEPS = ("conj", "xcomp", "advcl", "ccomp", "relcl", "acl", "pcomp")
 
 
@@ -565,9 +568,13 @@ class Coder:
             recipient = self._foreign_place(framing.location, actor)
         # a recipient that is only where the act happened ("an airstrike in Syria"), not whom it hit
         place_only = not named_recipient and bool(recipient)
-        if not recipient and entry.event_type in self.lexicon.ontology.domestic_targets and not _mutual_parties(act, actor):
+        crossing = None if recipient else self._crossing(trig, actor, mentions, on)
+        if crossing:
+            # "sent balloons over the border into South Korea": the country the act crosses into
+            recipient = crossing
+        elif crossing is None and not recipient and entry.event_type in self.lexicon.ontology.domestic_targets and not _mutual_parties(act, actor):
             # A domestic protest, crackdown or concession targets the actor's own
-            # country. Inferred, not quoted: the recipient's text stays empty.
+            # country (not one sent across a border). Inferred, not quoted: the recipient's text stays empty.
             countries = dict.fromkeys(a.country for a in actor if a.country and a.sector != "IGO")
             recipient = [ActorRef("", self.matcher.dictionary.country_name(c), c, "") for c in countries]
         if not actor and entry.event_type in _CONTEXT_TYPES:
@@ -929,6 +936,36 @@ class Coder:
                     if refs:
                         return refs
         return []
+
+    def _crossing(self, trig: Trigger, actor: list[ActorRef], mentions: dict[int, Mention], on: date | None) -> list[ActorRef] | None:
+        """Where an act sends something across a border: the country it goes into ("sent balloons into
+        South Korea", "across the border into Poland"), [] when the sentence names only the border
+        ("flew drones over the border"), None when the act crosses nothing."""
+        holders = [trig.token] + ([trig.object_token] if trig.object_token is not None else [])
+        # "balloons carrying trash over the border": the parser may hang the path from the cargo's clause
+        holders += [c for h in holders for c in h.children if c.dep_ == "acl" and c.tag_ == "VBG"]
+        crossed = False
+        for holder in holders:
+            for prep in holder.children:
+                if prep.dep_ != "prep" or prep.lower_ not in _CROSSING_PREPS:
+                    continue
+                for pobj in prep.children:
+                    if pobj.dep_ != "pobj":
+                        continue
+                    if pobj.lemma_.lower() in _BORDER_NOUNS:
+                        crossed = True
+                        # "over the border into Poland": the destination hangs from the border
+                        pobjs = [p for inner in pobj.children if inner.dep_ == "prep" and inner.lower_ in ("into", "to")
+                                 for p in inner.children if p.dep_ == "pobj"]  # fmt: skip
+                    elif prep.lower_ in ("into", "across"):
+                        pobjs = [pobj]
+                    else:
+                        continue
+                    for p in pobjs:
+                        refs = [r for r in self._place(p, mentions, on) if r.country not in _countries(actor)]
+                        if refs:
+                            return refs
+        return [] if crossed else None
 
     def _agent_author(self, agent: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
         """Who stands behind a weapon or an act named as the agent or the setting of a material act:
