@@ -276,3 +276,18 @@ def test_an_act_sent_across_a_border_targets_the_country_it_goes_into(pipeline):
     # the border alone: not the sender's own country
     text = "North Korea has sent such balloons over the border three times since May."
     assert _find(pipeline, text, "sent balloons")[4] != ["PRK"]
+
+
+@pytest.mark.parametrize(
+    "text, trigger, expected",
+    [
+        # the relative clause's reporter is no party: the attack described hit the bus
+        ("The Saudi-led coalition carried out an attack on Thursday that the Red Cross said hit a bus carrying children.",
+         "hit", ("ASSAULT", "190", "hit", ["SAU"], [])),
+        # "there was fighting": no one named fights, least of all the official who says so
+        ("A senior UN official in Congo said there was fighting in every neighbourhood of Goma.",
+         "fighting", ("ASSAULT", "190", "fighting", [], ["COD"])),
+    ],
+)
+def test_the_one_who_reports_an_act_is_not_its_actor(pipeline, text, trigger, expected):
+    assert _find(pipeline, text, trigger) == expected

@@ -711,6 +711,15 @@ class Coder:
         if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
             # "a strike killing ...", "the envoy sent to ...": the noun acts when active
             return self._resolve(head, mentions, on) if verb.tag_ == "VBG" else []
+        if any(c.dep_ == "expl" for w in (verb, *(a for a in verb.children if a.dep_ == "aux")) for c in w.children):
+            return []  # "said there was fighting": no one named does the act, least of all the speaker
+        if verb.dep_ in ("xcomp", "ccomp") and head.dep_ == "relcl" and head.lemma_.lower() in self.framer.rules.reporting_verbs:
+            # "an attack that the Red Cross said hit a bus": the noun described did it, not the one who said so
+            noun = head.head
+            refs = self._resolve(noun, mentions, on)
+            if not refs and noun.pos_ == "NOUN" and self.lexicon.candidates(noun.lemma_.lower(), "NOUN"):
+                refs = self._noun_actor(noun, mentions, on)
+            return refs
         if verb.dep_ == "xcomp" and head.pos_ in ("VERB", "AUX"):
             controller = self._controller(head, mentions, on)
             if controller:
@@ -1050,6 +1059,8 @@ class Coder:
             head = next((c for c in verb.children if c.dep_ in _SUBJ), None)
             if head is not None or verb.dep_ not in ("conj", "xcomp", "advcl") or verb.head.i == verb.i:
                 return head
+            if verb.head.dep_ == "relcl" and verb.head.lemma_.lower() in self.framer.rules.reporting_verbs:
+                return None  # "an attack that the Red Cross said hit a bus": not the one who said so
             verb = verb.head
         return None
 
