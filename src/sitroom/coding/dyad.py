@@ -27,8 +27,8 @@ unnamed forces ("soldiers", "a jet") doing the hostile acts. An article whose
 sentences never name both sides of an act still has a pair when the authors of
 its attacks are on one side and their victims on the other, and these are the
 two countries it names most. Material acts take the pair the article's material
-acts name, else the article's pair when it is
-also the two countries the article names most.
+acts name, else the article's pair when it is also the two countries the article
+names most.
 
 Filled sides are inferred, not quoted: their text is empty, or the words of an
 unresolved party that the fill gives its country ("gunmen").
@@ -60,6 +60,7 @@ _AUTHORED = _MATERIAL | {"ACCUSE", "REQUEST"}
 _TO_BOTH_CAMEO = ("02", "04", "05")  # appeals, consultations and mediation, endorsements
 # acts the rules target at the actor's own country when the sentence names no target
 _INWARD = frozenset(("COERCE", "MOBILIZE"))
+# what strikes rather than who: a weapon or an act named where a party would be ("a jet dropped bombs")
 _WEAPON_WORDS = frozenset(
     "missile missiles rocket rockets drone drones shell shells bomb bombs projectile projectiles mortar mortars "
     "artillery warplane warplanes jet jets aircraft airstrike airstrikes strike strikes debris explosion explosions "
@@ -107,7 +108,9 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
     (both named in the sentence), ranked by how often the pair is named together and how often each
     of the two is named at all; or a conflict inside one country, when one country dominates the
     article, no foreign pair is named twice, and it is named on both sides of an act or as home of
-    an armed group or opposition. With ``kinds``, only acts of those types show the pair."""
+    an armed group or opposition, or stands alone with its own or unnamed forces acting; or, when no
+    act names both sides, the authors and the victims of its attacks (``_halves``). With ``kinds``,
+    only acts of those types show the pair."""
     pairs: Counter = Counter()
     hostile: Counter = Counter()
     named: Counter = Counter()
@@ -152,14 +155,10 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
 
     ranked = sorted(pairs, key=lambda pair: (-score(pair), pair))
     best = ranked[0] if ranked else None
-    if best is None and kinds is None and authors and targets:
-        # no act names both sides, but the article's attacks have an author on one side and a victim on
-        # the other: a pair when they are the two countries the article names most, ahead of any third
-        (author, _), (target, _) = (min(c.items(), key=lambda item: (-item[1], item[0])) for c in (authors, targets))
-        counts = sorted(named.values(), reverse=True)
-        if author != target and named[author] + named[target] == sum(counts[:2]) and (len(counts) < 3 or counts[1] > counts[2]):
-            first, second = sorted((author, target))
-            return Dyad(first, second, author)
+    if best is None and kinds is None:
+        halves = _halves(authors, targets, named)
+        if halves is not None:
+            return halves
     tied = len(ranked) > 1 and score(ranked[0]) == score(ranked[1])  # two pairs alike: no pair stands out
     by_count = sorted(named.items(), key=lambda item: (-item[1], item[0]))  # ties in name order
     (top, top_n), *rest = by_count
@@ -167,7 +166,8 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
     # unnamed gunmen show a conflict at home only when none of the article's acts happens abroad
     unplaced = "?" in inside and places <= {top}
     # one country alone (no foreign pair, any other country named once at most), where every act
-    # happens, whose own or unnamed forces act: the junta's airstrikes on villages, soldiers detaining the president
+    # happens, whose own or unnamed forces act: the junta's airstrikes on villages, soldiers
+    # detaining the president
     alone = (
         kinds is None and (best is None or best[0] == best[1]) and all(n <= 1 for _, n in rest)
         and places <= {top} and bool(forces & {top, "?"}) and forces <= {top, "?"}
@@ -185,6 +185,20 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
         attacker = first if by_first > by_second else second
     leading = first == second or {first, second} == {c for c, _ in by_count[:2]}
     return Dyad(first, second, attacker, leading)
+
+
+def _halves(authors: Counter, targets: Counter, named: Counter) -> Dyad | None:
+    """The pair of an article whose sentences never name both sides of an act, when its attacks have
+    an author on one side and a victim on the other ("JeM rammed a car bomb into the bus", "40 troops
+    were killed in Pulwama") and these are the two countries it names most, ahead of any third."""
+    if not authors or not targets:
+        return None
+    (author, _), (target, _) = (min(c.items(), key=lambda item: (-item[1], item[0])) for c in (authors, targets))
+    counts = sorted(named.values(), reverse=True)
+    if author == target or named[author] + named[target] != sum(counts[:2]) or (len(counts) > 2 and counts[1] == counts[2]):
+        return None
+    first, second = sorted((author, target))
+    return Dyad(first, second, author)
 
 
 def _party_words(text: str) -> bool:
