@@ -291,3 +291,12 @@ def test_an_act_sent_across_a_border_targets_the_country_it_goes_into(pipeline):
 )
 def test_the_one_who_reports_an_act_is_not_its_actor(pipeline, text, trigger, expected):
     assert _find(pipeline, text, trigger) == expected
+
+
+def test_any_act_of_one_side_of_a_conflict_at_home_is_aimed_at_that_country(pipeline):
+    text = (
+        "Fighters of the paramilitary Rapid Support Forces attacked the Sudanese army in Omdurman on Monday. "
+        "The army said its troops repelled the RSF. The RSF vowed to keep fighting. "
+        "The Sudanese army signed the accord in Jeddah on Tuesday."
+    )
+    assert _find(pipeline, text, "signed") == ("SUPPORT", "057", "signed", ["SDN"], ["SDN"])

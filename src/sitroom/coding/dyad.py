@@ -9,7 +9,8 @@ find the article's dyad from the acts whose sentences name both sides
 
 - an act by one party of the dyad whose other side is unnamed targets the other
   party ("Iran vowed revenge" -> Israel); in a conflict inside one country
-  (government and rebels, army and RSF) both sides are that country;
+  (government and rebels, army and RSF) both sides are that country, whatever
+  the act;
 - an attack that names no party at all is the article's attack, by its attacker
   on the other party, when the two are the countries the article names most;
 - a hostile act against one party with no named author comes from the other
@@ -239,6 +240,9 @@ def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
             return [dyad.attacker], [dyad.other(dyad.attacker)]
         return [], []
     if actor and not recipient:
+        if dyad.domestic and actor == parties:
+            # a conflict at home: "Getachew Reda signed the accord", "the army would hold talks"
+            return [], [dyad.first]
         if actor <= parties and len(actor) == 1 and _directed(e):
             (a,) = actor
             place = e.location.country if e.location is not None else ""
@@ -260,6 +264,8 @@ def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
             return [], sorted(parties)
         return [], []
     if recipient and not actor:
+        if dyad.domestic and recipient == parties:
+            return [dyad.first], []  # "delegates of both sides reached an agreement on the TPLF's disarmament"
         if recipient <= parties and len(recipient) == 1 and e.event_type in _AUTHORED and _directed(e):
             (r,) = recipient
             return [dyad.other(r)], []
