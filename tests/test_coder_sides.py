@@ -187,6 +187,12 @@ def test_one_country_alone_with_unnamed_forces_is_a_conflict_at_home(pipeline):
         "France condemned the mutiny."
     )
     assert _find(pipeline, text, "rounded up") == ("COERCE", "173", "rounded up", ["MLI"], ["MLI"])
+    # one country named, but its strikes hit a party abroad: no conflict at home
+    text = (
+        "Israeli warplanes bombed military bases near the capital on Saturday. Israel said it had targeted "
+        "factories that make missiles. The strikes also killed a Hezbollah commander, Israel said."
+    )
+    assert _find(pipeline, text, "bombed")[4] != ["ISR"]
 
 
 def test_a_third_partys_condemnation_of_a_conflict_at_home_is_aimed_at_that_country(pipeline):

@@ -117,6 +117,7 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
     named: Counter = Counter()
     inside: set[str] = set()  # countries of the rebels and opposition the article names
     forces: set[str] = set()  # who carries out the article's hostile acts: a country, or "?" for unnamed forces
+    victims: set[str] = set()  # the countries its hostile acts are named to hit
     places: set[str] = set()  # countries where the article's acts happen
     authors: Counter = Counter()  # countries of hostile acts whose target the sentence leaves unnamed
     targets: Counter = Counter()  # and countries hit by hostile acts whose author it leaves unnamed
@@ -133,6 +134,7 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
         if e.event_type in _HOSTILE:
             forces |= {r.country or "?" for r in e.actor
                        if r.text and r.sector != "IGO" and (r.country or _party_words(r.text))}  # fmt: skip
+            victims |= _explicit(e.recipient)
         if kinds is not None and e.event_type not in kinds:
             continue
         if e.event_type in _HOSTILE and not _explicit(e.actor) & _explicit(e.recipient):
@@ -167,11 +169,11 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
     # unnamed gunmen show a conflict at home only when none of the article's acts happens abroad
     unplaced = "?" in inside and places <= {top}
     # one country alone (no foreign pair, any other country named once at most), where every act
-    # happens, whose own or unnamed forces act: the junta's airstrikes on villages, soldiers
-    # detaining the president
+    # happens, whose own or unnamed forces act and whose hostile acts hit no one abroad: the junta's
+    # airstrikes on villages, soldiers detaining the president
     alone = (
         kinds is None and (best is None or best[0] == best[1]) and all(n <= 1 for _, n in rest)
-        and places <= {top} and bool(forces & {top, "?"}) and forces <= {top, "?"}
+        and places <= {top} and bool(forces & {top, "?"}) and forces <= {top, "?"} and victims <= {top}
     )  # fmt: skip
     if dominant and (top in inside or unplaced or alone or pairs[(top, top)] >= 2) and (best is None or pairs[best] < 2 or best == (top, top)):
         best = (top, top)  # one country all along: a conflict inside it ("the army and the RSF")
