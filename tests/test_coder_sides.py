@@ -177,6 +177,13 @@ def test_a_material_act_takes_the_articles_pair_when_no_material_act_names_it(pi
         "blamed Pakistan for the escalation. On Saturday Indian troops destroyed several militant launch pads."
     )
     assert _find(pipeline, text, "destroyed") == ("ASSAULT", "1712", "destroyed", ["IND"], ["PAK"])
+    # an attack retold from days before the news is not given the pair of today's talks
+    text = (
+        "Iran's foreign minister met Saudi Arabia's crown prince in Riyadh on Wednesday. The two sides held "
+        "talks on the regional crisis. Iran said it had no intention of targeting Saudi Arabia. Israel has yet "
+        "to respond to Iran's April 2 missile attack."
+    )
+    assert _find(pipeline, text, "attack")[3:] == (["IRN"], [])
 
 
 def test_one_country_alone_with_unnamed_forces_is_a_conflict_at_home(pipeline):

@@ -29,7 +29,7 @@ sentences never name both sides of an act still has a pair when the authors of
 its attacks are on one side and their victims on the other, and these are the
 two countries it names most. Material acts take the pair the article's material
 acts name, else the article's pair when it is also the two countries the article
-names most.
+names most (not for an attack retold from days before the article's news).
 
 Filled sides are inferred, not quoted: their text is empty, or the words of an
 unresolved party that the fill gives its country ("gunmen").
@@ -68,6 +68,7 @@ _WEAPON_WORDS = frozenset(
     "blast blasts shrapnel".split()
 )
 _OBSERVERS = frozenset(("IGO", "NGO", "MED"))
+_RETOLD_DAYS = 5  # an act this many days older than the article's news is retold, not reported
 _INSIDE_SECTORS = frozenset(("REB", "OPP", "UAF"))  # rebels, opposition, unnamed gunmen: who fight at home
 # the triggers of a defence against projectiles (the coder reverses the attack it answers)
 INTERCEPT_TRIGGERS = ("intercept", "shot down", "shoot down", "shoots down", "shooting down", "downed")
@@ -274,6 +275,11 @@ def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
     return [], []
 
 
+def _retold(e: Event, news_day) -> bool:
+    """An act dated more than a few days before the day the article's news happened."""
+    return e.event_date is not None and news_day is not None and (news_day - e.event_date).days > _RETOLD_DAYS
+
+
 def _turned_inward(e: Event, dyad: Dyad) -> bool:
     """A seizure or deployment whose recipient the rules took as the actor's own country (inferred,
     or the place it happened), by one party of an international dyad."""
@@ -293,10 +299,20 @@ def fill_from_dyad(events: list[Event], country_name: Callable[[str], str]) -> l
     # material acts take the pair the article's material acts name (an article about a dispute
     # retells attacks between other parties), else the article's pair when it is also the two
     # countries the article names most, or the country a conflict at home is in
-    material = find_dyad(events, _MATERIAL) or (general if general.leading else None)
+    material = find_dyad(events, _MATERIAL)
+    borrowed = material is None and general.leading and not general.domestic
+    if material is None:
+        material = general if general.leading else None
+    # the day the article's news happened: the day its acts are most often dated
+    days = Counter(e.event_date for e in events if e.event_date is not None and not e.historical)
+    news_day = min(days, key=lambda d: (-days[d], d)) if days else None
     out = []
     for e in events:
         dyad = material if e.event_type in _MATERIAL else general
+        if dyad is not None and borrowed and e.event_type in _MATERIAL and _retold(e, news_day):
+            # an attack retold from days before the news ("Israel has yet to respond to Iran's Oct. 1
+            # missile attack") is often of an earlier round between other parties
+            dyad = None
         if dyad is None:
             out.append(e)
             continue
