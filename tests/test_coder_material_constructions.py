@@ -151,7 +151,8 @@ def test_a_foiled_infiltration(pipeline):
 
 
 def test_propaganda_balloons_across_a_border(pipeline):
-    _assert_coded(pipeline, "North Korea sent trash balloons across the border.", ("COERCE", "170", ["PRK"], ["PRK"]))
+    # sent across the border, not at home: the sentence names no target (the article's other party fills it)
+    _assert_coded(pipeline, "North Korea sent trash balloons across the border.", ("COERCE", "170", ["PRK"], []))
 
 
 def test_a_proclaimed_state_of_emergency(pipeline):

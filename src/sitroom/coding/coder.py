@@ -4,7 +4,9 @@ For each sentence the coder first finds triggers (verbs and event nouns in
 the lexicon, with their particle, object or sense-selecting modifier) and
 then applies the argument rules to each one:
 
-- verbs: the actor is the clause subject, or the agent of a passive; the
+- verbs: the actor is the clause subject, or the agent of a passive (who
+  stands behind it when the agent is a weapon or an act: "hit by a missile
+  fired by Russian troops", "killed by shelling from Russian forces"); the
   recipient is the direct object, the passive subject, the object of a
   recipient preposition ("met with", "strike on"), or found inside a
   complement, purpose or condition clause. Clauses with no subject of their
@@ -55,6 +57,9 @@ _PASS_SUBJ = ("nsubjpass", "csubjpass")
 _OBJ = ("dobj", "obj", "attr")
 _PRONOUNS = frozenset("it they he she we its their his her".split())
 _RELATIVE = frozenset("that which who whom whose".split())
+# what an act sent across a border crosses: "over the border", "across the frontier", "into South Korea"
+_CROSSING_PREPS = frozenset(("over", "across", "into"))
+_BORDER_NOUNS = frozenset("border frontier boundary".split())
 _INHERIT_DEPS = ("conj", "xcomp", "advcl", "ccomp", "relcl", "acl", "pcomp")
 
 
@@ -754,9 +759,13 @@ class Coder:
             recipient = self._foreign_place(framing.location, actor)
         # a recipient that is only where the act happened ("an airstrike in Syria"), not whom it hit
         place_only = not named_recipient and bool(recipient)
-        if not recipient and entry.event_type in self.lexicon.ontology.domestic_targets and not _mutual_parties(act, actor):
+        crossing = None if recipient else self._crossing(trig, actor, mentions, on)
+        if crossing:
+            # "sent balloons over the border into South Korea": the country the act crosses into
+            recipient = crossing
+        elif crossing is None and not recipient and entry.event_type in self.lexicon.ontology.domestic_targets and not _mutual_parties(act, actor):
             # A domestic protest, crackdown or concession targets the actor's own
-            # country. Inferred, not quoted: the recipient's text stays empty.
+            # country (not one sent across a border). Inferred, not quoted: the recipient's text stays empty.
             countries = dict.fromkeys(a.country for a in actor if a.country and a.sector != "IGO")
             recipient = [ActorRef("", self.matcher.dictionary.country_name(c), c, "") for c in countries]
         if not actor and entry.event_type in _CONTEXT_TYPES:
@@ -863,8 +872,10 @@ class Coder:
             for c in verb.children:
                 if c.dep_ == "agent":
                     for p in c.children:
-                        if p.dep_ == "pobj":
-                            return self._resolve(p, mentions, on)
+                        if p.dep_ in ("pobj", "pcomp"):
+                            # "hit by a missile fired by Russian troops": who is behind the weapon or act
+                            named = self._resolve(p, mentions, on) if p.dep_ == "pobj" else []
+                            return named or self._agent_author(p, mentions, on)
             if depth > 0 and verb.lemma_.lower() in self.framer.rules.plan_heads:
                 # "Blinken is expected to meet ...", "the envoy was scheduled to visit ..."
                 subject = next((c for c in verb.children if c.dep_ in _PASS_SUBJ), None)
@@ -891,6 +902,15 @@ class Coder:
         if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
             # "a strike killing ...", "the envoy sent to ...": the noun acts when active
             return self._resolve(head, mentions, on) if verb.tag_ == "VBG" else []
+        if any(c.dep_ == "expl" for w in (verb, *(a for a in verb.children if a.dep_ == "aux")) for c in w.children):
+            return []  # "said there was fighting": no one named does the act, least of all the speaker
+        if verb.dep_ in ("xcomp", "ccomp") and head.dep_ == "relcl" and head.lemma_.lower() in self.framer.rules.reporting_verbs:
+            # "an attack that the Red Cross said hit a bus": the noun described did it, not the one who said so
+            noun = head.head
+            refs = self._resolve(noun, mentions, on)
+            if not refs and noun.pos_ == "NOUN" and self.lexicon.candidates(noun.lemma_.lower(), "NOUN"):
+                refs = self._noun_actor(noun, mentions, on)
+            return refs
         if verb.dep_ == "xcomp" and head.pos_ in ("VERB", "AUX"):
             controller = self._controller(head, mentions, on)
             if controller:
@@ -1105,16 +1125,67 @@ class Coder:
         return []
 
     def _enclosing_act_actor(self, tok: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
-        """The actor of an act noun the trigger happened in ("killed in an attack by the RSF")."""
+        """The actor of an act noun the trigger happened in ("killed in an attack by the RSF",
+        "killed in shelling by the RSF", "killed in an airstrike carried out by Israeli jets")."""
         for prep in tok.children:
             if prep.dep_ != "prep" or prep.lower_ not in ("in", "during", "after"):
                 continue
             for noun in prep.children:
-                if noun.dep_ == "pobj" and noun.pos_ == "NOUN" and self.lexicon.candidates(noun.lemma_.lower(), "NOUN"):
-                    refs = self._noun_actor(noun, mentions, on)
+                if noun.dep_ in ("pobj", "pcomp"):
+                    refs = self._agent_author(noun, mentions, on)
                     if refs:
                         return refs
         return []
+
+    def _crossing(self, trig: Trigger, actor: list[ActorRef], mentions: dict[int, Mention], on: date | None) -> list[ActorRef] | None:
+        """Where an act sends something across a border: the country it goes into ("sent balloons into
+        South Korea", "across the border into Poland"), [] when the sentence names only the border
+        ("flew drones over the border"), None when the act crosses nothing."""
+        holders = [trig.token] + ([trig.object_token] if trig.object_token is not None else [])
+        # "balloons carrying trash over the border": the parser may hang the path from the cargo's clause
+        holders += [c for h in holders for c in h.children if c.dep_ == "acl" and c.tag_ == "VBG"]
+        crossed = False
+        for holder in holders:
+            for prep in holder.children:
+                if prep.dep_ != "prep" or prep.lower_ not in _CROSSING_PREPS:
+                    continue
+                for pobj in prep.children:
+                    if pobj.dep_ != "pobj":
+                        continue
+                    if pobj.lemma_.lower() in _BORDER_NOUNS:
+                        crossed = True
+                        # "over the border into Poland": the destination hangs from the border
+                        pobjs = [p for inner in pobj.children if inner.dep_ == "prep" and inner.lower_ in ("into", "to")
+                                 for p in inner.children if p.dep_ == "pobj"]  # fmt: skip
+                    elif prep.lower_ in ("into", "across"):
+                        pobjs = [pobj]
+                    else:
+                        continue
+                    for p in pobjs:
+                        refs = [r for r in self._place(p, mentions, on) if r.country not in _countries(actor)]
+                        if refs:
+                            return refs
+        return [] if crossed else None
+
+    def _agent_author(self, agent: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
+        """Who stands behind a weapon or an act named as the agent or the setting of a material act:
+        the agent of its own participle ("a missile fired by Russian troops", "the airstrike carried out
+        by Israeli jets"), else the act's author ("shelling by the RSF", "shelling from Russian forces",
+        "an Israeli strike")."""
+        lemma = agent.lemma_.lower()
+        act = bool(self.lexicon.candidates(lemma, "NOUN")) or (agent.tag_ == "VBG" and bool(self.lexicon.candidates(lemma, "VERB")))
+        if not act and agent.lower_ not in _WEAPON_WORDS:
+            return []
+        for clause in agent.children:
+            if clause.dep_ == "acl" and clause.tag_ == "VBN":
+                for by in clause.children:
+                    if by.dep_ == "agent":
+                        refs = [r for p in by.children if p.dep_ == "pobj" for r in self._resolve(p, mentions, on)]
+                        if refs:
+                            return refs
+        if agent.pos_ == "NOUN" and act:
+            return self._noun_actor(agent, mentions, on)
+        return self._prep_objects(agent, ("by", "from"), mentions, on)
 
     def _contained(self, noun: Token) -> bool:
         """An event noun modifying a container noun ("a mediation effort")."""
@@ -1179,6 +1250,8 @@ class Coder:
             head = next((c for c in verb.children if c.dep_ in _SUBJ), None)
             if head is not None or verb.dep_ not in ("conj", "xcomp", "advcl") or verb.head.i == verb.i:
                 return head
+            if verb.head.dep_ == "relcl" and verb.head.lemma_.lower() in self.framer.rules.reporting_verbs:
+                return None  # "an attack that the Red Cross said hit a bus": not the one who said so
             verb = verb.head
         return None
 

@@ -9,14 +9,27 @@ find the article's dyad from the acts whose sentences name both sides
 
 - an act by one party of the dyad whose other side is unnamed targets the other
   party ("Iran vowed revenge" -> Israel); in a conflict inside one country
-  (government and rebels, army and RSF) both sides are that country;
+  (government and rebels, army and RSF) both sides are that country, whatever
+  the act;
+- an attack that names no party at all is the article's attack, by its attacker
+  on the other party, when the two are the countries the article names most;
 - a hostile act against one party with no named author comes from the other
   ("the building was hit by a missile" in an article about Russia's strikes on
   Ukraine);
 - an interception with no named sides is the victim's defence against the
   attacker: the dyad's attack reversed ("the drones were intercepted");
 - a third party's condemnation with no named target is aimed at the dyad's
-  attacker; its appeals, mediation and welcome go to both parties.
+  attacker (in a conflict at home, at that country); its appeals, mediation
+  and welcome go to both parties.
+
+A conflict at home is also an article about one country alone: no foreign pair,
+any other country named once at most, every act placed in it, and its own or
+unnamed forces ("soldiers", "a jet") doing the hostile acts. An article whose
+sentences never name both sides of an act still has a pair when the authors of
+its attacks are on one side and their victims on the other, and these are the
+two countries it names most. Material acts take the pair the article's material
+acts name, else the article's pair when it is also the two countries the article
+names most (not for an attack retold from days before the article's news).
 
 Filled sides are inferred, not quoted: their text is empty, or the words of an
 unresolved party that the fill gives its country ("gunmen").
@@ -48,6 +61,14 @@ _AUTHORED = _MATERIAL | {"ACCUSE", "REQUEST"}
 _TO_BOTH_CAMEO = ("02", "04", "05")  # appeals, consultations and mediation, endorsements
 # acts the rules target at the actor's own country when the sentence names no target
 _INWARD = frozenset(("COERCE", "MOBILIZE"))
+# what strikes rather than who: a weapon or an act named where a party would be ("a jet dropped bombs")
+_WEAPON_WORDS = frozenset(
+    "missile missiles rocket rockets drone drones shell shells bomb bombs projectile projectiles mortar mortars "
+    "artillery warplane warplanes jet jets aircraft airstrike airstrikes strike strikes debris explosion explosions "
+    "blast blasts shrapnel".split()
+)
+_OBSERVERS = frozenset(("IGO", "NGO", "MED"))
+_RETOLD_DAYS = 5  # an act this many days older than the article's news is retold, not reported
 _INSIDE_SECTORS = frozenset(("REB", "OPP", "UAF"))  # rebels, opposition, unnamed gunmen: who fight at home
 # the triggers of a defence against projectiles (the coder reverses the attack it answers)
 INTERCEPT_TRIGGERS = ("intercept", "shot down", "shoot down", "shoots down", "shooting down", "downed")
@@ -58,8 +79,9 @@ def _countries(refs) -> set[str]:
 
 
 def _explicit(refs) -> set[str]:
-    """Countries the sentence names itself (an inferred side has empty text)."""
-    return {r.country for r in refs if r.country and r.text and r.sector != "IGO"}
+    """Countries the sentence names itself (an inferred side has empty text), of bodies that can be
+    parties: not international organisations, rights groups or the media, who report and react."""
+    return {r.country for r in refs if r.country and r.text and r.sector not in _OBSERVERS}
 
 
 @dataclass(slots=True, frozen=True)
@@ -70,6 +92,7 @@ class Dyad:
     first: str
     second: str
     attacker: str | None
+    leading: bool = True  # the two countries the article names most (or the one, at home)
 
     @property
     def domestic(self) -> bool:
@@ -87,12 +110,18 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
     (both named in the sentence), ranked by how often the pair is named together and how often each
     of the two is named at all; or a conflict inside one country, when one country dominates the
     article, no foreign pair is named twice, and it is named on both sides of an act or as home of
-    an armed group or opposition. With ``kinds``, only acts of those types show the pair."""
+    an armed group or opposition, or stands alone with its own or unnamed forces acting; or, when no
+    act names both sides, the authors and the victims of its attacks (``_halves``). With ``kinds``,
+    only acts of those types show the pair."""
     pairs: Counter = Counter()
     hostile: Counter = Counter()
     named: Counter = Counter()
     inside: set[str] = set()  # countries of the rebels and opposition the article names
+    forces: set[str] = set()  # who carries out the article's hostile acts: a country, or "?" for unnamed forces
+    victims: set[str] = set()  # the countries its hostile acts are named to hit
     places: set[str] = set()  # countries where the article's acts happen
+    authors: Counter = Counter()  # countries of hostile acts whose target the sentence leaves unnamed
+    targets: Counter = Counter()  # and countries hit by hostile acts whose author it leaves unnamed
     for e in events:
         if e.historical:
             continue
@@ -103,8 +132,18 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
             named[c] += 1
         # rebels and gunmen the dictionary places nowhere fight in the country the article is about
         inside |= {r.country or "?" for r in (*e.actor, *e.recipient) if r.text and r.sector in _INSIDE_SECTORS}
+        if e.event_type in _HOSTILE:
+            forces |= {r.country or "?" for r in e.actor
+                       if r.text and r.sector != "IGO" and (r.country or _party_words(r.text))}  # fmt: skip
+            victims |= _explicit(e.recipient)
         if kinds is not None and e.event_type not in kinds:
             continue
+        if e.event_type in _HOSTILE and not _explicit(e.actor) & _explicit(e.recipient):
+            # one side of a hostile act: "JeM rammed a car bomb into the bus", "40 troops were killed in Pulwama"
+            if not _explicit(e.recipient):
+                authors.update(sorted(_explicit(e.actor)))
+            if not _explicit(e.actor):
+                targets.update(sorted(_explicit(e.recipient)))
         for a in sorted(_explicit(e.actor)):
             for r in sorted(_explicit(e.recipient)):
                 pairs[tuple(sorted((a, r)))] += 1
@@ -120,13 +159,24 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
 
     ranked = sorted(pairs, key=lambda pair: (-score(pair), pair))
     best = ranked[0] if ranked else None
+    if best is None and kinds is None:
+        halves = _halves(authors, targets, named)
+        if halves is not None:
+            return halves
     tied = len(ranked) > 1 and score(ranked[0]) == score(ranked[1])  # two pairs alike: no pair stands out
     by_count = sorted(named.items(), key=lambda item: (-item[1], item[0]))  # ties in name order
     (top, top_n), *rest = by_count
     dominant = top_n >= 3 and top_n >= 2 * (rest[0][1] if rest else 0)
     # unnamed gunmen show a conflict at home only when none of the article's acts happens abroad
     unplaced = "?" in inside and places <= {top}
-    if dominant and (top in inside or unplaced or pairs[(top, top)] >= 2) and (best is None or pairs[best] < 2 or best == (top, top)):
+    # one country alone (no foreign pair, any other country named once at most), where every act
+    # happens, whose own or unnamed forces act and whose hostile acts hit no one abroad: the junta's
+    # airstrikes on villages, soldiers detaining the president
+    alone = (
+        kinds is None and (best is None or best[0] == best[1]) and all(n <= 1 for _, n in rest)
+        and places <= {top} and bool(forces & {top, "?"}) and forces <= {top, "?"} and victims <= {top}
+    )  # fmt: skip
+    if dominant and (top in inside or unplaced or alone or pairs[(top, top)] >= 2) and (best is None or pairs[best] < 2 or best == (top, top)):
         best = (top, top)  # one country all along: a conflict inside it ("the army and the RSF")
     elif best is None or best[0] == best[1] or tied:
         return None
@@ -137,7 +187,27 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
     by_first, by_second = hostile[(first, second)], hostile[(second, first)]
     if by_first != by_second:
         attacker = first if by_first > by_second else second
-    return Dyad(first, second, attacker)
+    leading = first == second or {first, second} == {c for c, _ in by_count[:2]}
+    return Dyad(first, second, attacker, leading)
+
+
+def _halves(authors: Counter, targets: Counter, named: Counter) -> Dyad | None:
+    """The pair of an article whose sentences never name both sides of an act, when its attacks have
+    an author on one side and a victim on the other ("JeM rammed a car bomb into the bus", "40 troops
+    were killed in Pulwama") and these are the two countries it names most, ahead of any third."""
+    if not authors or not targets:
+        return None
+    (author, _), (target, _) = (min(c.items(), key=lambda item: (-item[1], item[0])) for c in (authors, targets))
+    counts = sorted(named.values(), reverse=True)
+    if author == target or named[author] + named[target] != sum(counts[:2]) or (len(counts) > 2 and counts[1] == counts[2]):
+        return None
+    first, second = sorted((author, target))
+    return Dyad(first, second, author)
+
+
+def _party_words(text: str) -> bool:
+    """Words that name a party, not a weapon ("soldiers", "gunmen", "the group"; not "a missile")."""
+    return not _WEAPON_WORDS & set(text.lower().replace("-", " ").split())
 
 
 def _with_country(refs: tuple[ActorRef, ...], countries: list[str], name: Callable[[str], str]) -> tuple[ActorRef, ...]:
@@ -165,10 +235,17 @@ def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
         if e.event_type == "ASSAULT" and trigger.startswith(INTERCEPT_TRIGGERS) and dyad.attacker is not None:
             # "the drones were intercepted": the attacked party downs the attacker's weapons
             return [dyad.other(dyad.attacker)], [dyad.attacker]
-        if dyad.domestic and e.event_type in _HOSTILE:
+        if dyad.domestic:
+            # a conflict at home: "the network condemned the shelling", "the warring parties agreed"
             return [dyad.first], [dyad.first]
+        if e.event_type == "ASSAULT" and dyad.attacker is not None and dyad.leading:
+            # "two ballistic missiles hit the city centre": the article's attack
+            return [dyad.attacker], [dyad.other(dyad.attacker)]
         return [], []
     if actor and not recipient:
+        if dyad.domestic and actor == parties:
+            # a conflict at home: "Getachew Reda signed the accord", "the army would hold talks"
+            return [], [dyad.first]
         if actor <= parties and len(actor) == 1 and _directed(e):
             (a,) = actor
             place = e.location.country if e.location is not None else ""
@@ -180,20 +257,27 @@ def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
                 return [], [dyad.attacker]  # "France condemned the strike": the attacker
             if e.cameo_code.startswith(_TO_BOTH_CAMEO):
                 return [], sorted(parties)  # "the UN urged both sides", "Qatar mediated"
-        if not actor & parties and dyad.domestic and e.cameo_code.startswith(_TO_BOTH_CAMEO):
-            return [], [dyad.first]
+        if not actor & parties and dyad.domestic and (e.event_type == "ACCUSE" or e.cameo_code.startswith(_TO_BOTH_CAMEO)):
+            return [], [dyad.first]  # "France condemned the mutiny": the country it happened in
         return [], []
     if igo_actor and not actor and not recipient:
-        if e.event_type == "ACCUSE" and dyad.attacker is not None:
-            return [], [dyad.attacker]
+        if e.event_type == "ACCUSE" and (dyad.attacker is not None or dyad.domestic):
+            return [], [dyad.attacker or dyad.first]
         if e.cameo_code.startswith(_TO_BOTH_CAMEO):
             return [], sorted(parties)
         return [], []
     if recipient and not actor:
+        if dyad.domestic and recipient == parties:
+            return [dyad.first], []  # "delegates of both sides reached an agreement on the TPLF's disarmament"
         if recipient <= parties and len(recipient) == 1 and e.event_type in _AUTHORED and _directed(e):
             (r,) = recipient
             return [dyad.other(r)], []
     return [], []
+
+
+def _retold(e: Event, news_day) -> bool:
+    """An act dated more than a few days before the day the article's news happened."""
+    return e.event_date is not None and news_day is not None and (news_day - e.event_date).days > _RETOLD_DAYS
 
 
 def _turned_inward(e: Event, dyad: Dyad) -> bool:
@@ -213,11 +297,22 @@ def fill_from_dyad(events: list[Event], country_name: Callable[[str], str]) -> l
     if general is None:
         return events
     # material acts take the pair the article's material acts name (an article about a dispute
-    # retells attacks between other parties), or the country a conflict at home is in
-    material = find_dyad(events, _MATERIAL) or (general if general.domestic else None)
+    # retells attacks between other parties), else the article's pair when it is also the two
+    # countries the article names most, or the country a conflict at home is in
+    material = find_dyad(events, _MATERIAL)
+    borrowed = material is None and general.leading and not general.domestic
+    if material is None:
+        material = general if general.leading else None
+    # the day the article's news happened: the day its acts are most often dated
+    days = Counter(e.event_date for e in events if e.event_date is not None and not e.historical)
+    news_day = min(days, key=lambda d: (-days[d], d)) if days else None
     out = []
     for e in events:
         dyad = material if e.event_type in _MATERIAL else general
+        if dyad is not None and borrowed and e.event_type in _MATERIAL and _retold(e, news_day):
+            # an attack retold from days before the news ("Israel has yet to respond to Iran's Oct. 1
+            # missile attack") is often of an earlier round between other parties
+            dyad = None
         if dyad is None:
             out.append(e)
             continue
