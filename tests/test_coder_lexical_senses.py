@@ -133,6 +133,9 @@ def test_interception_is_force_unless_a_ship_is_stopped(pipeline):
     assert not [e for e in events if e[0] == "COERCE"]
     events = _coded(pipeline, "Iran's navy intercepted a British tanker in the Strait of Hormuz.")
     assert ("COERCE", "191", ["IRN"], ["GBR"]) in events
+    # the relative pronoun stands for the projectile
+    events = _coded(pipeline, "Israel said a Hezbollah drone that was intercepted over the Galilee had been launched from Lebanon.")
+    assert [e[:2] for e in events if e[2:] != (["LBN"], [])] == [("ASSAULT", "190")]
 
 
 def test_forces_sent_to_help_are_aid(pipeline):

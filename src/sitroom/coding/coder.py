@@ -86,6 +86,7 @@ _TARGET_PREPS = frozenset(("at", "on", "against", "toward", "towards"))
 # what air defences intercept: an interception answers the attack that launched them
 _PROJECTILES = frozenset("missile missiles rocket rockets drone drones projectile projectiles uav uavs shell shells".split())
 _PROMISE_VERBS = frozenset("promise pledge swear".split())
+_RELATIVE_PRONOUNS = frozenset("that which who whom".split())
 # verbs whose sense needs an armed doer: "forces surrounded the town", not "surrounded by mountains"
 _BY_FORCE_VERBS = frozenset(("surround",))
 # air defences stop projectiles, whatever the object says ("intercepted most of them")
@@ -282,7 +283,12 @@ class Coder:
                     # ("its long-threatened invasion" stays an invasion)
                     objects.setdefault(tok.head.lemma_.lower(), tok.head)
                 for c in tok.children:
-                    if c.dep_ in _OBJ or c.dep_ == "nsubjpass":
+                    if (c.dep_ == "nsubjpass" and c.lower_ in _RELATIVE_PRONOUNS and tok.dep_ == "relcl"
+                            and not self.lexicon.candidates(tok.head.lemma_.lower(), "NOUN")):
+                        # "a drone that was intercepted": the relative stands for its noun ("the
+                        # sanctions that were imposed" stay coded at their own noun)
+                        c = tok.head
+                    if c.dep_ in _OBJ or c.dep_ == "nsubjpass" or c.i == tok.head.i:
                         # "provided 70 million dollars of aid", "undertook a mediation mission"
                         for inner in _object_words(c):
                             objects.setdefault(inner.lemma_.lower(), inner)
