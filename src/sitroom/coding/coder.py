@@ -402,7 +402,10 @@ class Coder:
         Mozambican forces", "to support Abiy Ahmed's government"), not the sender's own ("its
         troops", "its coast guard") nor people in need ("to help flood victims")."""
         bodies = self.lexicon.word_classes.get("force", frozenset()) | _GOVERNMENT_NOUNS
-        for obj in (c for c in helping.children if c.dep_ in ("dobj", "obj")):
+        helped = [c for c in helping.children if c.dep_ in ("dobj", "obj")]
+        # "to help French forces fight jihadists": the helped are the subject of the helped act
+        helped += [s for c in helping.children if c.dep_ in ("ccomp", "xcomp") for s in c.children if s.dep_ == "nsubj"]
+        for obj in helped:
             if obj.lemma_.lower() not in bodies or not _named_foreign(obj):
                 continue
             if self._foreign_to_subject(verb, obj):
