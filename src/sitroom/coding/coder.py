@@ -94,11 +94,10 @@ _INTERCEPT_VERBS = frozenset(("intercept",))
 _AIR_DEFENCES = frozenset("defence defense defences defenses dome".split())
 # who may be helped by forces sent to them, besides armed forces: "to support the government"
 _GOVERNMENT_NOUNS = frozenset("government regime administration authority ally".split())
-# an act named as what a threat, warning, charge or renunciation is about
-_CONTENT_HEADS = frozenset(
-    "threat threaten warn warning accuse accusation allege allegation charge renounce renunciation"
-    " rule reject deny".split()
-)
+# an act named as what a threat, warning or renunciation is about ("warned of the use of force");
+# denials and charges keep their act, which the framing marks denied or alleged
+_CONTENT_HEADS = frozenset("threat threaten warn warning renounce renunciation".split())
+_CONTENT_PREPS = frozenset(("of", "about"))
 # "ordered / told / asked the ambassador to leave", "gave the envoy 72 hours to leave"
 _ORDER_VERBS = frozenset("order tell ask give invite instruct direct request".split())
 _LEAVE_VERBS = frozenset("leave depart quit exit".split())
@@ -1337,11 +1336,11 @@ def _air_defence(verb: Token) -> bool:
 
 
 def _hypothetical_act(noun: Token) -> bool:
-    """An act named as the content of a threat, warning, charge or renunciation: "warned of the
-    possible use of force", "accused Kyiv of the use of Western weapons", "the threat of the use
-    of force", "renounced the use of force"."""
+    """An act named as the content of a threat, warning or renunciation: "warned of the possible
+    use of force", "the threat of the use of force", "renounced the use of force" (not "warned
+    Washington hours before its attack")."""
     head = noun.head
-    if noun.dep_ == "pobj" and head.dep_ == "prep":
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in _CONTENT_PREPS:
         head = head.head
     elif noun.dep_ not in ("dobj", "obj"):
         return False
