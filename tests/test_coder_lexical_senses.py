@@ -37,8 +37,10 @@ def test_forces_surrounding_a_place_restrict_movement(pipeline):
     assert ("COERCE", "191", ["ISR"], ["PSE"]) in events
 
 
-def test_people_liberated_are_released(pipeline):
-    assert ("CONCEDE", "0841", ["RUS"], ["UKR"]) in _coded(pipeline, "Russia liberated 95 Ukrainian soldiers on Friday.")
+def test_people_liberated_in_a_raid_are_not_released_by_the_raiders(pipeline):
+    # a release is conceded by the one who held the captives, not by those who freed them
+    events = _coded(pipeline, "Israeli forces liberated four hostages in a raid in Nuseirat on Saturday.")
+    assert not [e for e in events if e[0] == "CONCEDE"]
 
 
 @pytest.mark.parametrize(
@@ -131,6 +133,9 @@ def test_interception_is_force_unless_a_ship_is_stopped(pipeline):
     assert not [e for e in events if e[0] == "COERCE"]
     events = _coded(pipeline, "Iran's navy intercepted a British tanker in the Strait of Hormuz.")
     assert ("COERCE", "191", ["IRN"], ["GBR"]) in events
+    # the relative pronoun stands for the projectile
+    events = _coded(pipeline, "Israel said a Hezbollah drone that was intercepted over the Galilee had been launched from Lebanon.")
+    assert [e[:2] for e in events if e[2:] != (["LBN"], [])] == [("ASSAULT", "190")]
 
 
 def test_forces_sent_to_help_are_aid(pipeline):
@@ -148,3 +153,98 @@ def test_forces_sent_to_help_are_aid(pipeline):
 def test_event_noun_inside_a_declaration_is_an_event(pipeline):
     events = _coded(pipeline, "Ethiopia announced a unilateral ceasefire declaration in Tigray on Monday.")
     assert ("CONCEDE", "0871", ["ETH"], ["ETH"]) in events
+
+
+def test_order_of_another_actors_act_stays_a_demand(pipeline):
+    events = _coded(pipeline, "South Sudan's government has ordered the immediate withdrawal of the armed group from the town.")
+    assert ("REQUEST", "1056", ["SSD"]) in [e[:3] for e in events]
+    assert not [e for e in events if e[0] == "RETREAT"]
+    events = _coded(pipeline, "The UN Security Council ordered a ceasefire in Gaza on Monday.")
+    assert ("REQUEST", "1056", ["UNO"]) in [e[:3] for e in events]
+    assert not [e for e in events if e[0] == "CONCEDE"]
+    # an act the one who orders carries out is coded at its noun, with that one as actor
+    events = _coded(pipeline, "Kenya's president ordered airstrikes against al-Shabaab positions in Somalia.")
+    assert ("ASSAULT", "195", ["KEN"], ["SOM"]) in events
+    assert not [e for e in events if e[0] == "REQUEST"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NATO jets intercepted two Russian bombers over the Baltic Sea.",
+        "The US Navy intercepted a dhow carrying Iranian weapons in the Arabian Sea.",
+        "The navy intercepted a shipment of weapons bound for Syria.",
+    ],
+)
+def test_interception_of_aircraft_ships_and_cargo_is_no_use_of_force(pipeline, text):
+    events = _coded(pipeline, text)
+    assert [e[:2] for e in events if e[0] in ("ASSAULT", "COERCE")] == [("COERCE", "191")]
+
+
+def test_intercepted_calls_are_no_event(pipeline):
+    assert _coded(pipeline, "Israeli police intercepted phone calls between the suspects.") == []
+
+
+def test_own_troops_ordered_to_leave_are_no_expulsion(pipeline):
+    for text in ("Putin ordered Russian forces to leave the west bank of the Dnipro.",
+                 "Ukraine's army chief ordered Ukrainian troops to leave Avdiivka."):  # fmt: skip
+        assert not [e for e in _coded(pipeline, text) if e[0] == "SANCTION"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israel deployed two additional battalions to reinforce its troops in the West Bank.",
+        "China deployed warships to support its coast guard near Second Thomas Shoal.",
+        "Bangladesh deployed troops to help flood victims in Sylhet.",
+    ],
+)
+def test_forces_sent_to_help_their_own_side_or_people_in_need_are_no_aid(pipeline, text):
+    events = _coded(pipeline, text)
+    assert not [e for e in events if e[0] == "AID"]
+    assert [e[:2] for e in events if e[0] in ("MOBILIZE", "SUPPORT")] == [("MOBILIZE", "154")]
+
+
+def test_purpose_of_peacekeepers_sent_is_no_second_event(pipeline):
+    events = _coded(pipeline, "The United Nations sent peacekeepers to Haiti to support the national police.")
+    assert not [e for e in events if e[0] == "SUPPORT"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The opposition waged a fierce legal battle against the election results.",
+        "Protesters waged a campaign against corruption in Nairobi.",
+        "China launched an anti-military corruption campaign.",
+    ],
+)
+def test_campaigns_and_battles_that_are_no_war_are_no_force(pipeline, text):
+    assert not [e for e in _coded(pipeline, text) if e[0] == "ASSAULT"]
+
+
+def test_use_of_force_warned_of_is_no_act(pipeline):
+    events = _coded(pipeline, "ECOWAS leaders warned of the possible use of force against Niger's junta.")
+    assert not [e for e in events if e[0] == "ASSAULT"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The city is surrounded by mountains and rivers.",
+        "The minister was surrounded by reporters outside parliament.",
+    ],
+)
+def test_surrounded_by_no_force_is_no_siege(pipeline, text):
+    assert not [e for e in _coded(pipeline, text) if e[0] == "COERCE"]
+
+
+def test_ruling_out_no_offer_is_no_rejection(pipeline):
+    assert not [e for e in _coded(pipeline, "Police ruled out foul play.") if e[0] == "REJECT"]
+
+
+def test_bodies_and_suspects_handed_over_are_no_release(pipeline):
+    events = _coded(pipeline, "Russia handed over the bodies of 212 Ukrainian soldiers on Friday.")
+    assert not [e for e in events if e[0] == "CONCEDE"]
+    events = _coded(pipeline, "Turkey handed over the two suspects to Iraqi authorities.")
+    assert ("COOPERATE", "063", ["TUR"], ["IRQ"]) in events
+    assert not [e for e in events if e[0] == "CONCEDE"]

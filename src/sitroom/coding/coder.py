@@ -97,6 +97,18 @@ _TARGET_PREPS = frozenset(("at", "on", "against", "toward", "towards"))
 # what air defences intercept: an interception answers the attack that launched them
 _PROJECTILES = frozenset("missile missiles rocket rockets drone drones projectile projectiles uav uavs shell shells".split())
 _PROMISE_VERBS = frozenset("promise pledge swear".split())
+_RELATIVE_PRONOUNS = frozenset("that which who whom".split())
+# verbs whose sense needs an armed doer: "forces surrounded the town", not "surrounded by mountains"
+_BY_FORCE_VERBS = frozenset(("surround",))
+# air defences stop projectiles, whatever the object says ("intercepted most of them")
+_INTERCEPT_VERBS = frozenset(("intercept",))
+_AIR_DEFENCES = frozenset("defence defense defences defenses dome".split())
+# who may be helped by forces sent to them, besides armed forces: "to support the government"
+_GOVERNMENT_NOUNS = frozenset("government regime administration authority ally".split())
+# an act named as what a threat, warning or renunciation is about ("warned of the use of force");
+# denials and charges keep their act, which the framing marks denied or alleged
+_CONTENT_HEADS = frozenset("threat threaten warn warning renounce renunciation".split())
+_CONTENT_PREPS = frozenset(("of", "about"))
 # "ordered / told / asked the ambassador to leave", "gave the envoy 72 hours to leave"
 _ORDER_VERBS = frozenset("order tell ask give invite instruct direct request".split())
 _LEAVE_VERBS = frozenset("leave depart quit exit".split())
@@ -290,6 +302,7 @@ class Coder:
 
     def find_triggers(self, sent: Span) -> list[Trigger]:
         found: list[Trigger] = []
+        purposes: set[int] = set()
         for tok in sent:
             pos = "VERB" if tok.pos_ == "VERB" else "NOUN" if tok.pos_ == "NOUN" else None
             if pos is None:
@@ -314,7 +327,12 @@ class Coder:
                     # ("its long-threatened invasion" stays an invasion)
                     objects.setdefault(tok.head.lemma_.lower(), tok.head)
                 for c in tok.children:
-                    if c.dep_ in _OBJ or c.dep_ == "nsubjpass":
+                    if (c.dep_ == "nsubjpass" and c.lower_ in _RELATIVE_PRONOUNS and tok.dep_ == "relcl"
+                            and not self.lexicon.candidates(tok.head.lemma_.lower(), "NOUN")):
+                        # "a drone that was intercepted": the relative stands for its noun ("the
+                        # sanctions that were imposed" stay coded at their own noun)
+                        c = tok.head
+                    if c.dep_ in _OBJ or c.dep_ == "nsubjpass" or c.i == tok.head.i:
                         # "provided 70 million dollars of aid", "undertook a mediation mission"
                         for inner in _object_words(c):
                             objects.setdefault(inner.lemma_.lower(), inner)
@@ -343,7 +361,8 @@ class Coder:
                             objects.setdefault(wanted, word)
             else:
                 # a noun's modifiers select its sense: "hunger strike", "general strike"
-                for c in _noun_sense_words(tok):
+                senses = {e.object for e in self.lexicon.candidates(lemma, pos) if e.object}
+                for c in _noun_sense_words(tok, senses):
                     objects.setdefault(c.lemma_.lower(), c)
                     objects.setdefault(c.lower_, c)  # "warning shots": the parser may read a verb
             for word, inner in list(objects.items()):
@@ -351,7 +370,17 @@ class Coder:
                     for name in self.lexicon.classes(word):
                         objects.setdefault(name, inner)  # "captured two officers": a person
             entry = self.lexicon.choose(lemma, pos, particles, set(objects), tok.lower_)
-            helping = _helping_purpose(tok, self.lexicon) if entry is not None and entry.event_type == "MOBILIZE" else None
+            if entry is not None and lemma in _BY_FORCE_VERBS and not _by_force(tok, self.lexicon):
+                # "the city is surrounded by mountains", "surrounded by reporters": no siege
+                entry = None
+            if entry is not None and lemma in _INTERCEPT_VERBS and entry.object is None and _air_defence(tok):
+                # "air defences intercepted most of them": what air defences stop is projectiles
+                entry = self.lexicon.choose(lemma, pos, particles, {"@projectile"}) or entry
+            helping = _helping_purpose(tok, self.lexicon) if entry is not None and entry.event_type in ("MOBILIZE", "AID") else None
+            if helping is not None:
+                purposes.add(helping.i)  # "sent troops to support ...": the purpose is no event of its own
+                if entry.event_type == "AID" or not self._helps_another(tok, helping):
+                    helping = None  # "to reinforce its troops", "to help flood victims": a deployment
             aid = self.lexicon.choose(lemma, pos, particles, {"@assist"}) if helping is not None else None
             if aid is not None and aid.object == "@assist":
                 # "sent 1,000 troops to shore up Mozambican forces": forces sent to help are aid;
@@ -366,8 +395,12 @@ class Coder:
         # "ordered the arrest of", "ordered airstrikes": the ordered act is the event, coded at its
         # noun with the one who ordered it as actor, not a demand as well
         nouns = {t.token.i for t in found if t.entry.pos == "NOUN"}
-        ordered = {t.token.i for t in found if _orders_act(t, self.support_verbs, nouns)}
-        return [t for t in found if t.token.i not in light_objects and t.token.i not in ordered]
+        own_acts = self.lexicon.word_classes.get("own_act", frozenset())
+        ordered = {t.token.i for t in found if _orders_act(t, self.support_verbs, nouns, own_acts)}
+        # "warned of the possible use of force": the content of a threat or a charge, not an act
+        unreal = {t.token.i for t in found if t.entry.pos == "NOUN" and _hypothetical_act(t.token)}
+        dropped = light_objects | ordered | unreal | purposes
+        return [t for t in found if t.token.i not in dropped]
 
     def _ordered_out(self, verb: Token) -> LexEntry | None:
         """An order to leave given to a diplomat ("told the ambassador to leave", "gave the envoy
@@ -386,9 +419,42 @@ class Coder:
             return self.lexicon.choose("expel", "VERB", set(), names)
         # troops, peacekeepers, inspectors named as another's ("French troops", "UN peacekeepers",
         # not "its troops"): only a sense of "expel" that names them
-        heads = {o.lemma_.lower() for o in ordered if _named_foreign(o)}
+        heads = {o.lemma_.lower() for o in ordered if _named_foreign(o) and self._foreign_to_subject(verb, o)}
         entry = self.lexicon.choose("expel", "VERB", set(), heads)
         return entry if entry is not None and entry.object in heads else None
+
+    def _countries(self, tokens: list[Token]) -> set[str]:
+        """The countries of the actors a phrase names ("Danish troops" -> DNK, "Putin" -> RUS)."""
+        if not tokens:
+            return set()
+        mentions = self.matcher.index(self.matcher.find_mentions(tokens[0].doc))
+        return {a.country for a in self.matcher.resolve(tokens, mentions, None) if a.country}
+
+    def _foreign_to_subject(self, verb: Token, noun: Token) -> bool:
+        """``noun``'s phrase names an actor of another country than ``verb``'s subject ("the
+        Malian government ordered Danish troops", not "Putin ordered Russian forces"); an
+        unnamed subject differs from any."""
+        theirs = self._countries(list(noun.doc[noun.left_edge.i : noun.i + 1]))
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None and verb.dep_ in ("conj", "xcomp"):
+            subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+        ours = self._countries(list(subject.subtree)) if subject is not None else set()
+        return bool(theirs) and not theirs & ours
+
+    def _helps_another(self, verb: Token, helping: Token) -> bool:
+        """The purpose verb's object is another country's forces or government ("to shore up
+        Mozambican forces", "to support Abiy Ahmed's government"), not the sender's own ("its
+        troops", "its coast guard") nor people in need ("to help flood victims")."""
+        bodies = self.lexicon.word_classes.get("force", frozenset()) | _GOVERNMENT_NOUNS
+        helped = [c for c in helping.children if c.dep_ in ("dobj", "obj")]
+        # "to help French forces fight jihadists": the helped are the subject of the helped act
+        helped += [s for c in helping.children if c.dep_ in ("ccomp", "xcomp") for s in c.children if s.dep_ == "nsubj"]
+        for obj in helped:
+            if obj.lemma_.lower() not in bodies or not _named_foreign(obj):
+                continue
+            if self._foreign_to_subject(verb, obj):
+                return True
+        return False
 
     def _promised_force(self, verb: Token) -> LexEntry | None:
         """A promise or pledge to use force is a threat: "promising to use overwhelming force",
@@ -1482,13 +1548,50 @@ def _named_foreign(noun: Token) -> bool:
     return any(c.pos_ in ("ADJ", "PROPN") and c.text[:1].isupper() for c in mods)
 
 
-def _orders_act(trig: Trigger, support_verbs: frozenset[str], nouns: set[int]) -> bool:
+def _orders_act(trig: Trigger, support_verbs: frozenset[str], nouns: set[int], own_acts: frozenset[str]) -> bool:
     """A demand verb that passes its subject on to an event noun it governs ("ordered the arrest
-    of the rebel leaders"): the order is the act's own authorisation, not a second event."""
+    of the rebel leaders", "ordered airstrikes"): the order is the act's own authorisation, not a
+    second event. Only for acts the one who orders carries out (the ``own_act`` word class) with
+    no other agent named ("airstrikes by the coalition"); "ordered the withdrawal of the armed
+    group" or "ordered a ceasefire" stays a demand."""
     tok, entry = trig.token, trig.entry
     if entry.pos != "VERB" or entry.event_type != "REQUEST" or entry.object is not None or tok.lemma_.lower() not in support_verbs:
         return False
-    return any(c.dep_ in ("dobj", "obj") and c.i in nouns for c in tok.children)
+    return any(
+        c.dep_ in ("dobj", "obj") and c.i in nouns and c.lemma_.lower() in own_acts
+        and not any(p.dep_ in ("prep", "agent") and p.lower_ == "by" for p in c.children)
+        for c in tok.children
+    )
+
+
+def _by_force(verb: Token, lexicon: Lexicon) -> bool:
+    """The verb's doer is an armed force or a named actor: "Israeli forces surrounded the
+    hospital", "the town was surrounded by rebels", not "surrounded by mountains"."""
+    forces = lexicon.word_classes.get("force", frozenset())
+    doers = [c for c in verb.children if c.dep_ == "nsubj"]
+    doers += [p for a in verb.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
+    if not doers and verb.dep_ == "conj":
+        doers = [c for c in verb.head.children if c.dep_ == "nsubj"]  # "entered and surrounded the town"
+    return any(d.lemma_.lower() in forces or d.pos_ == "PROPN" for d in doers)
+
+
+def _air_defence(verb: Token) -> bool:
+    """The verb's doer is an air defence: "Saudi air defences", "the Iron Dome system"."""
+    doers = [c for c in verb.children if c.dep_ == "nsubj"]
+    doers += [p for a in verb.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
+    return any(w.lower_ in _AIR_DEFENCES for d in doers for w in d.subtree if w.i <= d.i)
+
+
+def _hypothetical_act(noun: Token) -> bool:
+    """An act named as the content of a threat, warning or renunciation: "warned of the possible
+    use of force", "the threat of the use of force", "renounced the use of force" (not "warned
+    Washington hours before its attack")."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in _CONTENT_PREPS:
+        head = head.head
+    elif noun.dep_ not in ("dobj", "obj"):
+        return False
+    return head.lemma_.lower() in _CONTENT_HEADS
 
 
 def _into_the_sea(trig: Trigger) -> bool:
@@ -1829,13 +1932,16 @@ def _mutual_parties(act: LexEntry, actor: list[ActorRef]) -> bool:
     return act.lemma in _MUTUAL_LEMMAS and len({(a.country, a.sector) for a in actor}) > 1
 
 
-def _noun_sense_words(noun: Token) -> list[Token]:
+def _noun_sense_words(noun: Token, senses: set[str] = frozenset()) -> list[Token]:
     """The words that select an event noun's sense: its modifiers ("hunger strike",
     "joint drills", "prisoner exchange") and the nouns of its "of" complement
     ("an exchange of prisoners"), with the modifiers the parser hangs from another modifier
-    ("joint military drills": "joint" under "military")."""
+    ("joint military drills": "joint" under "military") when that modifier is an adjective or
+    itself one of the noun's ``senses``, not across a compound noun ("an anti-military corruption
+    campaign" is about corruption)."""
     out = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
-    out += [g for c in out for g in c.children if g.dep_ in ("compound", "amod") and g.i < c.i]
+    out += [g for c in out if c.dep_ == "amod" or c.lemma_.lower() in senses or c.lower_ in senses
+            for g in c.children if g.dep_ in ("compound", "amod") and g.i < c.i]  # fmt: skip
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ == "of":
             out.extend(p for p in prep.children if p.dep_ == "pobj" and p.pos_ == "NOUN")
