@@ -47,8 +47,10 @@ def test_words_in_defence_of_others_are_support(pipeline):
     assert _coded(pipeline, "Hungary's prime minister defended the Serbian people at the summit.") == [
         ("SUPPORT", "052", "defended", ["HUN"], ["SRB"])
     ]
-    assert ("SUPPORT", "052", "defended", ["HUN"], []) in _coded(pipeline, "Orban defended them against criticism from the European Union.")
-    assert _coded(pipeline, "China defended it as a lawful measure, a spokesman said.") == [("SUPPORT", "052", "defended", ["CHN"], [])]
+    coded = _coded(pipeline, "Orban defended them against criticism from the European Union.")
+    assert ("SUPPORT", "052", "defended", ["HUN"], []) in coded
+    coded = _coded(pipeline, "China defended it as a lawful measure, a spokesman said.")
+    assert coded == [("SUPPORT", "052", "defended", ["CHN"], [])]
     # one's own people are what force defends
     assert "defend" not in _triggers(pipeline, "The army said it launched an operation to defend Israeli civilians.")
 

@@ -122,7 +122,7 @@ _DEFENDED = frozenset(
 )
 # the people force defends when they are one's own ("its people", "civilians"); a people named
 # ("the Palestinian people") is a party words defend
-_DEFENDED_PEOPLE = frozenset("people civilian civilians citizen citizens population".split())
+_DEFENDED_PEOPLE = frozenset("people civilian citizen population".split())
 _REFLEXIVES = frozenset("itself themselves ourselves myself yourself yourselves himself herself".split())
 _OWN_PLACE_NOUNS = frozenset("territory soil land airspace country homeland".split())
 _TALK_NOUNS = frozenset("talk meeting visit consultation negotiation summit discussion".split())
@@ -569,7 +569,8 @@ class Coder:
         asked = sent.text.rstrip(" \"'”’").endswith("?")
         # acts an answer names ("struck Lebanon in response to the mortar fire") stay: they link it
         answered = {i for c in coded if c.event.cause_text for i in _cause_span(c.token)}
-        kept = [c for c in coded if not (asked and not _given_by_question(c.token)) and not self._no_event(c, mentions, on, answered)]
+        kept = [c for c in coded
+                if (not asked or _given_by_question(c.token)) and not self._no_event(c, mentions, on, answered)]  # fmt: skip
         acts = {c.token.i for c in coded}
         totals = {c.token.i for c in kept if _war_total(c.token, acts)}
         # "the violence has killed at least 14,000 people": a toll of the whole war, with the act
@@ -1508,7 +1509,9 @@ def _defended_by_force(obj: Token) -> bool:
     if lemma in _DEFENDED_PEOPLE:
         # "the Palestinian people" is a party; "Israeli civilians", "its people" are what force protects
         named = lemma in ("people", "population") and any(
-            c.dep_ in ("amod", "compound", "poss") and c.pos_ in ("ADJ", "PROPN") and c.text[:1].isupper() for c in obj.children)
+            c.dep_ in ("amod", "compound", "poss") and c.pos_ in ("ADJ", "PROPN") and c.text[:1].isupper()
+            for c in obj.children
+        )
         return not named
     return False
 
@@ -1516,10 +1519,12 @@ def _defended_by_force(obj: Token) -> bool:
 def _for_talks(verb: Token) -> bool:
     """A movement made for talks: "arrived for talks with Arab leaders", "travelled to the region to meet its leaders"."""
     for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ == "for" and any(o.dep_ == "pobj" and o.lemma_.lower() in _TALK_NOUNS for o in c.children):
-            return True
-        if c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in _MEET_VERBS and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
-            return True
+        if c.dep_ == "prep" and c.lower_ == "for":
+            if any(o.dep_ == "pobj" and o.lemma_.lower() in _TALK_NOUNS for o in c.children):
+                return True
+        elif c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in _MEET_VERBS:
+            if any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                return True
     return False
 
 
@@ -1531,10 +1536,9 @@ def _war_total(verb: Token, acts: set[int] = frozenset()) -> bool:
         return False
     if not any(a.dep_ == "aux" and a.lemma_.lower() == "have" for a in verb.children):
         return False
-    counted = [c for c in verb.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
-    if not any(_large_count(c) for c in counted):
+    if not any(_large_count(c) for c in verb.children if c.dep_ in ("dobj", "obj", "nsubjpass")):
         return False
-    return not _one_occasion(verb, counted, acts)
+    return not _one_occasion(verb, acts)
 
 
 def _number(tok: Token) -> float | None:
@@ -1564,7 +1568,7 @@ def _large_count(noun: Token) -> bool:
     return False
 
 
-def _one_occasion(verb: Token, counted: list[Token], acts: set[int]) -> bool:
+def _one_occasion(verb: Token, acts: set[int]) -> bool:
     """Does the clause tie its toll to a recent day or week, one site or one incident?"""
     words: list[Token] = []
     stack = [verb]
