@@ -58,8 +58,8 @@ def test_explosions_heard_with_no_cause_stated_are_no_attack(pipeline):
     text = "Israel struck Iran on Friday. Explosions were heard in Tehran early on Friday."
     assert _coded(pipeline, text) == [("ASSAULT", "190", "struck", ["ISR"], ["IRN"])]
     # a party reporting explosions in its territory tells of the attack on it
-    reported = "The United States struck Yemen on Saturday. The Houthis reported a series of explosions in their territory."
-    assert ("ASSAULT", "183", "explosions", ["USA"], ["YEM"]) in _coded(pipeline, reported)
+    reported = "Russia struck Ukraine on Monday. Ukraine's air force reported a series of explosions in its territory."
+    assert ("ASSAULT", "183", "explosions", ["RUS"], ["UKR"]) in _coded(pipeline, reported)
     # explosions that killed are the attack that did
     killed = "Israel struck Lebanon on Tuesday. Explosions killed twelve Hezbollah members in Beirut on Tuesday."
     assert ("ASSAULT", "183", "Explosions", ["ISR"], ["LBN"]) in _coded(pipeline, killed)
@@ -68,7 +68,7 @@ def test_explosions_heard_with_no_cause_stated_are_no_attack(pipeline):
 
 
 def test_a_movement_without_a_host_is_no_visit(pipeline):
-    assert _triggers(pipeline, "About 2,500 Indian soldiers were travelling to the valley at the time.") == []
+    assert _triggers(pipeline, "Some 800 Kenyan police officers were travelling to the border town that day.") == []
     assert _coded(pipeline, "The Indian prime minister arrived in Moscow for talks.") == [
         ("CONSULT", "042", "arrived", ["IND"], ["RUS"])
     ]
@@ -114,7 +114,7 @@ def test_a_targeting_clause_and_a_weapon_fired_are_the_launch_itself(pipeline):
     assert _coded(pipeline, "Iran launched nearly 200 ballistic missiles at Israel, targeting cities including Jerusalem.") == [
         ("ASSAULT", "195", "launched missiles", ["IRN"], ["ISR"])
     ]
-    assert _triggers(pipeline, "Iran said the consulate annex was hit by six missiles fired by Israeli jets.") == ["fired missiles"]
+    assert _triggers(pipeline, "Ukraine said the depot was hit by three missiles fired by Russian bombers.") == ["fired missiles"]
 
 
 def test_a_rule_for_anyone_is_no_act(pipeline):
@@ -128,13 +128,13 @@ def test_a_heart_attack_is_no_attack(pipeline):
 
 
 def test_a_road_left_blocked_is_no_protest(pipeline):
-    assert _triggers(pipeline, "Roads remained blocked off in Ouagadougou after the coup.") == []
+    assert _triggers(pipeline, "Streets stayed blocked off in Bamako after the mutiny.") == []
     # protesters blocking roads protest
     assert ("PROTEST", "144", "blocked", [""], ["GEO"]) in _coded(pipeline, "Thousands of protesters blocked roads in Tbilisi on Monday.")
 
 
 def test_hailing_from_a_place_is_no_praise(pipeline):
-    coded = _triggers(pipeline, "Congo accuses Rwanda of backing the M23, whose leadership hails from the Tutsi group.")
+    coded = _triggers(pipeline, "Ethiopia accuses Eritrea of arming the rebels, whose commander hails from the Afar region.")
     assert "hails" not in coded and "accuses" in coded
 
 
@@ -154,7 +154,7 @@ def test_a_word_act_told_again_by_a_clause_of_the_same_speaker_is_one_event(pipe
 
 
 def test_a_base_housing_troops_is_no_host(pipeline):
-    assert _triggers(pipeline, "Iran strikes two Iraqi bases hosting US troops") == ["strikes"]
+    assert _triggers(pipeline, "Missiles hit three Jordanian bases hosting French soldiers.") == ["hit"]
     assert ("CONSULT", "043", "hosted", ["QAT"], ["ISR", "PSE"]) in _coded(pipeline, "Qatar hosted talks between Hamas and Israel on Monday.")
 
 
@@ -167,5 +167,5 @@ def test_an_order_of_force_is_the_act_it_orders(pipeline):
 
 
 def test_an_act_talked_about_again_is_no_new_event(pipeline):
-    text = "China held drills around Taiwan on Monday. Taiwan's spokeswoman called the drills provocative."
-    assert [e for e in _coded(pipeline, text) if e[0] == "MOBILIZE"] == [("MOBILIZE", "152", "drills", ["CHN"], ["TWN"])]
+    text = "Russia held naval exercises near Norway on Tuesday. Norway's defence minister described the exercises as reckless."
+    assert [e for e in _coded(pipeline, text) if e[0] == "MOBILIZE"] == [("MOBILIZE", "152", "exercises", ["RUS"], ["NOR"])]

@@ -134,9 +134,16 @@ _DIE_VERBS = frozenset("die perish".split())
 _MOVE_VERBS = frozenset("arrive travel".split())
 # what force defends: one's land, people and freedom ("to defend its sovereignty")
 _DEFENDED = frozenset(
-    "sovereignty freedom liberty territory border borders homeland country nation land soil people civilian "
-    "civilians citizen citizens independence integrity interest interests itself themselves ourselves".split()
+    "sovereignty freedom liberty territory border borders homeland country nation land soil "
+    "independence integrity interest interests".split()
 )
+# the people force defends when they are one's own ("its people", "civilians"); a people named
+# ("the Palestinian people") is a party words defend
+_DEFENDED_PEOPLE = frozenset("people civilian citizen population".split())
+_REFLEXIVES = frozenset("itself themselves ourselves myself yourself yourselves himself herself".split())
+_OWN_PLACE_NOUNS = frozenset("territory soil land airspace country homeland".split())
+_TALK_NOUNS = frozenset("talk meeting visit consultation negotiation summit discussion".split())
+_MEET_VERBS = frozenset("meet discuss hold attend visit negotiate consult".split())
 _REPORT_VERBS = frozenset("report note confirm record".split())
 _REPORT_NOUNS = frozenset("report reporting story article coverage".split())
 _FACILITY_NOUNS = frozenset("base bases airbase facility camp installation site compound barracks".split())
@@ -145,7 +152,23 @@ _ANYONE = frozenset("whoever whomever anyone anybody".split())
 _RESCUE_WORDS = frozenset("evacuate evacuation rescue".split())
 # acts whose war-long toll is background: "has killed 14,000 people", "thousands have been kidnapped"
 _TOLL_VERBS = frozenset("kill kidnap abduct displace".split())
-_LARGE_NUMBERS = frozenset("thousands millions tens hundreds".split())
+_LARGE_NUMBERS = frozenset("thousands millions".split())
+_LARGE_UNITS = frozenset("thousand million billion".split())
+# a toll tied to a recent day or week ("since Monday", "this week", "on Tuesday") is one act's
+_RECENT_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday yesterday today tonight overnight "
+    "week weekend morning afternoon evening night hours".split()
+)
+# a toll tied to one site ("from a school", "at a market") is one act's
+_SITE_NOUNS = frozenset(
+    "school market hospital mosque church synagogue village bus train convoy building home house wedding "
+    "funeral checkpoint festival concert stadium shelter hotel".split()
+)
+# acts whose toll is a war's: "killed in the fighting", not one incident
+_WAR_NOUNS = frozenset("war conflict fighting violence hostility offensive campaign invasion occupation siege".split())
+_MODALS = frozenset("will would shall should can could may might must".split())
+# clauses a question takes as given: "After Israel struck Damascus, will Iran retaliate?"
+_GIVEN_MARKS = frozenset("after since because as once when while now".split())
 
 
 def _countries(refs) -> set[str]:
@@ -612,12 +635,15 @@ class Coder:
         if len(text.split()) >= 5 and text in told:
             return []
         told.add(text)
-        if sent.text.rstrip(" \"'”’").endswith("?"):
-            return []  # "Is Kim planning a hydrogen bomb?": a question asserts no act
+        # "Is Kim planning a hydrogen bomb?": a question asserts no act; but an act it takes as
+        # given ("After Israel struck Damascus, will Iran retaliate?", "Why did Russia attack Sumy?") stays
+        asked = sent.text.rstrip(" \"'”’").endswith("?")
         # acts an answer names ("struck Lebanon in response to the mortar fire") stay: they link it
         answered = {i for c in coded if c.event.cause_text for i in _cause_span(c.token)}
-        kept = [c for c in coded if not self._no_event(c, mentions, on, answered)]
-        totals = {c.token.i for c in kept if _war_total(c.token)}
+        kept = [c for c in coded
+                if (not asked or _given_by_question(c.token)) and not self._no_event(c, mentions, on, answered)]  # fmt: skip
+        acts = {c.token.i for c in coded}
+        totals = {c.token.i for c in kept if _war_total(c.token, acts)}
         # "the violence has killed at least 14,000 people": a toll of the whole war, with the act
         # noun it is told of, is background, not an act
         kept = [c for c in kept if c.token.i not in totals
@@ -638,12 +664,14 @@ class Coder:
             kept.remove(c)
             merged[c.event.event_id] = ordered.event.event_id
         for c in list(kept):
+            if not any(c is k for k in kept):
+                continue  # already told by another trigger
             host = _same_act(c, kept)
             if host is None:
                 continue
             keep, drop = (host, c) if _sides_named(host.event) >= _sides_named(c.event) else (c, host)
             _absorb(keep, drop)
-            kept.remove(drop)
+            kept[:] = [k for k in kept if k is not drop]
             merged[drop.event.event_id] = keep.event.event_id
         for c in list(kept):
             if c.token.lemma_.lower() not in _WOUND_VERBS or c.event.event_type != "ASSAULT":
@@ -657,12 +685,12 @@ class Coder:
                 continue  # "killed members of the group and wounded Iran's envoy": other victims
             if killing.event.injured is None and c.event.injured is not None:
                 killing.event = replace(killing.event, injured=c.event.injured)
-            kept.remove(c)
+            kept[:] = [k for k in kept if k is not c]
             merged[c.event.event_id] = killing.event.event_id
         for c in kept:
-            # an answer to an act told twice answers the one kept
+            # an answer to an act told twice answers the one kept, at the end of a chain of merges
             if c.event.cause_event in merged:
-                c.event = replace(c.event, cause_event=merged[c.event.cause_event])
+                c.event = replace(c.event, cause_event=_final(merged, c.event.cause_event))
         return kept
 
     def _no_event(self, c: _Coded, mentions: dict[int, Mention], on: date | None, answered: set[int] = frozenset()) -> bool:
@@ -675,7 +703,8 @@ class Coder:
             told = tok
             if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in _QUANTITY_NOUNS:
                 told = tok.head.head  # "reported a series of explosions"
-            reported = told.dep_ in _OBJ and told.head.lemma_.lower() in _REPORT_VERBS
+            reported = told.dep_ in _OBJ and told.head.lemma_.lower() in _REPORT_VERBS \
+                and self._reports_own_ground(told.head, told, mentions, on)
             # explosions that killed or wounded people are the attack that did
             harmed = told.dep_ == "nsubj" and told.head.lemma_.lower() in _KILL_VERBS | _WOUND_VERBS
             return not by and not reported and not harmed and not self._noun_actor(tok, mentions, on)
@@ -683,14 +712,15 @@ class Coder:
             # "their pagers exploded": the device is no party
             return not _placed(self._verb_actor(tok, mentions, on))
         if kind == "CONSULT" and lemma in _MOVE_VERBS and tok.pos_ == "VERB":
-            # "arrived there from Georgetown", "personnel were travelling to the Valley": a visit needs a host
-            return not _countries(c.event.recipient) - _countries(c.event.actor)
+            # "arrived there from Georgetown", "personnel were travelling to the Valley": a visit needs a
+            # host, or talks it comes for ("arrived in the region for talks with Arab leaders")
+            return not _countries(c.event.recipient) - _countries(c.event.actor) and not _for_talks(tok)
         if lemma == "defend" and kind in ("SUPPORT", "AGREE"):
             # a verbal defence defends a party or a stand ("defended Iraq against criticism",
             # "defended the decision"); defending oneself, one's land or people is force, not words
             objects = [o for o in tok.children if o.dep_ in _OBJ]
-            return not objects or all(o.lemma_.lower() in _DEFENDED or o.tag_ == "PRP" or any(
-                w.lemma_.lower() in _DEFENDED for w in o.conjuncts) for o in objects)
+            return not objects or all(_defended_by_force(o) or any(_defended_by_force(w) for w in o.conjuncts)
+                                      for o in objects)  # fmt: skip
         if kind == "PROTEST" and lemma == "block" and not c.event.actor and not any(w.dep_ in ("nsubj", "agent") for w in tok.children):
             # "roads remained blocked off", "trains were blocked": a state, with no one protesting
             return True
@@ -732,6 +762,27 @@ class Coder:
             return any(p.lower_ == "to" and any(o.lemma_.lower() in _REPORT_NOUNS for o in p.children)
                        for p in tok.children)  # fmt: skip
         return False
+
+    def _reports_own_ground(self, verb: Token, told: Token, mentions: dict[int, Mention], on: date | None) -> bool:
+        """Is the one who reports explosions a party telling of its own ground: "the Houthis reported
+        explosions in their territory", "Iran reported explosions near Isfahan"; not residents, and
+        not a party telling of explosions elsewhere?"""
+        reporter = [r for r in self._verb_actor(verb, mentions, on) if r.country and r.sector != "CVL"]
+        if not reporter:
+            return False
+        places: list[ActorRef] = []
+        for holder in (verb, told, *told.subtree):
+            for prep in holder.children:
+                if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPS:
+                    continue
+                for pobj in prep.children:
+                    if pobj.dep_ != "pobj":
+                        continue
+                    if pobj.lemma_.lower() in _OWN_PLACE_NOUNS and any(
+                            w.dep_ == "poss" and w.lower_ in ("its", "their", "our") for w in pobj.children):
+                        return True  # "in their territory"
+                    places += self._place(pobj, mentions, on)
+        return not places or bool(_countries(places) & _countries(reporter))
 
     def _reciprocal(self, event: Event, entry: LexEntry) -> Event | None:
         """The reverse event of a reciprocal entry ("A visited B": B hosted A)."""
@@ -1625,26 +1676,123 @@ def _intercepting(tok: Token, trig: Trigger) -> bool:
     return bool(words & _PROJECTILES)
 
 
-def _war_total(verb: Token) -> bool:
+def _defended_by_force(obj: Token) -> bool:
+    """What force defends, not words: oneself ("itself"), one's land or interests ("its sovereignty"),
+    one's own people ("its people", "civilians"); not a party ("them", "the Palestinian people") or a stand."""
+    lemma = obj.lemma_.lower()
+    if obj.lower_ in _REFLEXIVES or lemma in _DEFENDED:
+        return True
+    if lemma in _DEFENDED_PEOPLE:
+        # "the Palestinian people" is a party; "Israeli civilians", "its people" are what force protects
+        named = lemma in ("people", "population") and any(
+            c.dep_ in ("amod", "compound", "poss") and c.pos_ in ("ADJ", "PROPN") and c.text[:1].isupper()
+            for c in obj.children
+        )
+        return not named
+    return False
+
+
+def _for_talks(verb: Token) -> bool:
+    """A movement made for talks: "arrived for talks with Arab leaders", "travelled to the region to meet its leaders"."""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "for":
+            if any(o.dep_ == "pobj" and o.lemma_.lower() in _TALK_NOUNS for o in c.children):
+                return True
+        elif c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in _MEET_VERBS:
+            if any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                return True
+    return False
+
+
+def _war_total(verb: Token, acts: set[int] = frozenset()) -> bool:
     """ "has killed at least 14,000 people", "thousands of people have been kidnapped": a toll in
-    the perfect of a thousand or more, told as a sum rather than as one act."""
+    the perfect of a thousand or more, told as a sum rather than as one act; not one tied to a
+    recent day ("since Monday"), one site ("from a school") or one incident ("in the raid")."""
     if verb.pos_ != "VERB" or verb.lemma_.lower() not in _TOLL_VERBS:
         return False
     if not any(a.dep_ == "aux" and a.lemma_.lower() == "have" for a in verb.children):
         return False
-    for c in verb.children:
-        if c.dep_ not in ("dobj", "obj", "nsubjpass"):
-            continue
-        for w in c.subtree:
-            if w.lower_ in _LARGE_NUMBERS:
-                return True
-            if w.like_num:
-                try:
-                    if float(w.text.replace(",", "")) >= 1000:
-                        return True
-                except ValueError:
-                    continue
+    if not any(_large_count(c) for c in verb.children if c.dep_ in ("dobj", "obj", "nsubjpass")):
+        return False
+    return not _one_occasion(verb, acts)
+
+
+def _number(tok: Token) -> float | None:
+    try:
+        return float(tok.text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _large_count(noun: Token) -> bool:
+    """Does the noun itself count a thousand or more: "14,000 people", "thousands of people",
+    "tens of thousands", "1.2 million"? The size of a unit named inside it ("the 2,000-strong
+    brigade") and "hundreds" do not."""
+    word = noun.lower_
+    if word in _LARGE_NUMBERS:
+        return True
+    if word in ("tens", "hundreds"):
+        return any(p.lower_ == "of" and any(o.dep_ == "pobj" and o.lower_ in _LARGE_NUMBERS for o in p.children)
+                   for p in noun.children)  # fmt: skip
+    counts = [noun] if noun.like_num else [c for c in noun.children if c.dep_ == "nummod"]
+    for n in counts:
+        if n.lower_ in _LARGE_UNITS:
+            return True
+        value = _number(n)
+        if value is not None and value >= 1000:
+            return True
     return False
+
+
+def _one_occasion(verb: Token, acts: set[int]) -> bool:
+    """Does the clause tie its toll to a recent day or week, one site or one incident?"""
+    words: list[Token] = []
+    stack = [verb]
+    while stack:
+        w = stack.pop()
+        words.append(w)
+        # the clause's own words, not those of a clause it reports or one joined to it
+        stack.extend(c for c in w.children if c.dep_ not in ("ccomp", "parataxis", "conj", "relcl", "advcl", "acl"))
+    for w in words:
+        if w.ent_type_ in ("DATE", "TIME") and w.lower_ in _RECENT_WORDS:
+            return True
+        if w.dep_ != "pobj" or w.head.dep_ != "prep":
+            continue
+        lemma = w.lemma_.lower()
+        if w.tag_ == "NN" and lemma in _SITE_NOUNS:
+            return True  # "from a school in Kaduna state"
+        if w.tag_ == "NN" and w.i in acts and lemma not in _WAR_NOUNS and w.head.lower_ in ("in", "during"):
+            return True  # "in the raid on Jenin"
+    return False
+
+
+def _given_by_question(tok: Token) -> bool:
+    """Is the act a question names one it takes as given: told in a clause of time, cause or
+    relative clause ("After Israel struck Damascus, will Iran retaliate?"), or asked the reason
+    of in the past or present ("Why did Russia attack Sumy?")? A yes-no question or one about
+    the future asserts nothing ("Will Iran attack Israel?")."""
+    top = tok
+    while top.head.i != top.i:
+        if top.dep_ == "relcl":
+            return True
+        if top.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _GIVEN_MARKS for c in top.children):
+            return True
+        if top.dep_ == "pobj" and top.head.lower_ in _REASON_PREPS:
+            return True  # "will Iran answer after the strike on its consulate?"
+        top = top.head
+    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in top.children):
+        return False
+    return any(c.dep_ == "advmod" and c.lower_ == "why" for c in top.children)
+
+
+def _final(merged: dict[str, str | None], event_id: str) -> str | None:
+    """The event an event merged away is told by at last, through a chain of merges (None: dropped)."""
+    seen = {event_id}
+    target = merged[event_id]
+    while target is not None and target in merged and target not in seen:
+        seen.add(target)
+        target = merged[target]
+    return target
 
 
 def _cause_span(tok: Token) -> range:
@@ -1734,7 +1882,17 @@ def _same_saying(c: _Coded, others: dict[int, _Coded]) -> _Coded | None:
     hit, their_hit = _countries(c.event.recipient), _countries(host.event.recipient)
     if hit and their_hit and not (hit <= their_hit or their_hit <= hit):
         return None  # another addressee: "condemned Israel and accused the US"
+    if hit and not their_hit and tok.dep_ in ("advcl", "conj") and not _complement(tok) and _names_own_recipient(c):
+        return None  # a new addressee: "welcomed the deal, praising Egypt's mediation"
     return host
+
+
+def _names_own_recipient(c: _Coded) -> bool:
+    """Does the clause of ``c`` name its addressee in its own words, not in those of a clause it
+    holds ("praising Egypt's mediation"; not "branded it a massacre" of "denouncing Israel, branded it ...")?"""
+    inner = {w.i for o in c.token.children if o.dep_ in ("advcl", "xcomp", "ccomp", "conj", "relcl") for w in o.subtree}
+    own = " ".join(w.text for w in c.token.subtree if w.i not in inner)
+    return any(r.text and r.text in own for r in c.event.recipient)
 
 
 def _absorb(keep: _Coded, drop: _Coded) -> None:
