@@ -114,7 +114,9 @@ def test_a_targeting_clause_and_a_weapon_fired_are_the_launch_itself(pipeline):
     assert _coded(pipeline, "Iran launched nearly 200 ballistic missiles at Israel, targeting cities including Jerusalem.") == [
         ("ASSAULT", "195", "launched missiles", ["IRN"], ["ISR"])
     ]
-    assert _triggers(pipeline, "Ukraine said the depot was hit by three missiles fired by Russian bombers.") == ["fired missiles"]
+    # the hitting and the firing are one attack, by the bombers' country
+    coded = _coded(pipeline, "Ukraine said the depot was hit by three missiles fired by Russian bombers.")
+    assert [(t, actor) for t, _, _, actor, _ in coded] == [("ASSAULT", ["RUS"])]
 
 
 def test_a_rule_for_anyone_is_no_act(pipeline):
@@ -159,11 +161,11 @@ def test_a_base_housing_troops_is_no_host(pipeline):
 
 
 def test_an_order_of_force_is_the_act_it_orders(pipeline):
-    text = "President Donald Trump said he ordered a series of airstrikes on Yemen's capital on Saturday."
-    assert _coded(pipeline, text) == [("ASSAULT", "195", "airstrikes", ["USA"], ["YEM"])]
+    text = "Kenya's president said he had ordered a wave of airstrikes on militant camps in Somalia on Friday."
+    assert [(t, trigger, a, r) for t, _, trigger, a, r in _coded(pipeline, text)] == [("ASSAULT", "airstrikes", ["KEN"], ["SOM"])]
     # an order to another party to withdraw stays a demand
-    text = "South Sudan's government has ordered the immediate withdrawal of the armed group from the town."
-    assert "ordered" in _triggers(pipeline, text)
+    text = "Niger's junta has ordered the withdrawal of the foreign battalion from the capital."
+    assert [t for t, *_ in _coded(pipeline, text)] == ["REQUEST"]
 
 
 def test_an_act_talked_about_again_is_no_new_event(pipeline):
