@@ -9,8 +9,9 @@ find the article's dyad from the acts whose sentences name both sides
 
 - an act by one party of the dyad whose other side is unnamed targets the other
   party ("Iran vowed revenge" -> Israel); in a conflict inside one country
-  (government and rebels, army and RSF) both sides are that country, whatever
-  the act;
+  (government and rebels, army and RSF) both sides are that country when the act
+  is directed or hostile, or is an agreement, a meeting or support about the
+  conflict ("signed a truce"; not "signed an arms deal" with unnamed partners);
 - an attack that names no party at all is the article's attack, by its attacker
   on the other party, when the two are the countries the article names most;
 - a hostile act against one party with no named author comes from the other
@@ -23,13 +24,17 @@ find the article's dyad from the acts whose sentences name both sides
   and welcome go to both parties.
 
 A conflict at home is also an article about one country alone: no foreign pair,
-any other country named once at most, every act placed in it, and its own or
-unnamed forces ("soldiers", "a jet") doing the hostile acts. An article whose
-sentences never name both sides of an act still has a pair when the authors of
-its attacks are on one side and their victims on the other, and these are the
-two countries it names most. Material acts take the pair the article's material
-acts name, else the article's pair when it is also the two countries the article
-names most (not for an attack retold from days before the article's news).
+any other country named once at most, every act placed in it (and some act
+placed there, or its own people hit: a report naming only the country whose
+drones struck does not say where), and its own or unnamed forces ("soldiers",
+"a jet") doing the hostile acts. An article whose sentences never name both
+sides of an act still has a pair when the authors of its attacks (not its
+arrests) are on one side and their victims on the other, one author and one
+victim standing out, and these are the two countries it names most. Material
+acts take the pair the article's material acts name, else the article's pair
+when it is also the two countries the article names most (not for an attack
+retold from days before the article's news; and an arrest or a seizure by one
+party goes to the other only when it happens there or crosses a border).
 
 Filled sides are inferred, not quoted: their text is empty, or the words of an
 unresolved party that the fill gives its country ("gunmen").
