@@ -313,3 +313,79 @@ def test_any_act_of_one_side_of_a_conflict_at_home_is_aimed_at_that_country(pipe
         "The Sudanese army signed the accord in Jeddah on Tuesday."
     )
     assert _find(pipeline, text, "signed") == ("SUPPORT", "057", "signed", ["SDN"], ["SDN"])
+
+
+# --- what the article's parties do not show -----------------------------------------------------
+
+
+def test_an_arrest_at_home_stays_at_home_when_the_pair_comes_from_a_dispute(pipeline):
+    # the pair is named only in accusations: an arrest by one party at home is not aimed at the other
+    dispute = (
+        "Pakistan accused India of violating the ceasefire along the frontier. "
+        "India rejected the charge and blamed Pakistan for the escalation. "
+    )
+    arrested = _find(pipeline, dispute + "Indian police arrested 20 protesters in Delhi on Saturday.", "arrested")
+    assert arrested[:2] == ("COERCE", "173") and arrested[3] == ["IND"] and "PAK" not in arrested[4]
+    text = (
+        "China accused the Philippines of provocations in the South China Sea. The Philippines rejected the "
+        "accusation and criticised China. Philippine police arrested three drug traffickers on Saturday. "
+        "Chinese authorities detained a journalist."
+    )
+    assert "CHN" not in _find(pipeline, text, "arrested")[4]
+    assert "PHL" not in _find(pipeline, text, "detained")[4]
+    # a crossing shows the act is aimed abroad
+    crossed = _find(pipeline, dispute + "Indian troops detained 12 men across the border on Saturday.", "detained")
+    assert crossed[3:] == (["IND"], ["PAK"])
+
+
+def test_police_arresting_suspects_are_not_the_attackers(pipeline):
+    # the victims are foreigners; the police of the country where they were attacked arrest suspects
+    text = (
+        "Gunmen stormed a hotel in Mogadishu on Sunday, killing two Kenyan nationals. "
+        "Somali security forces detained a suspect on Monday. Kenya's president condemned the attack."
+    )
+    assert _find(pipeline, text, "detained")[4] != ["KEN"]
+    assert _find(pipeline, text, "condemned")[4] != ["SOM"]
+    text = (
+        "Unknown attackers killed five Chinese engineers in northwest Pakistan on Tuesday. Pakistani police "
+        "arrested four suspects on Wednesday. China's foreign ministry demanded that Pakistan protect Chinese nationals."
+    )
+    assert _find(pipeline, text, "arrested")[4] != ["CHN"]
+
+
+def test_a_report_naming_only_the_attacking_country_is_no_conflict_at_home(pipeline):
+    text = (
+        "Ukrainian drones attacked an airbase overnight, Ukraine's military said. Ukraine's army said the drones "
+        "destroyed two bombers. Ukraine's president praised the operation and warned of more attacks."
+    )
+    assert all(g[4] != ["UKR"] for g in _coded(pipeline, text))
+    text = (
+        "Israeli warplanes bombed weapons depots overnight, the Israeli military said. Israel's army said its jets "
+        "hit rocket launchers and a command centre. Israel's defence minister warned the group would pay a heavy price."
+    )
+    assert all(g[4] != ["ISR"] for g in _coded(pipeline, text))
+    # the president as victim shows home: a coup is still a conflict at home
+    text = (
+        "Soldiers detained the president of Mali on Tuesday. The soldiers also rounded up several senior "
+        "officials. Mali's prime minister urged the soldiers to stand down. France condemned the mutiny."
+    )
+    assert _find(pipeline, text, "rounded up")[3:] == (["MLI"], ["MLI"])
+
+
+def test_a_deal_with_unnamed_partners_is_not_with_the_other_side_at_home(pipeline):
+    war = (
+        "Myanmar's junta carried out airstrikes on villages in Sagaing on Friday. The military detained dozens of "
+        "villagers in Myanmar. Myanmar's military said it had killed 30 rebels. "
+    )
+    text = war + "The junta signed an arms deal on Monday. The junta leader thanked his allies for their support."
+    assert _find(pipeline, text, "signed")[4] == []
+    assert _find(pipeline, text, "support")[4] == []
+    # an agreement about the conflict is with the other side
+    text = war + "The junta signed a ceasefire on Monday."
+    assert _find(pipeline, text, "signed")[3:] == (["MMR"], ["MMR"])
+
+
+def test_a_coast_guard_abbreviation_alone_names_no_country(pipeline):
+    # "CCG" is also the Canadian Coast Guard and a British health body
+    text = "The CCG seized a fishing boat off Newfoundland on Monday, and the CCG detained its crew."
+    assert all("CHN" not in g[3] for g in _coded(pipeline, text))

@@ -46,7 +46,7 @@ from ..framing.cause import cause_phrase
 from ..framing.clause import DEFINITE
 from ..nlp import sentences
 from ..records import ActorRef, Consequence, Event, Location
-from .dyad import INTERCEPT_TRIGGERS, fill_from_dyad
+from .dyad import _BORDER_NOUNS, _CROSSING_PREPS, _WEAPON_WORDS, INTERCEPT_TRIGGERS, fill_from_dyad
 from .intent import load_intent_rules
 from .lexicon import DEFAULT_RECIPIENT_PREPS, LexEntry, Lexicon, quad_class
 
@@ -57,9 +57,6 @@ _PASS_SUBJ = ("nsubjpass", "csubjpass")
 _OBJ = ("dobj", "obj", "attr")
 _PRONOUNS = frozenset("it they he she we its their his her".split())
 _RELATIVE = frozenset("that which who whom whose".split())
-# what an act sent across a border crosses: "over the border", "across the frontier", "into South Korea"
-_CROSSING_PREPS = frozenset(("over", "across", "into"))
-_BORDER_NOUNS = frozenset("border frontier boundary".split())
 _INHERIT_DEPS = ("conj", "xcomp", "advcl", "ccomp", "relcl", "acl", "pcomp")
 
 
@@ -73,10 +70,6 @@ _IN_PLACE = frozenset(("in", "near", "at"))
 _CONTEXT_TYPES = frozenset(("ASSAULT", "COERCE"))
 # acts done together: with coordinated parties and no recipient, the first acts on the others
 _MUTUAL_TYPES = frozenset(("AGREE", "CONSULT", "COOPERATE"))
-_WEAPON_WORDS = frozenset(
-    "missile missiles rocket rockets drone drones shell shells bomb bombs projectile projectiles mortar mortars "
-    "artillery warplane warplanes jet jets aircraft debris explosion explosions blast blasts shrapnel".split()
-)
 # verbs that put a force in a state: "placed on alert", "are on alert", "kept on standby"
 _STATE_VERBS = frozenset("place put keep be remain stay".split())
 _PAIR_NOUNS = frozenset("side country party nation government army neighbour neighbor rival".split())
@@ -551,7 +544,7 @@ class Coder:
                     events.append(reverse)
             self._remember(sent, mentions, published, memory)
         # the sides a sentence leaves unnamed, from the two parties the article is about
-        return fill_from_dyad(events, self.matcher.dictionary.country_name)
+        return fill_from_dyad(events, self.matcher.dictionary.country_name, doc.text)
 
     def _link(self, coded: list[_Coded]) -> None:
         """Sentence-level links: the coded event of a condition clause, and the

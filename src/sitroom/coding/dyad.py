@@ -9,8 +9,9 @@ find the article's dyad from the acts whose sentences name both sides
 
 - an act by one party of the dyad whose other side is unnamed targets the other
   party ("Iran vowed revenge" -> Israel); in a conflict inside one country
-  (government and rebels, army and RSF) both sides are that country, whatever
-  the act;
+  (government and rebels, army and RSF) both sides are that country when the act
+  is directed or hostile, or is an agreement, a meeting or support about the
+  conflict ("signed a truce"; not "signed an arms deal" with unnamed partners);
 - an attack that names no party at all is the article's attack, by its attacker
   on the other party, when the two are the countries the article names most;
 - a hostile act against one party with no named author comes from the other
@@ -23,13 +24,17 @@ find the article's dyad from the acts whose sentences name both sides
   and welcome go to both parties.
 
 A conflict at home is also an article about one country alone: no foreign pair,
-any other country named once at most, every act placed in it, and its own or
-unnamed forces ("soldiers", "a jet") doing the hostile acts. An article whose
-sentences never name both sides of an act still has a pair when the authors of
-its attacks are on one side and their victims on the other, and these are the
-two countries it names most. Material acts take the pair the article's material
-acts name, else the article's pair when it is also the two countries the article
-names most (not for an attack retold from days before the article's news).
+any other country named once at most, every act placed in it (and some act
+placed there, or its own people hit: a report naming only the country whose
+drones struck does not say where), and its own or unnamed forces ("soldiers",
+"a jet") doing the hostile acts. An article whose sentences never name both
+sides of an act still has a pair when the authors of its attacks (not its
+arrests) are on one side and their victims on the other, one author and one
+victim standing out, and these are the two countries it names most. Material
+acts take the pair the article's material acts name, else the article's pair
+when it is also the two countries the article names most (not for an attack
+retold from days before the article's news; and an arrest or a seizure by one
+party goes to the other only when it happens there or crosses a border).
 
 Filled sides are inferred, not quoted: their text is empty, or the words of an
 unresolved party that the fill gives its country ("gunmen").
@@ -64,12 +69,24 @@ _INWARD = frozenset(("COERCE", "MOBILIZE"))
 # what strikes rather than who: a weapon or an act named where a party would be ("a jet dropped bombs")
 _WEAPON_WORDS = frozenset(
     "missile missiles rocket rockets drone drones shell shells bomb bombs projectile projectiles mortar mortars "
-    "artillery warplane warplanes jet jets aircraft airstrike airstrikes strike strikes debris explosion explosions "
-    "blast blasts shrapnel".split()
+    "artillery warplane warplanes jet jets aircraft debris explosion explosions blast blasts shrapnel".split()
 )
+# and the acts named where a party would be ("the strikes killed 20 fighters")
+_STRIKE_WORDS = _WEAPON_WORDS | frozenset("airstrike airstrikes strike strikes".split())
 _OBSERVERS = frozenset(("IGO", "NGO", "MED"))
 _RETOLD_DAYS = 5  # an act this many days older than the article's news is retold, not reported
-_INSIDE_SECTORS = frozenset(("REB", "OPP", "UAF"))  # rebels, opposition, unnamed gunmen: who fight at home
+_INSIDE_SECTORS = frozenset(("REB", "OPP", "UAF"))
+# what an act sent across a border crosses: "over the border", "across the frontier", "into South Korea"
+_CROSSING_PREPS = frozenset(("over", "across", "into"))
+_BORDER_NOUNS = frozenset("border frontier boundary".split())
+# the objects of an agreement or a meeting between the sides of a conflict at home
+_CONFLICT_TERMS = frozenset(
+    "ceasefire ceasefires cease-fire truce truces peace accord accords talks negotiations armistice hostilities "
+    "disarmament".split()
+)
+# acts done together, whose other side in a conflict at home is the other side only when they are
+# about the conflict ("signed a truce", "held talks"; not "signed an arms deal", "thanked allies")
+_JOINT = frozenset(("AGREE", "COOPERATE", "SUPPORT", "AID", "CONSULT"))  # rebels, opposition, unnamed gunmen: who fight at home
 # the triggers of a defence against projectiles (the coder reverses the attack it answers)
 INTERCEPT_TRIGGERS = ("intercept", "shot down", "shoot down", "shoots down", "shooting down", "downed")
 
@@ -138,8 +155,10 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
             victims |= _explicit(e.recipient)
         if kinds is not None and e.event_type not in kinds:
             continue
-        if e.event_type in _HOSTILE and not _explicit(e.actor) & _explicit(e.recipient):
-            # one side of a hostile act: "JeM rammed a car bomb into the bus", "40 troops were killed in Pulwama"
+        if e.event_type == "ASSAULT" and not _explicit(e.actor) & _explicit(e.recipient):
+            # one side of an attack: "JeM rammed a car bomb into the bus", "40 troops were killed in Pulwama"
+            # (not an arrest or a deployment: the police of the country where foreigners were attacked
+            # arrest suspects there, without being the attackers)
             if not _explicit(e.recipient):
                 authors.update(sorted(_explicit(e.actor)))
             if not _explicit(e.actor):
@@ -171,10 +190,13 @@ def find_dyad(events: list[Event], kinds: frozenset[str] | None = None) -> Dyad 
     unplaced = "?" in inside and places <= {top}
     # one country alone (no foreign pair, any other country named once at most), where every act
     # happens, whose own or unnamed forces act and whose hostile acts hit no one abroad: the junta's
-    # airstrikes on villages, soldiers detaining the president
+    # airstrikes on villages, soldiers detaining the president. Home needs evidence (the acts are
+    # placed there, or its own people are hit): a report naming only the country whose drones struck
+    # an airbase does not show where they struck
     alone = (
         kinds is None and (best is None or best[0] == best[1]) and all(n <= 1 for _, n in rest)
         and places <= {top} and bool(forces & {top, "?"}) and forces <= {top, "?"} and victims <= {top}
+        and (places == {top} or top in victims)
     )  # fmt: skip
     if dominant and (top in inside or unplaced or alone or pairs[(top, top)] >= 2) and (best is None or pairs[best] < 2 or best == (top, top)):
         best = (top, top)  # one country all along: a conflict inside it ("the army and the RSF")
@@ -197,7 +219,10 @@ def _halves(authors: Counter, targets: Counter, named: Counter) -> Dyad | None:
     were killed in Pulwama") and these are the two countries it names most, ahead of any third."""
     if not authors or not targets:
         return None
-    (author, _), (target, _) = (min(c.items(), key=lambda item: (-item[1], item[0])) for c in (authors, targets))
+    (author, author_n), *other_authors = authors.most_common()
+    (target, target_n), *other_targets = targets.most_common()
+    if (other_authors and other_authors[0][1] == author_n) or (other_targets and other_targets[0][1] == target_n):
+        return None  # two authors (or victims) alike: none stands out
     counts = sorted(named.values(), reverse=True)
     if author == target or named[author] + named[target] != sum(counts[:2]) or (len(counts) > 2 and counts[1] == counts[2]):
         return None
@@ -207,7 +232,7 @@ def _halves(authors: Counter, targets: Counter, named: Counter) -> Dyad | None:
 
 def _party_words(text: str) -> bool:
     """Words that name a party, not a weapon ("soldiers", "gunmen", "the group"; not "a missile")."""
-    return not _WEAPON_WORDS & set(text.lower().replace("-", " ").split())
+    return not _STRIKE_WORDS & set(text.lower().replace("-", " ").split())
 
 
 def _with_country(refs: tuple[ActorRef, ...], countries: list[str], name: Callable[[str], str]) -> tuple[ActorRef, ...]:
@@ -225,7 +250,41 @@ def _directed(e: Event) -> bool:
     return e.event_type in _DIRECTED and (e.event_type != "REQUEST" or e.cameo_code.startswith("02"))
 
 
-def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
+def _tail(e: Event, text: str) -> list[str]:
+    """The words of ``e``'s sentence from its trigger on (empty without the article's text)."""
+    if not text or not 0 <= e.span_start < len(text):
+        return []
+    end = text.find(". ", e.span_end)
+    return text[e.span_start : end if end >= 0 else len(text)].lower().replace(",", " ").split()
+
+
+def _crosses(e: Event, other: str, text: str, name: Callable[[str], str]) -> bool:
+    """Evidence that an act by one party is aimed at the ``other`` abroad: it happens in the other's
+    country, or its sentence sends it over a border or into the other's country."""
+    if e.location is not None and e.location.country == other:
+        return True
+    words = _tail(e, text)
+    other_name = name(other).lower().split()
+    for i, word in enumerate(words):
+        if word in _CROSSING_PREPS:
+            after = [w.strip(".;:'\"") for w in words[i + 1 : i + 4]]
+            if _BORDER_NOUNS & set(after) or (other_name and after[: len(other_name)] == other_name):
+                return True
+            if other_name and after[1 : 1 + len(other_name)] == other_name:
+                return True  # "into the Philippines"
+    return False
+
+
+def _at_home(e: Event, text: str) -> bool:
+    """An act of the country in a conflict at home that is aimed at its other side: a directed or
+    hostile act (a demand too: "ordered the armed group to withdraw"), or an agreement, a meeting or
+    support about the conflict ("signed a truce", "held talks")."""
+    if e.event_type in _JOINT:
+        return bool(_CONFLICT_TERMS & {w.strip(".;:'\"") for w in _tail(e, text)})
+    return e.event_type in _HOSTILE or e.event_type in _DIRECTED
+
+
+def _fill(e: Event, dyad: Dyad, text: str = "") -> tuple[list[str], list[str]]:
     """The countries to add to the actor and to the recipient of ``e`` (empty: none)."""
     actor, recipient = _countries(e.actor), _countries(e.recipient)
     igo_actor = any(r.sector == "IGO" for r in e.actor)
@@ -244,8 +303,9 @@ def _fill(e: Event, dyad: Dyad) -> tuple[list[str], list[str]]:
         return [], []
     if actor and not recipient:
         if dyad.domestic and actor == parties:
-            # a conflict at home: "Getachew Reda signed the accord", "the army would hold talks"
-            return [], [dyad.first]
+            # a conflict at home: "Getachew Reda signed the peace accord", "the army would hold talks"
+            # (not "the junta signed an arms deal": its partners are abroad and unnamed)
+            return ([], [dyad.first]) if _at_home(e, text) else ([], [])
         if actor <= parties and len(actor) == 1 and _directed(e):
             (a,) = actor
             place = e.location.country if e.location is not None else ""
@@ -291,8 +351,9 @@ def _turned_inward(e: Event, dyad: Dyad) -> bool:
     return all(not r.sector for r in e.recipient)
 
 
-def fill_from_dyad(events: list[Event], country_name: Callable[[str], str]) -> list[Event]:
-    """``events`` with the sides their sentences leave without a country filled from the article's dyad."""
+def fill_from_dyad(events: list[Event], country_name: Callable[[str], str], text: str = "") -> list[Event]:
+    """``events`` with the sides their sentences leave without a country filled from the article's dyad;
+    ``text`` (the article's, which the events' spans point into) shows what an act is about."""
     general = find_dyad(events)
     if general is None:
         return events
@@ -316,11 +377,20 @@ def fill_from_dyad(events: list[Event], country_name: Callable[[str], str]) -> l
         if dyad is None:
             out.append(e)
             continue
-        if not e.historical and _turned_inward(e, dyad):
+        # a pair borrowed from the article's dispute (no material act names one) does not show that an
+        # arrest or a seizure is aimed abroad ("Indian police arrested protesters in Delhi" in an
+        # article about India and Pakistan): only the act's own place or a crossing does
+        actor = _countries(e.actor)
+        abroad = not (borrowed and e.event_type in _MATERIAL and e.event_type in _INWARD) or (
+            len(actor) == 1 and _crosses(e, dyad.other(next(iter(actor))), text, country_name)
+        )
+        if not e.historical and abroad and _turned_inward(e, dyad):
             # "Iran seized a ship", "Brazil moved troops to Boa Vista": a seizure or deployment by
             # one party of a dispute between two countries is aimed at the other, not at home
-            e = replace(e, recipient=_with_country((), [dyad.other(next(iter(_countries(e.actor))))], country_name))
-        add_actor, add_recipient = _fill(e, dyad) if not e.historical else ([], [])
+            e = replace(e, recipient=_with_country((), [dyad.other(next(iter(actor)))], country_name))
+        add_actor, add_recipient = _fill(e, dyad, text) if not e.historical else ([], [])
+        if not abroad and actor and add_recipient == [dyad.other(next(iter(actor)))]:
+            add_recipient = []
         if add_actor:
             e = replace(e, actor=_with_country(e.actor, add_actor, country_name))
         if add_recipient:
