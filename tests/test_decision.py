@@ -577,16 +577,18 @@ def _event(i: int, actor: tuple[str, ...], recipient: tuple[str, ...], event_typ
 def test_a_missing_recipient_is_filled_from_the_article(shipped):
     from sitroom.decision.sides import context_of, fill_side
 
-    events = [_event(i, ("ISR",), ("IRN",)) for i in range(3)] + [_event(3, ("ISR",), ())]
+    # a report of six acts between the two (the rules' own article pair fills shorter, plainer cases
+    # before the model sees them, so the filler is trained on harder ones and wants this much)
+    events = [_event(i, ("ISR",), ("IRN",)) for i in range(6)] + [_event(6, ("ISR",), ())]
     ctx = context_of(events)
-    filled, sides, sure = fill_side(events[3], ctx, shipped.fill_weights, shipped.fill_threshold, lambda c: f"name of {c}")
+    filled, sides, sure = fill_side(events[6], ctx, shipped.fill_weights, shipped.fill_threshold, lambda c: f"name of {c}")
     assert sides == "recipient" and sure >= shipped.fill_threshold
     (ref,) = filled.recipient
     assert (ref.country, ref.name, ref.text) == ("IRN", "name of IRN", "")  # inferred: no words of the text
-    assert filled.actor == events[3].actor
+    assert filled.actor == events[6].actor
     # a side already named is left alone, and a filler that is never sure fills nothing
     assert fill_side(events[0], ctx, shipped.fill_weights, shipped.fill_threshold, str)[1] == ""
-    assert fill_side(events[3], ctx, shipped.fill_weights, 1.01, str)[0] is events[3]
+    assert fill_side(events[6], ctx, shipped.fill_weights, 1.01, str)[0] is events[6]
 
 
 def test_the_other_sides_country_is_offered_only_as_the_same_country(shipped):
@@ -612,8 +614,8 @@ def test_a_civil_war_report_fills_the_same_country_on_both_sides(shipped):
     filled, sides, _ = fill_side(militia, context_of([*events, militia]), shipped.fill_weights, shipped.fill_threshold, str)
     assert sides == "recipient" and [r.country for r in filled.recipient] == ["SDN"]
     # between two countries the other side's country is not the answer
-    events = [_event(i, ("ISR",), ("IRN",)) for i in range(3)] + [_event(3, ("ISR",), ())]
-    filled, _, _ = fill_side(events[3], context_of(events), shipped.fill_weights, shipped.fill_threshold, str)
+    events = [_event(i, ("ISR",), ("IRN",)) for i in range(6)] + [_event(6, ("ISR",), ())]
+    filled, _, _ = fill_side(events[6], context_of(events), shipped.fill_weights, shipped.fill_threshold, str)
     assert [r.country for r in filled.recipient] == ["IRN"]
 
 
