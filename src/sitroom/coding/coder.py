@@ -90,7 +90,7 @@ _TARGET_PREPS = frozenset(("at", "on", "against", "toward", "towards"))
 # what air defences intercept: an interception answers the attack that launched them
 _PROJECTILES = frozenset("missile missiles rocket rockets drone drones projectile projectiles uav uavs shell shells".split())
 _PROMISE_VERBS = frozenset("promise pledge swear".split())
-_RELATIVE_PRONOUNS = frozenset("that which who whom".split())
+_RELATIVE_PRONOUNS = _RELATIVE - {"whose"}  # the ones that stand for their noun
 # verbs whose sense needs an armed doer: "forces surrounded the town", not "surrounded by mountains"
 _BY_FORCE_VERBS = frozenset(("surround",))
 # air defences stop projectiles, whatever the object says ("intercepted most of them")
@@ -110,7 +110,7 @@ _LEAVE_VERBS = frozenset("leave depart quit exit".split())
 # what an act of force sounds like: heard or seen, with no cause stated, it is no attack
 _SOUND_NOUNS = frozenset("explosion blast gunfire gunshot boom".split())
 # verbs of hitting that tell again the act named as their subject ("the strike hit ...")
-_HIT_VERBS = frozenset("hit target strike aim attack bomb pound".split())
+_HIT_VERBS = _TARGETING_VERBS | {"pound"}
 # acts of force an order gives: the order is the act
 _FORCE_TYPES = frozenset("ASSAULT COERCE SANCTION MOBILIZE".split())
 # acts of words: a clause of the same speaker repeating one tells the same act
