@@ -1,10 +1,10 @@
 """Inter-annotator agreement on eval/realnews: two independent annotations of the same articles.
 
-    python scripts/agreement.py eval/realnews
+    python scripts/agreement.py eval/realnews [agreement/val_b.jsonl]
 
-Reads the first annotation of every article in agreement/b.jsonl from the
-splits' gold.jsonl (annotator A) and the second from agreement/b.jsonl
-(annotator B). Events are paired with the matcher `sitroom eval realnews` uses
+Reads the first annotation of every article in the second-annotation file
+(default agreement/b.jsonl; agreement/val_b.jsonl for the val split) from the
+splits' gold.jsonl (annotator A) and the second from that file (annotator B). Events are paired with the matcher `sitroom eval realnews` uses
 (each B event stands in for a coded event, with the article sentence that holds
 its quote): event-match F1 on type and sides, all events and required ones;
 Cohen's kappa of the type over events both annotators placed at the same words;
@@ -19,7 +19,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from sitroom.evaluation.realnews import trigger_near, match_article
+from sitroom.evaluation.realnews import SPLITS, trigger_near, match_article
 
 _SENT = re.compile(r"(?<=[.!?…])[\"”’']?\s+|\n+")
 
@@ -52,9 +52,9 @@ def kappa(pairs: list[tuple[str, str]]) -> float:
     return (observed - expected) / (1 - expected) if expected < 1 else 1.0
 
 
-def main(folder: Path) -> dict:
+def main(folder: Path, second_file: str = "agreement/b.jsonl") -> dict:
     articles, first = {}, {}
-    for split in ("dev", "test"):
+    for split in SPLITS:
         for line in (folder / split / "articles.jsonl").read_text(encoding="utf-8").splitlines():
             a = json.loads(line)
             articles[a["id"]] = a
@@ -62,7 +62,7 @@ def main(folder: Path) -> dict:
             g = json.loads(line)
             first[g["article"]] = g["events"]
     second = {}
-    for line in (folder / "agreement" / "b.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (folder / second_file).read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
             second[row["article"]] = row["events"]
@@ -112,4 +112,4 @@ def main(folder: Path) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1] if len(sys.argv) > 1 else "eval/realnews")), indent=1))
+    print(json.dumps(main(Path(sys.argv[1] if len(sys.argv) > 1 else "eval/realnews"), *sys.argv[2:3]), indent=1))

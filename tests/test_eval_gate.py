@@ -147,6 +147,12 @@ def test_realnews_test_split_is_frozen():
         assert got == digest, f"{path} changed: the test split is frozen (eval/realnews/README.md)"
 
 
+def test_realnews_val_split_is_frozen():
+    for path, digest in BASELINE["realnews"]["val_sha256"].items():
+        got = hashlib.sha256((ROOT / path).read_bytes()).hexdigest()
+        assert got == digest, f"{path} changed: the val split is frozen (eval/realnews/README.md)"
+
+
 def test_realnews_dev_split_is_unchanged():
     for path, digest in BASELINE["realnews"]["dev_sha256"].items():
         assert hashlib.sha256((ROOT / path).read_bytes()).hexdigest() == digest, f"{path} changed: re-measure and re-pin"

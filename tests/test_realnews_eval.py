@@ -113,7 +113,8 @@ def test_scores_on_the_mini_corpus_are_consistent(pipeline):
     assert d["story_merge"]["reports"] == 3
 
 
-def test_cli_refuses_to_show_test_split_errors():
-    result = CliRunner().invoke(app, ["eval", "realnews", str(MINI), "--split", "test", "--errors", "3"])
+@pytest.mark.parametrize("split", ["test", "val"])
+def test_cli_refuses_to_show_the_errors_of_the_unseen_splits(split):
+    result = CliRunner().invoke(app, ["eval", "realnews", str(MINI), "--split", split, "--errors", "3"])
     assert result.exit_code != 0
     assert "not inspected" in result.output

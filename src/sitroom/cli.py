@@ -1299,8 +1299,8 @@ def eval_stories(
 @eval_app.command("realnews")
 def eval_realnews(
     path: Annotated[Path, typer.Argument(help="The real-news corpus folder, with dev/ and test/ splits.", exists=True, file_okay=False)] = Path("eval/realnews"),
-    split: Annotated[str, typer.Option("--split", help="dev (for tuning) or test (frozen: scored at milestones, never inspected).")] = "dev",
-    errors: Annotated[int, typer.Option("--errors", help="Print this many misses, false positives and field errors of each kind (dev only).", min=0)] = 0,
+    split: Annotated[str, typer.Option("--split", help="dev or train (for tuning), val (unseen text: checks that a change carries) or test (frozen: scored at milestones); val and test are never inspected.")] = "dev",
+    errors: Annotated[int, typer.Option("--errors", help="Print this many misses, false positives and field errors of each kind (dev and train only).", min=0)] = 0,
     actors: ActorsOption = None,
     model: ModelOption = None,
     rules_only: RulesOnlyOption = False,
@@ -1312,8 +1312,8 @@ def eval_realnews(
 
     from .evaluation import run_realnews
 
-    if errors and split == "test":
-        raise _fail("the test split is scored, not inspected: its errors are not shown (use --split dev)")
+    if errors and split in ("test", "val"):
+        raise _fail(f"the {split} split is scored, not inspected: its errors are not shown (use --split dev or train)")
     try:
         scores = run_realnews(path, split, actor_files=actors or (), model=model, rules_only=rules_only)
     except SitroomError as exc:

@@ -39,7 +39,7 @@ __all__ = [
     "load_realnews", "located", "match_article", "side_ok", "trigger_near", "type_ok",
 ]  # fmt: skip
 
-SPLITS = ("dev", "test", "train")
+SPLITS = ("dev", "test", "train", "val")
 PLOVER_TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
     "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
