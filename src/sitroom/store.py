@@ -38,14 +38,21 @@ log = logging.getLogger(__name__)
 DEFAULT_DB = "sitroom.duckdb"
 DEFAULT_WAIT = 30.0  # seconds to wait for a store another process holds
 # DuckDB holds a table's key and index structures (ART) in memory once a write touches them, and
-# they count against its memory limit: for 5 million random 20-character keys, 265 MB (53 bytes a
-# key). A bound on DuckDB's cache leaves room for them on top, so it never fails a write.
-_INDEX_BYTES_PER_ROW = 64
-_INDEXED_ROWS = """SELECT coalesce(sum(t.estimated_size), 0)
-    FROM (SELECT database_name, schema_name, table_name FROM duckdb_constraints()
-          WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE')
-          UNION ALL SELECT database_name, schema_name, table_name FROM duckdb_indexes()) i
-    JOIN duckdb_tables() t USING (database_name, schema_name, table_name)"""
+# they count against its memory limit. A bound on DuckDB's cache leaves room for them on top, so it
+# never fails a write; what DuckDB is given beyond what they take, it fills with cached pages, so
+# the room follows what each structure needs (measured with DuckDB 2.0 on 1M rows): a unique key of
+# random 20-character ids, 57 bytes a row; an index whose rows share keys, per key about the same
+# plus a few bytes per row (rows in twos: 46 bytes a row; 24 rows a key: 5; one key: 1.6). An
+# index on one of the columns below cannot have more keys than its table has rows (each stored
+# sentence or event belongs to a stored article, each mention to a story).
+# A write also holds its own rows in memory until it commits (about 820 bytes an event with its keys).
+_KEY_BYTES, _ROW_BYTES, _WRITE_ROW_BYTES = 64, 16, 1024
+_KEY_TABLES = {"article_id": ("articles",), "story_id": ("stories", "story_work")}
+_KEYED_TABLES = """SELECT database_name, schema_name, table_name, 'unique' FROM duckdb_constraints()
+    WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE')
+    UNION ALL SELECT database_name, schema_name, table_name, CASE WHEN is_unique THEN 'unique' ELSE expressions END
+    FROM duckdb_indexes()"""
+_TABLE_ROWS = "SELECT database_name, schema_name, table_name, estimated_size FROM duckdb_tables()"
 _SIZE = re.compile(r"^\s*(\d+)\s*(MB|GB)\s*$", re.I)
 _LOCK_CONFLICT = "Could not set lock on file"
 _OTHER_CONFIG = "different configuration"
@@ -214,6 +221,12 @@ _MIGRATIONS.append(
     )
 )
 _DAY_NUMBER = "(date_diff('day', DATE '0001-01-01', {0}) + 1)"  # Python's date.toordinal()
+
+
+def _write_bytes(articles: Sequence[Article], sentences: Sequence[Sentence], events: Sequence[Event]) -> int:
+    """About what a write of these rows holds in memory until it commits."""
+    texts = sum(len(a.text) + len(a.raw_text or "") for a in articles)
+    return 2 * texts + (len(articles) + len(sentences) + len(events)) * _WRITE_ROW_BYTES
 
 
 def _story_keys_sql(source: str) -> str:
@@ -963,7 +976,7 @@ class Store:
         to rebuild. Articles whose content is stored already, as the latest revision or an
         earlier one (also by another writer since they were checked), are left out; returns
         their ids with their content hash."""
-        self._fit_memory()
+        self._fit_memory(_write_bytes(articles, sentences, events))
         if not articles:
             return {}
         self.con.execute("BEGIN TRANSACTION")
@@ -1052,7 +1065,7 @@ class Store:
         their events anew. An article whose content changed since it was read (another writer stored
         a new revision) or that is gone is left out. Returns, for each article written, the ids of
         the events it had before."""
-        self._fit_memory()
+        self._fit_memory(_write_bytes(articles, sentences, events))
         if not articles:
             return {}
         self.con.execute("BEGIN TRANSACTION")
@@ -1528,14 +1541,28 @@ class Store:
                 else:
                     self._fit_memory()
 
-    def _fit_memory(self) -> None:
+    def _fit_memory(self, incoming: int = 0) -> None:
         """Set DuckDB's memory limit to the bound's cache plus room for the keys and indexes
-        of the rows stored now (a write batch calls this first, so the room grows with them)."""
+        of the rows stored now (a write batch calls this first, so the room grows with them)
+        and for the ``incoming`` bytes of the write about to be made."""
         if self._memory_limit is None or self.read_only or self.path == ":memory:":
             return
-        rows = int(self.scalar(_INDEXED_ROWS))
-        mb = self._memory_limit + -(-rows * _INDEX_BYTES_PER_ROW // 1_000_000)
+        mb = self._memory_limit + -(-(self._index_room() + incoming) // 1_000_000)
         self.con.execute(f"SET memory_limit = '{mb}MB'")
+
+    def _index_room(self) -> int:
+        """Bytes the keys and indexes of the rows stored now need in memory (at most)."""
+        rows = {(d, s, t): int(n or 0) for d, s, t, n in self.con.execute(_TABLE_ROWS).fetchall()}
+        room = 0
+        for database, schema, table, kind in self.con.execute(_KEYED_TABLES).fetchall():
+            n = rows.get((database, schema, table), 0)
+            key_tables = _KEY_TABLES.get(kind.strip("[]").strip('"')) if kind != "unique" else None
+            if key_tables is None:
+                room += n * _KEY_BYTES
+            else:
+                keys = min(n, sum(rows.get((database, schema, t), 0) for t in key_tables))
+                room += keys * _KEY_BYTES + n * _ROW_BYTES
+        return room
 
     def articles_to_check(self, limit: int) -> list[tuple[str, str]]:
         """(article_id, text) of the first ``limit`` articles not yet checked for copies, oldest
@@ -1589,7 +1616,7 @@ class Store:
     def write_copies(self, copies: pa.Table, bands: pa.Table) -> None:
         """Store copy checks (article_id, copy_of, similarity, signature; none when only band
         hashes are added) and their band hashes (article_id, band, hash), all or nothing."""
-        self._fit_memory()
+        self._fit_memory(sum(t.nbytes + t.num_rows * _WRITE_ROW_BYTES for t in (copies, bands)))
         self.con.execute("BEGIN TRANSACTION")
         try:
             for name, table in (("article_copies", copies), ("copy_bands", bands)):
@@ -1754,7 +1781,7 @@ class Store:
         assignments (``assignments``, and ``order``: event_id, story_id, ord, the order they were
         assigned in), the changed stories' states, the keys they were indexed under, and the
         number of the next new story."""
-        self._fit_memory()
+        self._fit_memory(sum(t.nbytes + t.num_rows * _WRITE_ROW_BYTES for t in (assignments, order, states, keys)))
         self.con.execute("BEGIN TRANSACTION")
         try:
             self._insert("story_mentions", assignments)
