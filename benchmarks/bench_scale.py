@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -74,14 +75,27 @@ def tree_rss_kb(root: int) -> int:
 
 
 def run(args: list[str]) -> dict:
-    """Run a command, timing it and sampling its process tree's memory; fail loudly."""
+    """Run a command, timing it and sampling its process tree's memory; fail loudly. Besides the peak of
+    the tree's total (what the machine held at once), the peak of each process (the driver, each worker)
+    and their sum, which does not depend on whether the processes' short peaks happened to coincide (they
+    coincide more often on a loaded machine, where each lasts longer); and the CPU seconds the tree used,
+    which a machine shared with other work changes less than the wall-clock time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
+    each: dict[int, int] = {}
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+            tree, total, todo = _children(), 0, [proc.pid]
+            while todo:
+                pid = todo.pop()
+                kb = _rss_kb(pid)
+                each[pid] = max(each.get(pid, 0), kb)
+                total += kb
+                todo.extend(tree.get(pid, ()))
+            peak[0] = max(peak[0], total)
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -89,9 +103,19 @@ def run(args: list[str]) -> dict:
     out, err = proc.communicate()
     seconds = time.perf_counter() - start
     sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak[0] / 1024, 1), "stderr_tail": err.strip().splitlines()[-3:]}
+    workers = sorted((kb for pid, kb in each.items() if pid != proc.pid and kb > 100 * 1024), reverse=True)
+    return {
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 1),
+        "peak_rss_mb": round(peak[0] / 1024, 1),
+        "driver_peak_mb": round(each.get(proc.pid, 0) / 1024, 1),
+        "worker_peaks_mb": [round(kb / 1024, 1) for kb in workers],
+        "sum_of_peaks_mb": round((each.get(proc.pid, 0) + sum(workers)) / 1024, 1),
+        "stderr_tail": err.strip().splitlines()[-3:],
+    }
 
 
 def ingest(corpus_file: Path, db: Path, workers: int, extra: list[str]) -> dict:
@@ -168,6 +192,9 @@ def main() -> None:
             for g in growth:
                 g["per_article_ratio"] = round(g["per_article_ms"] / base["per_article_ms"], 3)
                 g["rss_ratio"] = round(g["peak_rss_mb"] / base["peak_rss_mb"], 3)
+                g["cpu_per_article_ratio"] = round(g["cpu_seconds"] / g["articles"] / (base["cpu_seconds"] / base["articles"]), 3)
+                g["driver_rss_ratio"] = round(g["driver_peak_mb"] / base["driver_peak_mb"], 3)
+                g["sum_of_peaks_ratio"] = round(g["sum_of_peaks_mb"] / base["sum_of_peaks_mb"], 3)
             result["growth"] = growth
         result["load_after"] = load()
     finally:

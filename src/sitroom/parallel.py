@@ -26,8 +26,10 @@ import pickle
 import signal
 import tempfile
 import threading
+import time
 import uuid
 from collections import deque
+from contextlib import contextmanager
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -173,9 +175,10 @@ class PoolCoder:
                 max_workers=self.workers,
                 mp_context=_spawn_context(),
                 initializer=_start_pool_worker,
-                initargs=(handoff.name,),
+                initargs=(handoff.name, os.getpid()),
             )
-            yield from self._run(pool, itertools.chain(waiting, batches))
+            with _terminate_as_interrupt():
+                yield from self._run(pool, itertools.chain(waiting, batches))
 
     def _run(self, pool: ProcessPoolExecutor, source: Iterator[Batch]) -> Iterator[CodedBatch]:
         in_flight: deque = deque()
@@ -200,6 +203,24 @@ class PoolCoder:
                 yield CodedBatch(batch.seq, batch.articles, tuple(results))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While the pool runs, SIGTERM stops the run as Ctrl-C does (the workers are stopped, the batches
+    stored so far kept) instead of ending this process at once with its workers left behind."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _spawn_context():
@@ -235,12 +256,22 @@ def worker_pipeline(settings: WorkerSettings) -> Pipeline:
         return pipeline
 
 
-def _start_pool_worker(handoff: str) -> None:
+def _start_pool_worker(handoff: str, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops the pool
+    # a parent killed outright (SIGKILL, the out-of-memory killer) cannot stop the pool: its workers stop themselves
+    # (``parent`` comes from the parent itself: one killed while this worker was starting is gone already)
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
     with open(handoff, "rb") as f:
         settings = pickle.load(f)  # written by this worker's parent for it, just before it started
     worker_pipeline(settings)
     _pool_key[:] = [settings.key]
+
+
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """Exit this worker process once its parent is gone (it would code batches nobody reads)."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _code_in_pool(batch: Batch) -> list[CodedArticle | IngestProblem]:
