@@ -388,25 +388,27 @@ def no_parsing(monkeypatch):
     return Parsed
 
 
-@pytest.mark.parametrize("where", ["eval/realnews/test", "eval/realnews/test/gold.jsonl"])
-def test_train_refuses_the_frozen_test_split(tmp_path, monkeypatch, no_parsing, where):
+@pytest.mark.parametrize("split", ["test", "val"])
+@pytest.mark.parametrize("where", ["eval/realnews/{}", "eval/realnews/{}/gold.jsonl"])
+def test_train_refuses_the_frozen_test_split(tmp_path, monkeypatch, no_parsing, where, split):
     monkeypatch.chdir(ROOT)
     out = tmp_path / "m.npz"
-    result = invoke("train", where, "--output", out)
+    result = invoke("train", where.format(split), "--output", out)
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), result.exception
-    assert "frozen test split" in flat(result.stderr)
+    assert f"frozen {split} split" in flat(result.stderr)
     assert not out.exists()
 
 
+@pytest.mark.parametrize("split", ["test", "val"])
 @pytest.mark.parametrize("where", [".", "gold.jsonl"])
-def test_train_refuses_the_frozen_test_split_from_inside_it(tmp_path, monkeypatch, no_parsing, where):
-    monkeypatch.chdir(REALNEWS / "test")
+def test_train_refuses_the_frozen_test_split_from_inside_it(tmp_path, monkeypatch, no_parsing, where, split):
+    monkeypatch.chdir(REALNEWS / split)
     out = tmp_path / "m.npz"
     result = invoke("train", where, "--output", out)
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), result.exception
-    assert "frozen test split" in flat(result.stderr)
+    assert f"frozen {split} split" in flat(result.stderr)
     assert not out.exists()
 
 

@@ -111,8 +111,8 @@ def _realnews_folder(folder: Path) -> list[Annotated]:
     from ..evaluation.realnews import load_annotated_folder
 
     folder = folder.resolve()  # "." inside the test split is the test split
-    if folder.name == "test" and (folder.parent / "GUIDE.md").exists():
-        raise DataFileError(str(folder), None, "this is the frozen test split: it is scored, never trained on")
+    if folder.name in ("test", "val") and (folder.parent / "GUIDE.md").exists():
+        raise DataFileError(str(folder), None, f"this is the frozen {folder.name} split: it is scored, never trained on")
     _, articles, gold = load_annotated_folder(folder)
     out = []
     for article_id, article in articles.items():
