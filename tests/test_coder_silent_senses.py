@@ -1,0 +1,30 @@
+"""Senses and constructions the rules were silent on or typed as a neighbouring type: a sanction
+announced with "will" is the sanction itself, planned (not a threat of it)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def _coded(pipeline, text):
+    coded = pipeline.code_text(text, published=date(2024, 4, 2))
+    return [
+        (e.event_type, e.cameo_code, sorted({a.country for a in e.actor}), sorted({r.country for r in e.recipient}), e.modality)
+        for e in coded.events
+    ]
+
+
+def test_sanction_announced_with_will_is_a_planned_sanction(pipeline):
+    events = _coded(pipeline, "China will impose sanctions on American defence firms, the foreign ministry said on Monday.")
+    assert ("SANCTION", "163", ["CHN"], ["USA"], "planned") in events
+    assert not [e for e in events if e[0] == "THREATEN"]
+
+
+def test_threat_of_sanctions_stays_a_threat(pipeline):
+    # a threat verb, an intent head or an "unless" condition still make the announced sanction a threat
+    assert [e[:4] for e in _coded(pipeline, "China threatened to impose sanctions on American defence firms.")] == [
+        ("THREATEN", "130", ["CHN"], ["USA"])
+    ]
+    assert _coded(pipeline, "China will impose sanctions on American defence firms unless the sale is cancelled.")[0][0] == "THREATEN"
+    # an announced attack is still coded as the threat PLOVER makes of it
+    assert _coded(pipeline, "Iran will attack Israel.")[0][:2] == ("THREATEN", "138")
