@@ -1,5 +1,6 @@
 """Senses and constructions the rules were silent on or typed as a neighbouring type: a sanction
-announced with "will" is the sanction itself, planned (not a threat of it)."""
+announced with "will" is the sanction itself, planned (not a threat of it); armed forces or ships that
+block are a blockade, not a protest."""
 
 from __future__ import annotations
 
@@ -28,3 +29,12 @@ def test_threat_of_sanctions_stays_a_threat(pipeline):
     assert _coded(pipeline, "China will impose sanctions on American defence firms unless the sale is cancelled.")[0][0] == "THREATEN"
     # an announced attack is still coded as the threat PLOVER makes of it
     assert _coded(pipeline, "Iran will attack Israel.")[0][:2] == ("THREATEN", "138")
+
+
+def test_blocking_by_armed_forces_or_ships_is_a_blockade_not_a_protest(pipeline):
+    events = _coded(pipeline, "A Chinese coast guard ship blocked the Philippine supply boat near the shoal on Sunday.")
+    assert [e[:4] for e in events] == [("COERCE", "191", ["CHN"], ["PHL"])]
+    passive = _coded(pipeline, "The Philippine escort was blocked by Chinese coast guard vessels.")
+    assert [e[:4] for e in passive] == [("COERCE", "191", ["CHN"], ["PHL"])]
+    # crowds blocking roads stay a protest
+    assert _coded(pipeline, "Protesters blocked roads in the Kenyan capital on Tuesday.")[0][:2] == ("PROTEST", "144")

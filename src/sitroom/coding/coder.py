@@ -95,6 +95,9 @@ _RELATIVE_PRONOUNS = _RELATIVE - {"whose"}  # the ones that stand for their noun
 _BY_FORCE_VERBS = frozenset(("surround",))
 # air defences stop projectiles, whatever the object says ("intercepted most of them")
 _INTERCEPT_VERBS = frozenset(("intercept",))
+# verbs of blocking: a protest when crowds block roads, a blockade when armed forces or ships block
+_OBSTRUCT_VERBS = frozenset("block obstruct".split())
+_VESSELS = frozenset("ship vessel cutter boat warship frigate destroyer".split())
 _AIR_DEFENCES = frozenset("defence defense defences defenses dome".split())
 # who may be helped by forces sent to them, besides armed forces: "to support the government"
 _GOVERNMENT_NOUNS = frozenset("government regime administration authority ally".split())
@@ -389,6 +392,10 @@ class Coder:
             if entry is not None and lemma in _BY_FORCE_VERBS and not _by_force(tok, self.lexicon):
                 # "the city is surrounded by mountains", "surrounded by reporters": no siege
                 entry = None
+            if entry is not None and entry.event_type == "PROTEST" and lemma in _OBSTRUCT_VERBS and _armed_doer(tok, self.lexicon):
+                # "soldiers blocked off the palace", "a coast guard cutter blocked the supply boat": a
+                # blockade, coded as the lexicon's "blockade"; crowds blocking roads stay a protest
+                entry = self.lexicon.choose("blockade", "VERB", set(), set()) or entry
             if entry is not None and lemma in _INTERCEPT_VERBS and entry.object is None and _air_defence(tok):
                 # "air defences intercepted most of them": what air defences stop is projectiles
                 entry = self.lexicon.choose(lemma, pos, particles, {"@projectile"}) or entry
@@ -1617,6 +1624,25 @@ def _by_force(verb: Token, lexicon: Lexicon) -> bool:
     if not doers and verb.dep_ == "conj":
         doers = [c for c in verb.head.children if c.dep_ == "nsubj"]  # "entered and surrounded the town"
     return any(d.lemma_.lower() in forces or d.pos_ == "PROPN" for d in doers)
+
+
+def _armed_doer(verb: Token, lexicon: Lexicon) -> bool:
+    """The verb's doer is an armed force or a ship ("soldiers blocked", "blocked by coast guard
+    ships", "ships conducted manoeuvres to block"), its subject or its passive agent, or the
+    subject of the clause it completes or is joined to."""
+    armed = lexicon.word_classes.get("force", frozenset()) | _VESSELS
+    for _ in range(3):
+        doers = [c for c in verb.children if c.dep_ == "nsubj"]
+        doers += [p for a in verb.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
+        if doers:
+            return any(d.lemma_.lower() in armed for d in doers)
+        if verb.dep_ not in ("conj", "xcomp", "advcl", "acl") or verb.head is verb:
+            return False
+        verb = verb.head
+        if verb.pos_ == "NOUN":
+            # "conducted manoeuvres to block": the noun's own verb has the doer
+            verb = verb.head
+    return False
 
 
 def _air_defence(verb: Token) -> bool:
