@@ -1,6 +1,7 @@
 """Senses and constructions the rules were silent on or typed as a neighbouring type: a sanction
 announced with "will" is the sanction itself, planned (not a threat of it); armed forces or ships that
-block are a blockade, not a protest."""
+block are a blockade, not a protest; the act an appeal asks for or an agreement agrees to is their
+content, not an act of its own."""
 
 from __future__ import annotations
 
@@ -36,5 +37,13 @@ def test_blocking_by_armed_forces_or_ships_is_a_blockade_not_a_protest(pipeline)
     assert [e[:4] for e in events] == [("COERCE", "191", ["CHN"], ["PHL"])]
     passive = _coded(pipeline, "The Philippine escort was blocked by Chinese coast guard vessels.")
     assert [e[:4] for e in passive] == [("COERCE", "191", ["CHN"], ["PHL"])]
-    # crowds blocking roads stay a protest
+    # crowds, and rebels, blocking roads stay a protest's obstruction
     assert _coded(pipeline, "Protesters blocked roads in the Kenyan capital on Tuesday.")[0][:2] == ("PROTEST", "144")
+    assert _coded(pipeline, "Rebels in the Ivory Coast on Tuesday blocked transport into Abidjan.")[0][:2] == ("PROTEST", "144")
+
+
+def test_act_asked_for_or_agreed_to_is_the_content_not_an_act(pipeline):
+    events = _coded(pipeline, "The UN has called for an urgent two-hour truce in the southern suburbs of Tripoli.")
+    assert [e[:3] for e in events] == [("REQUEST", "020", ["UNO"])]
+    # an ordered act is still the act, done by the one who ordered it
+    assert [e[:4] for e in _coded(pipeline, "Trump ordered airstrikes on Yemen on Saturday.")] == [("ASSAULT", "195", ["USA"], ["YEM"])]

@@ -98,6 +98,7 @@ _INTERCEPT_VERBS = frozenset(("intercept",))
 # verbs of blocking: a protest when crowds block roads, a blockade when armed forces or ships block
 _OBSTRUCT_VERBS = frozenset("block obstruct".split())
 _VESSELS = frozenset("ship vessel cutter boat warship frigate destroyer".split())
+_IRREGULARS = frozenset("fighter gunman militiaman".split())
 _AIR_DEFENCES = frozenset("defence defense defences defenses dome".split())
 # who may be helped by forces sent to them, besides armed forces: "to support the government"
 _GOVERNMENT_NOUNS = frozenset("government regime administration authority ally".split())
@@ -105,6 +106,9 @@ _GOVERNMENT_NOUNS = frozenset("government regime administration authority ally".
 # denials and charges keep their act, which the framing marks denied or alleged
 _CONTENT_HEADS = frozenset("threat threaten warn warning renounce renunciation".split())
 _CONTENT_PREPS = frozenset(("of", "about"))
+# the types whose verb makes its object noun a content rather than an act: appeals, demands, agreements
+_CONTENT_TYPES = frozenset(("REQUEST", "AGREE"))
+_ASKED_PREPS = frozenset(("for", "to"))
 # "ordered / told / asked the ambassador to leave", "gave the envoy 72 hours to leave"
 _ORDER_VERBS = frozenset("order tell ask give invite instruct direct request".split())
 _LEAVE_VERBS = frozenset("leave depart quit exit".split())
@@ -422,6 +426,10 @@ class Coder:
         ordered = {t.token.i for t in found if _orders_act(t, self.support_verbs, nouns, own_acts)}
         # "warned of the possible use of force": the content of a threat or a charge, not an act
         unreal = {t.token.i for t in found if t.entry.pos == "NOUN" and _hypothetical_act(t.token)}
+        # "called for an urgent truce", "agree Gaza truce": the act asked for or agreed to is the
+        # appeal's or the agreement's content, not an act of its own (an ordered act stays: above)
+        asking = {t.token.i for t in found if t.entry.pos == "VERB" and t.entry.event_type in _CONTENT_TYPES} - ordered
+        unreal |= {t.token.i for t in found if t.entry.pos == "NOUN" and _asked_for(t.token, asking)}
         dropped = light_objects | ordered | unreal | purposes
         return [t for t in found if t.token.i not in dropped]
 
@@ -1627,10 +1635,12 @@ def _by_force(verb: Token, lexicon: Lexicon) -> bool:
 
 
 def _armed_doer(verb: Token, lexicon: Lexicon) -> bool:
-    """The verb's doer is an armed force or a ship ("soldiers blocked", "blocked by coast guard
-    ships", "ships conducted manoeuvres to block"), its subject or its passive agent, or the
-    subject of the clause it completes or is joined to."""
-    armed = lexicon.word_classes.get("force", frozenset()) | _VESSELS
+    """The verb's doer is a state's armed force or a ship ("soldiers blocked", "blocked by coast
+    guard ships", "ships conducted manoeuvres to block"), its subject or its passive agent, or the
+    subject of the clause it completes or is joined to; rebels and militants blocking roads are
+    not (their roadblocks are a protest's obstruction)."""
+    irregular = lexicon.word_classes.get("armed_group", frozenset()) | _IRREGULARS
+    armed = (lexicon.word_classes.get("force", frozenset()) - irregular) | _VESSELS
     for _ in range(3):
         doers = [c for c in verb.children if c.dep_ == "nsubj"]
         doers += [p for a in verb.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
@@ -1662,6 +1672,15 @@ def _hypothetical_act(noun: Token) -> bool:
     elif noun.dep_ not in ("dobj", "obj"):
         return False
     return head.lemma_.lower() in _CONTENT_HEADS
+
+
+def _asked_for(noun: Token, verbs: set[int]) -> bool:
+    """The noun is what one of ``verbs`` asks for or agrees to: its object ("urged talks", "agree
+    Gaza truce") or the object of its "for" or "to" ("called for a truce", "agreed to a ceasefire")."""
+    if noun.dep_ in ("dobj", "obj"):
+        return noun.head.i in verbs
+    head = noun.head
+    return noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in _ASKED_PREPS and head.head.i in verbs
 
 
 def _into_the_sea(trig: Trigger) -> bool:
