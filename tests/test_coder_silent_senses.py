@@ -1,7 +1,8 @@
 """Senses and constructions the rules were silent on or typed as a neighbouring type: a sanction
 announced with "will" is the sanction itself, planned (not a threat of it); armed forces or ships that
 block are a blockade, not a protest; the act an appeal asks for or an agreement agrees to is their
-content, not an act of its own."""
+content, not an act of its own; closing a border, airspace or airport is a show of force, or a
+blockade when it is another's."""
 
 from __future__ import annotations
 
@@ -47,3 +48,12 @@ def test_act_asked_for_or_agreed_to_is_the_content_not_an_act(pipeline):
     assert [e[:3] for e in events] == [("REQUEST", "020", ["UNO"])]
     # an ordered act is still the act, done by the one who ordered it
     assert [e[:4] for e in _coded(pipeline, "Trump ordered airstrikes on Yemen on Saturday.")] == [("ASSAULT", "195", ["USA"], ["YEM"])]
+
+
+def test_closing_own_border_or_airspace_is_a_show_of_force_closing_anothers_a_blockade(pipeline):
+    assert [e[:3] for e in _coded(pipeline, "Iran closed its airspace on Saturday night.")] == [("MOBILIZE", "15", ["IRN"])]
+    assert [e[:3] for e in _coded(pipeline, "Russia closed its southern border with Iran on Monday.")] == [("MOBILIZE", "15", ["RUS"])]
+    events = _coded(pipeline, "Saudi Arabia has closed off Yemeni airspace due to the escalating conflict.")
+    assert [e[:4] for e in events] == [("COERCE", "191", ["SAU"], ["YEM"])]
+    # closing a consulate, with or without "down", is a diplomatic sanction
+    assert _coded(pipeline, "Somalia shut down the Ethiopian consulates in Hargeisa.")[0][:4] == ("SANCTION", "161", ["SOM"], ["ETH"])

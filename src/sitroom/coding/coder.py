@@ -99,6 +99,8 @@ _INTERCEPT_VERBS = frozenset(("intercept",))
 _OBSTRUCT_VERBS = frozenset("block obstruct".split())
 _VESSELS = frozenset("ship vessel cutter boat warship frigate destroyer".split())
 _IRREGULARS = frozenset("fighter gunman militiaman".split())
+_CLOSED_PLACES = frozenset("border airspace airport".split())  # closed for security: a show of force
+_CLOSE_VERBS = frozenset("close shut seal".split())
 _AIR_DEFENCES = frozenset("defence defense defences defenses dome".split())
 # who may be helped by forces sent to them, besides armed forces: "to support the government"
 _GOVERNMENT_NOUNS = frozenset("government regime administration authority ally".split())
@@ -400,6 +402,11 @@ class Coder:
                 # "soldiers blocked off the palace", "a coast guard cutter blocked the supply boat": a
                 # blockade, coded as the lexicon's "blockade"; crowds blocking roads stay a protest
                 entry = self.lexicon.choose("blockade", "VERB", set(), set()) or entry
+            if entry is not None and entry.event_type == "MOBILIZE" and lemma in _CLOSE_VERBS and entry.object in _CLOSED_PLACES \
+                    and self._closed_to_another(tok, objects[entry.object]):
+                # "Saudi Arabia closed off Yemeni airspace": closing another's border or airspace is a
+                # blockade; closing one's own is a show of force
+                entry = self.lexicon.choose("blockade", "VERB", set(), set()) or entry
             if entry is not None and lemma in _INTERCEPT_VERBS and entry.object is None and _air_defence(tok):
                 # "air defences intercepted most of them": what air defences stop is projectiles
                 entry = self.lexicon.choose(lemma, pos, particles, {"@projectile"}) or entry
@@ -471,6 +478,15 @@ class Coder:
             subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
         ours = self._countries(list(subject.subtree)) if subject is not None else set()
         return bool(theirs) and not theirs & ours
+
+    def _closed_to_another(self, verb: Token, place: Token) -> bool:
+        """The place closed is named as another country's than the named closer's ("Saudi Arabia
+        closed Yemeni airspace"), not its own ("Israel closed its airspace", "the airport was shut")."""
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return False
+        theirs = self._countries(list(place.doc[place.left_edge.i : place.i + 1]))
+        return bool(theirs) and not theirs & self._countries(list(subject.subtree))
 
     def _helps_another(self, verb: Token, helping: Token) -> bool:
         """The purpose verb's object is another country's forces or government ("to shore up
