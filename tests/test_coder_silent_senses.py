@@ -2,11 +2,13 @@
 announced with "will" is the sanction itself, planned (not a threat of it); armed forces or ships that
 block are a blockade, not a protest; the act an appeal asks for or an agreement agrees to is their
 content, not an act of its own; closing a border, airspace or airport is a show of force, or a
-blockade when it is another's."""
+blockade when it is another's; people hurt, forces routed, and towns liberated (retaken)."""
 
 from __future__ import annotations
 
 from datetime import date
+
+import pytest
 
 
 def _coded(pipeline, text):
@@ -57,3 +59,21 @@ def test_closing_own_border_or_airspace_is_a_show_of_force_closing_anothers_a_bl
     assert [e[:4] for e in events] == [("COERCE", "191", ["SAU"], ["YEM"])]
     # closing a consulate, with or without "down", is a diplomatic sanction
     assert _coded(pipeline, "Somalia shut down the Ethiopian consulates in Hargeisa.")[0][:4] == ("SANCTION", "161", ["SOM"], ["ETH"])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Russian troops hurt two Ukrainian soldiers in a raid near Bakhmut on Monday.", ("ASSAULT", "180", ["RUS"], ["UKR"])),
+        ("Congolese forces routed the M23 rebels near Bunagana.", ("ASSAULT", "190", ["COD"], ["COD"])),
+        ("Ukrainian forces liberated the city of Kherson on Friday.", ("ASSAULT", "192", ["UKR"], ["UKR"])),
+    ],
+)
+def test_senses_of_force_and_release(pipeline, text, expected):
+    assert expected in [e[:4] for e in _coded(pipeline, text)]
+
+
+def test_hurt_and_liberated_need_their_objects(pipeline):
+    assert not [e for e in _coded(pipeline, "US sanctions hurt the Iranian economy.") if e[0] == "ASSAULT"]
+    # people liberated are not a town captured
+    assert not [e for e in _coded(pipeline, "Israeli forces liberated four hostages in Nuseirat on Saturday.") if e[1] == "192"]
