@@ -2,7 +2,8 @@
 announced with "will" is the sanction itself, planned (not a threat of it); armed forces or ships that
 block are a blockade, not a protest; the act an appeal asks for or an agreement agrees to is their
 content, not an act of its own; closing a border, airspace or airport is a show of force, or a
-blockade when it is another's; people hurt, forces routed, and towns liberated (retaken)."""
+blockade when it is another's; people hurt, forces routed, and towns liberated (retaken); "no safe
+haven" for an enemy is a threat."""
 
 from __future__ import annotations
 
@@ -77,3 +78,11 @@ def test_hurt_and_liberated_need_their_objects(pipeline):
     assert not [e for e in _coded(pipeline, "US sanctions hurt the Iranian economy.") if e[0] == "ASSAULT"]
     # people liberated are not a town captured
     assert not [e for e in _coded(pipeline, "Israeli forces liberated four hostages in Nuseirat on Saturday.") if e[1] == "192"]
+
+
+def test_no_safe_haven_is_a_threat(pipeline):
+    events = _coded(pipeline, "There are no safe havens for Russian terrorists in the Black Sea, Ukraine's defence minister said.")
+    assert [e[0::3] for e in events] == [("THREATEN", ["RUS"])]
+    assert events[0][4] == "asserted"  # the "no" denies the haven, not the threat
+    # a place no one can call safe is no threat
+    assert not _coded(pipeline, "Aid groups said there is no safe place in Gaza for civilians.")

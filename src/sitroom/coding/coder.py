@@ -101,6 +101,7 @@ _VESSELS = frozenset("ship vessel cutter boat warship frigate destroyer".split()
 _IRREGULARS = frozenset("fighter gunman militiaman".split())
 _CLOSED_PLACES = frozenset("border airspace airport".split())  # closed for security: a show of force
 _CLOSE_VERBS = frozenset("close shut seal".split())
+_SAFE_PLACES = frozenset("haven place space refuge sanctuary".split())  # "no safe haven for ...": a threat
 _AIR_DEFENCES = frozenset("defence defense defences defenses dome".split())
 # who may be helped by forces sent to them, besides armed forces: "to support the government"
 _GOVERNMENT_NOUNS = frozenset("government regime administration authority ally".split())
@@ -333,7 +334,7 @@ class Coder:
             if pos is None:
                 continue
             lemma = tok.lemma_.lower()
-            out = (self._ordered_out(tok) or self._promised_force(tok)) if pos == "VERB" else None
+            out = (self._ordered_out(tok) or self._promised_force(tok)) if pos == "VERB" else self._no_safe_place(tok)
             if out is not None:
                 # "told the French ambassador to leave the country": an expulsion
                 found.append(Trigger(tok, replace(out, lemma=lemma), None))
@@ -502,6 +503,15 @@ class Coder:
             if self._foreign_to_subject(verb, obj):
                 return True
         return False
+
+    def _no_safe_place(self, noun: Token) -> LexEntry | None:
+        """"There are no safe havens for Russian terrorists", "no safe space for them": a place
+        denied to the enemy is a threat, coded as the lexicon's noun "threat"."""
+        if not _denied_place(noun):
+            return None
+        threat = self.lexicon.choose("threat", "NOUN", set(), set())
+        # the threatened are those the place is denied to ("for Russian terrorists")
+        return replace(threat, recipient_preps=("for",)) if threat is not None else None
 
     def _promised_force(self, verb: Token) -> LexEntry | None:
         """A promise or pledge to use force is a threat: "promising to use overwhelming force",
@@ -872,7 +882,7 @@ class Coder:
 
         framing = self.framer.frame(
             tok, sent, on, mentions, resolve,
-            refusal_coded=kind == "refusal" and entry is not act,
+            refusal_coded=(kind == "refusal" and entry is not act) or (entry.event_type == "THREATEN" and _denied_place(tok)),
             announced=kind in ("intent", "threat") and entry is not act,
             place_bound=act.event_type in self.lexicon.ontology.place_targets,
             object_token=trig.object_token,
@@ -1648,6 +1658,13 @@ def _by_force(verb: Token, lexicon: Lexicon) -> bool:
     if not doers and verb.dep_ == "conj":
         doers = [c for c in verb.head.children if c.dep_ == "nsubj"]  # "entered and surrounded the town"
     return any(d.lemma_.lower() in forces or d.pos_ == "PROPN" for d in doers)
+
+
+def _denied_place(noun: Token) -> bool:
+    """"no safe haven", "no safe space": a safe place denied (the "no" denies the place, not the threat)."""
+    return (noun.pos_ == "NOUN" and noun.lemma_.lower() in _SAFE_PLACES
+            and any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children)
+            and any(c.dep_ == "amod" and c.lower_ == "safe" for c in noun.children))  # fmt: skip
 
 
 def _armed_doer(verb: Token, lexicon: Lexicon) -> bool:
