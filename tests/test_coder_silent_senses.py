@@ -3,7 +3,7 @@ announced with "will" is the sanction itself, planned (not a threat of it); arme
 block are a blockade, not a protest; the act an appeal asks for or an agreement agrees to is their
 content, not an act of its own; closing a border, airspace or airport is a show of force, or a
 blockade when it is another's; people hurt, forces routed, and towns liberated (retaken); "no safe
-haven" for an enemy is a threat."""
+haven" for an enemy is a threat; leaving or flying for a foreign host is a visit."""
 
 from __future__ import annotations
 
@@ -86,3 +86,11 @@ def test_no_safe_haven_is_a_threat(pipeline):
     assert events[0][4] == "asserted"  # the "no" denies the haven, not the threat
     # a place no one can call safe is no threat
     assert not _coded(pipeline, "Aid groups said there is no safe place in Gaza for civilians.")
+
+
+def test_leaving_or_flying_to_a_foreign_host_is_a_visit(pipeline):
+    assert ("CONSULT", "042", ["IRN"], ["RUS"]) in [e[:4] for e in _coded(pipeline, "The Iranian foreign minister left for Moscow on Monday.")]
+    flown = _coded(pipeline, "South Korea's president flew to Tokyo for a summit with Japan's prime minister.")
+    assert ("CONSULT", "042", ["KOR"], ["JPN"]) in [e[:4] for e in flown]
+    # people who move on their own behalf pay no visit
+    assert not _coded(pipeline, "Thousands of Syrian refugees left for Turkey last year.")

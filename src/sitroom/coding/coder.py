@@ -134,7 +134,8 @@ _KILL_VERBS = frozenset("kill murder slay".split())
 _WOUND_VERBS = frozenset("wound injure hurt maim".split())
 _DIE_VERBS = frozenset("die perish".split())
 # movements that are visits only with a host
-_MOVE_VERBS = frozenset("arrive travel".split())
+_MOVE_VERBS = frozenset("arrive travel fly leave".split())
+_PRIVATE_SECTORS = frozenset(("CVL", "REF"))  # people who move on their own behalf, not as envoys
 # what force defends: one's land, people and freedom ("to defend its sovereignty")
 _DEFENDED = frozenset(
     "sovereignty freedom liberty territory border borders homeland country nation land soil "
@@ -748,6 +749,8 @@ class Coder:
         if kind == "CONSULT" and lemma in _MOVE_VERBS and tok.pos_ == "VERB":
             # "arrived there from Georgetown", "personnel were travelling to the Valley": a visit needs a
             # host, or talks it comes for ("arrived in the region for talks with Arab leaders")
+            if c.event.actor and all(a.sector in _PRIVATE_SECTORS for a in c.event.actor):
+                return True  # "refugees left for Turkey", "civilians travelled to Turkey": no visit between parties
             return not _countries(c.event.recipient) - _countries(c.event.actor) and not _for_talks(tok)
         if lemma == "defend" and kind in ("SUPPORT", "AGREE"):
             # a verbal defence defends a party or a stand ("defended Iraq against criticism",
