@@ -3,7 +3,8 @@ announced with "will" is the sanction itself, planned (not a threat of it); arme
 block are a blockade, not a protest; the act an appeal asks for or an agreement agrees to is their
 content, not an act of its own; closing a border, airspace or airport is a show of force, or a
 blockade when it is another's; people hurt, forces routed, and towns liberated (retaken); "no safe
-haven" for an enemy is a threat; leaving or flying for a foreign host is a visit."""
+haven" for an enemy is a threat; leaving or flying for a foreign host is a visit; taking aim at an
+actor is criticism; the closure of consulates, borders or airspace."""
 
 from __future__ import annotations
 
@@ -94,3 +95,17 @@ def test_leaving_or_flying_to_a_foreign_host_is_a_visit(pipeline):
     assert ("CONSULT", "042", ["KOR"], ["JPN"]) in [e[:4] for e in flown]
     # people who move on their own behalf pay no visit
     assert not _coded(pipeline, "Thousands of Syrian refugees left for Turkey last year.")
+
+
+def test_taking_aim_at_an_actor_is_criticism(pipeline):
+    assert [e[:4] for e in _coded(pipeline, "Macron took aim at Russia on Tuesday.")] == [("ACCUSE", "111", ["FRA"], ["RUS"])]
+    # armed forces taking aim aim weapons
+    assert not [e for e in _coded(pipeline, "The army took aim at the rebel positions.") if e[0] == "ACCUSE"]
+
+
+def test_closure_of_consulates_or_airspace(pipeline):
+    events = _coded(pipeline, "Somalia has expelled Ethiopia's ambassador in Mogadishu and ordered the closure of two consulates.")
+    assert [e[:4] for e in events].count(("SANCTION", "161", ["SOM"], ["ETH"])) == 2
+    assert [e[:3] for e in _coded(pipeline, "Iran announced the closure of its airspace on Saturday.")] == [("MOBILIZE", "15", ["IRN"])]
+    # other closures are no event
+    assert not [e for e in _coded(pipeline, "The Taliban ordered the closure of girls' schools in Kabul.") if e[0] in ("SANCTION", "MOBILIZE")]

@@ -404,6 +404,8 @@ class Coder:
                 # "soldiers blocked off the palace", "a coast guard cutter blocked the supply boat": a
                 # blockade, coded as the lexicon's "blockade"; crowds blocking roads stay a protest
                 entry = self.lexicon.choose("blockade", "VERB", set(), set()) or entry
+            if entry is not None and entry.event_type == "ACCUSE" and entry.object == "aim" and _armed_doer(tok, self.lexicon):
+                entry = None  # "the army took aim at rebel positions": aimed weapons, not criticism
             if entry is not None and entry.event_type == "MOBILIZE" and lemma in _CLOSE_VERBS and entry.object in _CLOSED_PLACES \
                     and self._closed_to_another(tok, objects[entry.object]):
                 # "Saudi Arabia closed off Yemeni airspace": closing another's border or airspace is a
