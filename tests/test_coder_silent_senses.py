@@ -4,7 +4,8 @@ block are a blockade, not a protest; the act an appeal asks for or an agreement 
 content, not an act of its own; closing a border, airspace or airport is a show of force, or a
 blockade when it is another's; people hurt, forces routed, and towns liberated (retaken); "no safe
 haven" for an enemy is a threat; leaving or flying for a foreign host is a visit; taking aim at an
-actor is criticism; the closure of consulates, borders or airspace."""
+actor is criticism; the closure of consulates, borders or airspace; pressing on and insisting on a fact
+are no demands."""
 
 from __future__ import annotations
 
@@ -109,3 +110,11 @@ def test_closure_of_consulates_or_airspace(pipeline):
     assert [e[:3] for e in _coded(pipeline, "Iran announced the closure of its airspace on Saturday.")] == [("MOBILIZE", "15", ["IRN"])]
     # other closures are no event
     assert not [e for e in _coded(pipeline, "The Taliban ordered the closure of girls' schools in Kabul.") if e[0] in ("SANCTION", "MOBILIZE")]
+
+
+def test_pressing_on_and_insisting_on_a_fact_are_no_demands(pipeline):
+    assert not [e for e in _coded(pipeline, "Forces loyal to Haftar have pressed on with their assault since Thursday.") if e[0] == "REQUEST"]
+    assert not [e for e in _coded(pipeline, "Moscow insisted that the jet had stayed inside Syrian territory.") if e[0] == "REQUEST"]
+    # insisting on an act, or that another act, is a demand
+    assert ("REQUEST", "100", ["IRN"], ["USA"]) in [e[:4] for e in _coded(pipeline, "Iran insisted that the United States lift all sanctions.")]
+    assert ("REQUEST", "100", ["USA"], ["ISR"]) in [e[:4] for e in _coded(pipeline, "The United States pressed Israel to allow more aid into Gaza.")]

@@ -101,6 +101,7 @@ _VESSELS = frozenset("ship vessel cutter boat warship frigate destroyer".split()
 _IRREGULARS = frozenset("fighter gunman militiaman".split())
 _CLOSED_PLACES = frozenset("border airspace airport".split())  # closed for security: a show of force
 _CLOSE_VERBS = frozenset("close shut seal".split())
+_STATED_TAGS = frozenset(("VBD", "VBZ"))  # a past or third-person verb states a fact; a demand's is bare or modal
 _SAFE_PLACES = frozenset("haven place space refuge sanctuary".split())  # "no safe haven for ...": a threat
 _AIR_DEFENCES = frozenset("defence defense defences defenses dome".split())
 # who may be helped by forces sent to them, besides armed forces: "to support the government"
@@ -404,6 +405,8 @@ class Coder:
                 # "soldiers blocked off the palace", "a coast guard cutter blocked the supply boat": a
                 # blockade, coded as the lexicon's "blockade"; crowds blocking roads stay a protest
                 entry = self.lexicon.choose("blockade", "VERB", set(), set()) or entry
+            if entry is not None and entry.event_type == "REQUEST" and _no_demand(tok, lemma, particles):
+                entry = None  # "pressed on with their assault", "insisted there were no troops in Kyiv"
             if entry is not None and entry.event_type == "ACCUSE" and entry.object == "aim" and _armed_doer(tok, self.lexicon):
                 entry = None  # "the army took aim at rebel positions": aimed weapons, not criticism
             if entry is not None and entry.event_type == "MOBILIZE" and lemma in _CLOSE_VERBS and entry.object in _CLOSED_PLACES \
@@ -1663,6 +1666,19 @@ def _by_force(verb: Token, lexicon: Lexicon) -> bool:
     if not doers and verb.dep_ == "conj":
         doers = [c for c in verb.head.children if c.dep_ == "nsubj"]  # "entered and surrounded the town"
     return any(d.lemma_.lower() in forces or d.pos_ == "PROPN" for d in doers)
+
+
+def _no_demand(verb: Token, lemma: str, particles: set[str]) -> bool:
+    """A verb of demanding used in another sense: "pressed on with the offensive" (went on), "insisted
+    that the jet had stayed in Syrian airspace" (a claim: its clause states a fact, with no "must",
+    "should" or bare verb of what is demanded)."""
+    if lemma == "press" and "on" in particles:
+        return True
+    if lemma != "insist" or "on" in particles:
+        return False
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
+    return any(c.tag_ in _STATED_TAGS or any(a.dep_ in ("aux", "auxpass") and a.tag_ in _STATED_TAGS for a in c.children)
+               for c in clauses)  # fmt: skip
 
 
 def _denied_place(noun: Token) -> bool:
