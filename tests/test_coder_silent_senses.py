@@ -5,7 +5,7 @@ content, not an act of its own; closing a border, airspace or airport is a show 
 blockade when it is another's; people hurt, forces routed, and towns liberated (retaken); "no safe
 haven" for an enemy is a threat; leaving or flying for a foreign host is a visit; taking aim at an
 actor is criticism; the closure of consulates, borders or airspace; pressing on and insisting on a fact
-are no demands."""
+are no demands; a move met with criticism is no meeting; armed forces marching into a town take it."""
 
 from __future__ import annotations
 
@@ -118,3 +118,14 @@ def test_pressing_on_and_insisting_on_a_fact_are_no_demands(pipeline):
     # insisting on an act, or that another act, is a demand
     assert ("REQUEST", "100", ["IRN"], ["USA"]) in [e[:4] for e in _coded(pipeline, "Iran insisted that the United States lift all sanctions.")]
     assert ("REQUEST", "100", ["USA"], ["ISR"]) in [e[:4] for e in _coded(pipeline, "The United States pressed Israel to allow more aid into Gaza.")]
+
+
+def test_met_with_criticism_is_no_meeting(pipeline):
+    assert not [e for e in _coded(pipeline, "Mali's use of the Russian mercenary company Wagner has been met with criticism in France.")
+                if e[0] == "CONSULT"]
+    assert ("CONSULT", "040", ["USA"], ["CHN"]) in [e[:4] for e in _coded(pipeline, "Blinken met with Chinese officials in Beijing.")]
+
+
+def test_armed_forces_marching_into_a_town_take_it(pipeline):
+    assert [e[:2] for e in _coded(pipeline, "Rwandan-backed rebels marched into Goma on Monday.")] == [("ASSAULT", "192")]
+    assert [e[:2] for e in _coded(pipeline, "Thousands of protesters marched into the capital on Sunday.")] == [("PROTEST", "141")]

@@ -101,6 +101,10 @@ _VESSELS = frozenset("ship vessel cutter boat warship frigate destroyer".split()
 _IRREGULARS = frozenset("fighter gunman militiaman".split())
 _CLOSED_PLACES = frozenset("border airspace airport".split())  # closed for security: a show of force
 _CLOSE_VERBS = frozenset("close shut seal".split())
+_REACTIONS = frozenset(
+    "criticism condemnation outrage anger scepticism skepticism resistance opposition silence dismay concern alarm "
+    "derision disbelief protest protests praise applause approval relief".split()
+)  # what a move "was met with"
 _STATED_TAGS = frozenset(("VBD", "VBZ"))  # a past or third-person verb states a fact; a demand's is bare or modal
 _SAFE_PLACES = frozenset("haven place space refuge sanctuary".split())  # "no safe haven for ...": a threat
 _AIR_DEFENCES = frozenset("defence defense defences defenses dome".split())
@@ -405,6 +409,12 @@ class Coder:
                 # "soldiers blocked off the palace", "a coast guard cutter blocked the supply boat": a
                 # blockade, coded as the lexicon's "blockade"; crowds blocking roads stay a protest
                 entry = self.lexicon.choose("blockade", "VERB", set(), set()) or entry
+            if entry is not None and entry.event_type == "CONSULT" and lemma == "meet" and _met_with_reaction(tok):
+                entry = None  # "the move was met with criticism": a reception, no meeting
+            if entry is not None and entry.event_type == "PROTEST" and lemma == "march" and "into" in particles \
+                    and _armed_doer(tok, self.lexicon, irregulars=True):
+                # "rebels marched into Goma": forces entering a town take it, no protest march
+                entry = self.lexicon.choose("overrun", "VERB", set(), set()) or entry
             if entry is not None and entry.event_type == "REQUEST" and _no_demand(tok, lemma, particles):
                 entry = None  # "pressed on with their assault", "insisted there were no troops in Kyiv"
             if entry is not None and entry.event_type == "ACCUSE" and entry.object == "aim" and _armed_doer(tok, self.lexicon):
@@ -1688,12 +1698,18 @@ def _denied_place(noun: Token) -> bool:
             and any(c.dep_ == "amod" and c.lower_ == "safe" for c in noun.children))  # fmt: skip
 
 
-def _armed_doer(verb: Token, lexicon: Lexicon) -> bool:
+def _met_with_reaction(verb: Token) -> bool:
+    """"was met with criticism", "met with widespread condemnation": a reception, not a meeting."""
+    return any(c.dep_ == "prep" and c.lower_ == "with" and any(o.dep_ == "pobj" and o.lemma_.lower() in _REACTIONS for o in c.children)
+               for c in verb.children)  # fmt: skip
+
+
+def _armed_doer(verb: Token, lexicon: Lexicon, *, irregulars: bool = False) -> bool:
     """The verb's doer is a state's armed force or a ship ("soldiers blocked", "blocked by coast
     guard ships", "ships conducted manoeuvres to block"), its subject or its passive agent, or the
-    subject of the clause it completes or is joined to; rebels and militants blocking roads are
-    not (their roadblocks are a protest's obstruction)."""
-    irregular = lexicon.word_classes.get("armed_group", frozenset()) | _IRREGULARS
+    subject of the clause it completes or is joined to; rebels and militants only with
+    ``irregulars`` (their roadblocks are a protest's obstruction, their march into a town is not)."""
+    irregular = frozenset() if irregulars else lexicon.word_classes.get("armed_group", frozenset()) | _IRREGULARS
     armed = (lexicon.word_classes.get("force", frozenset()) - irregular) | _VESSELS
     for _ in range(3):
         doers = [c for c in verb.children if c.dep_ == "nsubj"]
