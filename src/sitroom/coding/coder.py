@@ -95,6 +95,26 @@ _RELATIVE_PRONOUNS = _RELATIVE - {"whose"}  # the ones that stand for their noun
 _BY_FORCE_VERBS = frozenset(("surround",))
 # air defences stop projectiles, whatever the object says ("intercepted most of them")
 _INTERCEPT_VERBS = frozenset(("intercept",))
+# verbs of blocking: a protest when crowds block roads, a blockade when armed forces or ships block
+_OBSTRUCT_VERBS = frozenset("block obstruct".split())
+_VESSELS = frozenset("ship vessel cutter boat warship frigate destroyer".split())
+_IRREGULARS = frozenset("fighter gunman militiaman".split())
+_POLICE = frozenset("police policeman policemen officer gendarme".split())  # police enter towns without taking them
+_TOWNS = frozenset("town city village capital".split())
+_CEREMONIES = frozenset("parade ceremony celebration commemoration anniversary funeral".split())
+_CROWDS = frozenset("protester protestor demonstrator crowd activist student striker mob rioter".split())
+_CLOSED_PLACES = frozenset("border airspace airport".split())  # closed for security: a show of force
+_CLOSE_VERBS = frozenset("close shut seal".split())
+_REACTIONS = frozenset(
+    "criticism condemnation outrage anger scepticism skepticism silence dismay concern alarm "
+    "derision disbelief praise applause approval relief".split()
+)  # what a move "was met with"; not "opposition", "resistance", "protesters": groups one can meet
+_STATED_TAGS = frozenset(("VBD",))  # a past verb states a fact; a demand's is bare, modal or present ("withdraws")
+_PERFECT_AUX = frozenset("has have had".split())
+_SAFE_PLACES = frozenset("haven place space refuge sanctuary".split())  # "no safe haven for ...": a threat
+_ENEMIES = frozenset("terrorist terrorism enemy occupier invader aggressor criminal killer murderer".split())
+_CIVILIANS = frozenset("child children civilian people journalist reporter woman family resident refugee patient".split())
+_HAVENS = frozenset("haven sanctuary".split())  # a haven is denied to enemies; a "safe place" only to armed ones
 _AIR_DEFENCES = frozenset("defence defense defences defenses dome".split())
 # who may be helped by forces sent to them, besides armed forces: "to support the government"
 _GOVERNMENT_NOUNS = frozenset("government regime administration authority ally".split())
@@ -102,6 +122,10 @@ _GOVERNMENT_NOUNS = frozenset("government regime administration authority ally".
 # denials and charges keep their act, which the framing marks denied or alleged
 _CONTENT_HEADS = frozenset("threat threaten warn warning renounce renunciation".split())
 _CONTENT_PREPS = frozenset(("of", "about"))
+# the types whose verb makes its object noun a content rather than an act: appeals, demands, agreements
+_CONTENT_TYPES = frozenset(("REQUEST", "AGREE"))
+_ASKED_PREPS = frozenset(("for", "to"))
+_PARTY_PREPS = ("between", "with", "from")  # the parties of an act noun: "a truce between ...", "talks with ..."
 # "ordered / told / asked the ambassador to leave", "gave the envoy 72 hours to leave"
 _ORDER_VERBS = frozenset("order tell ask give invite instruct direct request".split())
 _LEAVE_VERBS = frozenset("leave depart quit exit".split())
@@ -124,7 +148,12 @@ _KILL_VERBS = frozenset("kill murder slay".split())
 _WOUND_VERBS = frozenset("wound injure hurt maim".split())
 _DIE_VERBS = frozenset("die perish".split())
 # movements that are visits only with a host
-_MOVE_VERBS = frozenset("arrive travel".split())
+_MOVE_VERBS = frozenset("arrive travel fly leave".split())
+_PRIVATE_SECTORS = frozenset(("CVL", "REF"))  # people who move on their own behalf, not as envoys
+_CROWD_SECTORS = frozenset(("CVL", "OPP"))  # crowds and parties: their "liberation" is a slogan
+_ENVOY_MOVES = frozenset("fly leave".split())  # verbs of movement as plain as travel by anyone: envoys only
+_ENVOY_SECTORS = frozenset(("GOV", "IGO"))
+_DELEGATIONS = frozenset("delegation delegate envoy team mission negotiator".split())
 # what force defends: one's land, people and freedom ("to defend its sovereignty")
 _DEFENDED = frozenset(
     "sovereignty freedom liberty territory border borders homeland country nation land soil "
@@ -324,7 +353,7 @@ class Coder:
             if pos is None:
                 continue
             lemma = tok.lemma_.lower()
-            out = (self._ordered_out(tok) or self._promised_force(tok)) if pos == "VERB" else None
+            out = (self._ordered_out(tok) or self._promised_force(tok)) if pos == "VERB" else self._no_safe_place(tok)
             if out is not None:
                 # "told the French ambassador to leave the country": an expulsion
                 found.append(Trigger(tok, replace(out, lemma=lemma), None))
@@ -389,6 +418,27 @@ class Coder:
             if entry is not None and lemma in _BY_FORCE_VERBS and not _by_force(tok, self.lexicon):
                 # "the city is surrounded by mountains", "surrounded by reporters": no siege
                 entry = None
+            if entry is not None and entry.event_type == "PROTEST" and lemma in _OBSTRUCT_VERBS and _armed_doer(tok, self.lexicon):
+                # "soldiers blocked off the palace", "a coast guard cutter blocked the supply boat": a
+                # blockade, coded as the lexicon's "blockade"; crowds blocking roads stay a protest
+                entry = self.lexicon.choose("blockade", "VERB", set(), set()) or entry
+            if entry is not None and entry.event_type == "CONSULT" and lemma == "meet" and _met_with_reaction(tok):
+                entry = None  # "the move was met with criticism": a reception, no meeting
+            if entry is not None and entry.event_type == "PROTEST" and lemma == "march" and _marched_into_town(tok, self.lexicon):
+                # "rebels marched into Goma": armed forces entering a town take it, no protest march
+                entry = self.lexicon.choose("overrun", "VERB", set(), set()) or entry
+            if entry is not None and entry.event_type == "REQUEST" and _no_demand(tok, lemma, particles):
+                entry = None  # "pressed on with their assault", "insisted there were no troops in Kyiv"
+            if entry is not None and entry.event_type == "ACCUSE" and entry.object == "aim" and _armed_doer(tok, self.lexicon):
+                entry = None  # "the army took aim at rebel positions": aimed weapons, not criticism
+            if entry is not None and entry.event_type == "MOBILIZE" and lemma in _CLOSE_VERBS and entry.object in _CLOSED_PLACES \
+                    and self._closed_to_another(tok, objects[entry.object]):
+                # "Saudi Arabia closed off Yemeni airspace": closing another's border or airspace is a
+                # blockade; closing one's own is a show of force
+                entry = self.lexicon.choose("blockade", "VERB", set(), set()) or entry
+            if entry is not None and entry.event_type == "MOBILIZE" and lemma in _CLOSE_VERBS and _crowd_doer(tok):
+                # "protesters shut down the airport": a protest's obstruction, as crowds blocking roads
+                entry = self.lexicon.choose("block", "VERB", set(), set()) or entry
             if entry is not None and lemma in _INTERCEPT_VERBS and entry.object is None and _air_defence(tok):
                 # "air defences intercepted most of them": what air defences stop is projectiles
                 entry = self.lexicon.choose(lemma, pos, particles, {"@projectile"}) or entry
@@ -415,6 +465,10 @@ class Coder:
         ordered = {t.token.i for t in found if _orders_act(t, self.support_verbs, nouns, own_acts)}
         # "warned of the possible use of force": the content of a threat or a charge, not an act
         unreal = {t.token.i for t in found if t.entry.pos == "NOUN" and _hypothetical_act(t.token)}
+        # "called for an urgent truce", "agree Gaza truce": the act asked for or agreed to is the
+        # appeal's or the agreement's content, not an act of its own (an ordered act stays: above)
+        asking = {t.token.i for t in found if t.entry.pos == "VERB" and t.entry.event_type in _CONTENT_TYPES} - ordered
+        unreal |= {t.token.i for t in found if t.entry.pos == "NOUN" and _asked_for(t.token, asking)}
         dropped = light_objects | ordered | unreal | purposes
         return [t for t in found if t.token.i not in dropped]
 
@@ -457,6 +511,15 @@ class Coder:
         ours = self._countries(list(subject.subtree)) if subject is not None else set()
         return bool(theirs) and not theirs & ours
 
+    def _closed_to_another(self, verb: Token, place: Token) -> bool:
+        """The place closed is named as another country's than the named closer's ("Saudi Arabia
+        closed Yemeni airspace"), not its own ("Israel closed its airspace", "the airport was shut")."""
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return False
+        theirs = self._countries(list(place.doc[place.left_edge.i : place.i + 1]))
+        return bool(theirs) and not theirs & self._countries(list(subject.subtree))
+
     def _helps_another(self, verb: Token, helping: Token) -> bool:
         """The purpose verb's object is another country's forces or government ("to shore up
         Mozambican forces", "to support Abiy Ahmed's government"), not the sender's own ("its
@@ -471,6 +534,39 @@ class Coder:
             if self._foreign_to_subject(verb, obj):
                 return True
         return False
+
+    def _no_safe_place(self, noun: Token) -> LexEntry | None:
+        """"There are no safe havens for Russian terrorists", "no safe space for them": a place
+        denied to the enemy is a threat, coded as the lexicon's noun "threat"."""
+        if not _denied_place(noun) or not self._denied_to_enemy(noun):
+            return None
+        threat = self.lexicon.choose("threat", "NOUN", set(), set())
+        # the threatened are those the place is denied to ("for Russian terrorists")
+        return replace(threat, recipient_preps=("for",)) if threat is not None else None
+
+    def _denied_to_enemy(self, noun: Token) -> bool:
+        """Those the safe place is denied to ("for ...") are an enemy: armed forces, armed groups,
+        terrorists or a named party; "a haven" or "sanctuary" for anyone but civilians. "No safe place
+        for children in Gaza" is humanitarian language, no threat."""
+        denied = [o for p in noun.children if p.dep_ == "prep" and p.lower_ == "for" for o in p.children if o.dep_ == "pobj"]
+        denied += [w for o in denied for w in o.conjuncts]
+        if not denied:
+            return False
+        armed = self.lexicon.word_classes.get("force", frozenset()) | self.lexicon.word_classes.get("armed_group", frozenset())
+        enemies = armed | _IRREGULARS | _ENEMIES
+        for o in denied:
+            lemma = o.lemma_.lower()
+            if lemma in _CIVILIANS:
+                return False
+            if lemma in enemies or o.pos_ == "PROPN" and o.ent_type_ in ("ORG", "NORP", "GPE"):
+                continue
+            if o.pos_ == "PRON" and noun.lemma_.lower() in _HAVENS:
+                continue  # "no safe haven for them"
+            if o.ent_type_ == "NORP" or any(w.ent_type_ in ("NORP", "GPE", "ORG") for w in o.children if w.dep_ in ("amod", "compound")):
+                if noun.lemma_.lower() in _HAVENS and lemma not in _CIVILIANS:
+                    continue  # "no safe haven for Russian occupiers"
+            return False
+        return True
 
     def _promised_force(self, verb: Token) -> LexEntry | None:
         """A promise or pledge to use force is a threat: "promising to use overwhelming force",
@@ -492,6 +588,13 @@ class Coder:
                 return self.lexicon.choose("threaten", "VERB", set(), {"force"})
         return None
 
+    def _threatened(self, verb: Token) -> bool:
+        """The verb is the clause of a threat verb ("warned it would expel", "threatened that it would")."""
+        head = verb.head
+        return verb.dep_ in ("ccomp", "xcomp") and head is not verb and any(
+            e.event_type == "THREATEN" and e.object is None and not e.particle
+            for e in self.lexicon.candidates(head.lemma_.lower(), "VERB"))  # fmt: skip
+
     def _bare_demand_trigger(self, tok: Token, pos: str, lemma: str, found: list[Trigger]) -> None:
         """"Washington declared that China must drop its barriers": a demand
         whatever the demanded act, even one the lexicon does not know."""
@@ -505,6 +608,10 @@ class Coder:
         announcement = self.intent.find(verb)
         if announcement is None:
             return entry, actor, recipient, None
+        if announcement.future and self._threatened(verb):
+            # "warned it would expel Western diplomats": the act a threat verb announces is the
+            # threat's content, coded at the threat verb, not the act itself planned
+            announcement = replace(announcement, future=False)
         announced = self.intent.apply(entry, announcement, self.lexicon)
         if announced is None:
             return entry, actor, recipient, announcement.kind
@@ -704,9 +811,22 @@ class Coder:
         if kind == "ASSAULT" and lemma == "explode" and tok.pos_ == "VERB":
             # "their pagers exploded": the device is no party
             return not _placed(self._verb_actor(tok, mentions, on))
+        if kind in ("ASSAULT", "THREATEN") and c.event.actor and all(a.sector in _CROWD_SECTORS for a in c.event.actor) \
+                and any(w.lemma_.lower() == "liberate" for w in (tok, *(x for x in tok.children if x.dep_ in ("xcomp", "ccomp")))):
+            # "protesters vowed to liberate Palestine": a slogan, no capture and no threat of one
+            return True
         if kind == "CONSULT" and lemma in _MOVE_VERBS and tok.pos_ == "VERB":
             # "arrived there from Georgetown", "personnel were travelling to the Valley": a visit needs a
             # host, or talks it comes for ("arrived in the region for talks with Arab leaders")
+            if c.event.actor and all(a.sector in _PRIVATE_SECTORS for a in c.event.actor):
+                return True  # "refugees left for Turkey", "civilians travelled to Turkey": no visit between parties
+            if _countries(c.event.recipient) and _countries(c.event.recipient) <= _countries(c.event.actor):
+                return True  # "the ambassador flew to Moscow for consultations": home, no visit
+            if lemma in _ENVOY_MOVES and not any(a.sector in _ENVOY_SECTORS for a in c.event.actor) \
+                    and not _delegation(tok):
+                # "Israelis left for Cyprus", "bombers flew to Venezuela", "drones flew to Moscow": only
+                # envoys (officials, a delegation) who fly or leave for a place pay a visit
+                return True
             return not _countries(c.event.recipient) - _countries(c.event.actor) and not _for_talks(tok)
         if lemma == "defend" and kind in ("SUPPORT", "AGREE"):
             # a verbal defence defends a party or a stand ("defended Iraq against criticism",
@@ -841,7 +961,7 @@ class Coder:
 
         framing = self.framer.frame(
             tok, sent, on, mentions, resolve,
-            refusal_coded=kind == "refusal" and entry is not act,
+            refusal_coded=(kind == "refusal" and entry is not act) or (entry.event_type == "THREATEN" and _denied_place(tok)),
             announced=kind in ("intent", "threat") and entry is not act,
             place_bound=act.event_type in self.lexicon.ontology.place_targets,
             object_token=trig.object_token,
@@ -1080,6 +1200,13 @@ class Coder:
             refs = self._prep_objects(holder, entry.recipient_preps, mentions, on)
             if refs:
                 return refs
+        if entry.event_type in _CONTENT_TYPES:
+            # "called for talks between Israel and Hamas", "agreed to a ceasefire with Hezbollah": the
+            # parties of the act asked for or agreed to, whose noun is no event of its own
+            for noun in _content_nouns(verb):
+                refs = self._prep_objects(noun, _PARTY_PREPS, mentions, on)
+                if refs:
+                    return refs
         if not any(c.dep_ in ("dobj", "obj") for c in verb.children):
             # "attacked and shelled Israeli positions": coordinated verbs share the object
             for c in verb.children:
@@ -1619,6 +1746,82 @@ def _by_force(verb: Token, lexicon: Lexicon) -> bool:
     return any(d.lemma_.lower() in forces or d.pos_ == "PROPN" for d in doers)
 
 
+def _no_demand(verb: Token, lemma: str, particles: set[str]) -> bool:
+    """A verb of demanding used in another sense: "pressed on with the offensive" (went on), "insisted
+    that the jet had stayed in Syrian airspace" (a claim: its clause states a fact, with no "must",
+    "should" or bare verb of what is demanded)."""
+    if lemma == "press" and "on" in particles:
+        return True
+    if lemma != "insist" or "on" in particles:
+        return False
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")]
+    return any(_states_fact(c) for c in clauses)
+
+
+def _states_fact(clause: Token) -> bool:
+    """A clause that states a fact: past ("had stayed", "was destroyed", "fired"), perfect ("has
+    left") or a copula or existential ("is responsible", "there are no troops"); a present action
+    verb ("insists Israel withdraws") or a bare or modal one is what is demanded."""
+    if clause.lemma_.lower() == "be":
+        return True
+    aux = [a for a in clause.children if a.dep_ in ("aux", "auxpass")]
+    if any(a.lower_ in _PERFECT_AUX for a in aux):
+        return True
+    return clause.tag_ in _STATED_TAGS and not aux or any(a.tag_ in _STATED_TAGS and a.lemma_.lower() in ("be", "do") for a in aux)
+
+
+def _denied_place(noun: Token) -> bool:
+    """"no safe haven", "no safe space": a safe place denied (the "no" denies the place, not the threat)."""
+    return (noun.pos_ == "NOUN" and noun.lemma_.lower() in _SAFE_PLACES
+            and any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children)
+            and any(c.dep_ == "amod" and c.lower_ == "safe" for c in noun.children))  # fmt: skip
+
+
+def _met_with_reaction(verb: Token) -> bool:
+    """"was met with criticism", "met with widespread condemnation": a reception, not a meeting."""
+    return any(c.dep_ == "prep" and c.lower_ == "with" and any(o.dep_ == "pobj" and o.lemma_.lower() in _REACTIONS for o in c.children)
+               for c in verb.children)  # fmt: skip
+
+
+def _armed_doer(verb: Token, lexicon: Lexicon, *, irregulars: bool = False, exclude: frozenset[str] = frozenset()) -> bool:
+    """The verb's doer is a state's armed force or a ship ("soldiers blocked", "blocked by coast
+    guard ships", "ships conducted manoeuvres to block"), its subject or its passive agent, or the
+    subject of the clause it completes or is joined to; rebels and militants only with
+    ``irregulars`` (their roadblocks are a protest's obstruction, their march into a town is not);
+    none of ``exclude``."""
+    irregular = frozenset() if irregulars else lexicon.word_classes.get("armed_group", frozenset()) | _IRREGULARS
+    armed = (lexicon.word_classes.get("force", frozenset()) - irregular - exclude) | _VESSELS
+    for _ in range(3):
+        doers = [c for c in verb.children if c.dep_ == "nsubj"]
+        doers += [p for a in verb.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
+        if doers:
+            return any(d.lemma_.lower() in armed for d in doers)
+        if verb.dep_ not in ("conj", "xcomp", "advcl", "acl") or verb.head is verb:
+            return False
+        verb = verb.head
+        if verb.pos_ == "NOUN":
+            # "conducted manoeuvres to block": the noun's own verb has the doer
+            verb = verb.head
+    return False
+
+
+def _marched_into_town(verb: Token, lexicon: Lexicon) -> bool:
+    """Armed forces or rebels (not police) marching into a town or city ("rebels marched into Goma"),
+    outside a parade or ceremony ("troops marched into Red Square during the parade")."""
+    towns = [o for c in verb.children if c.dep_ == "prep" and c.lower_ == "into" for o in c.children if o.dep_ == "pobj"]
+    # a named place that is no building or square ("Goma"), or a town noun ("the town of Mopti")
+    if not any(o.pos_ == "PROPN" and o.ent_type_ not in ("FAC", "ORG") or o.lemma_.lower() in _TOWNS for o in towns):
+        return False
+    if any(w.lemma_.lower() in _CEREMONIES for w in verb.sent):
+        return False
+    return _armed_doer(verb, lexicon, irregulars=True, exclude=_POLICE)
+
+
+def _crowd_doer(verb: Token) -> bool:
+    """The verb's subject is a crowd: protesters, demonstrators, activists, strikers."""
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in _CROWDS for c in verb.children)
+
+
 def _air_defence(verb: Token) -> bool:
     """The verb's doer is an air defence: "Saudi air defences", "the Iron Dome system"."""
     doers = [c for c in verb.children if c.dep_ == "nsubj"]
@@ -1636,6 +1839,23 @@ def _hypothetical_act(noun: Token) -> bool:
     elif noun.dep_ not in ("dobj", "obj"):
         return False
     return head.lemma_.lower() in _CONTENT_HEADS
+
+
+def _asked_for(noun: Token, verbs: set[int]) -> bool:
+    """The noun is what one of ``verbs`` asks for or agrees to: its object ("urged talks", "agree
+    Gaza truce") or the object of its "for" or "to" ("called for a truce", "agreed to a ceasefire")."""
+    if noun.dep_ in ("dobj", "obj"):
+        return noun.head.i in verbs
+    head = noun.head
+    return noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in _ASKED_PREPS and head.head.i in verbs
+
+
+def _content_nouns(verb: Token) -> list[Token]:
+    """The nouns a verb asks for or agrees to: its object, or the object of its "for" or "to"."""
+    nouns = [c for c in verb.children if c.dep_ in ("dobj", "obj") and c.pos_ == "NOUN"]
+    nouns += [o for c in verb.children if c.dep_ == "prep" and c.lower_ in _ASKED_PREPS
+              for o in c.children if o.dep_ == "pobj" and o.pos_ == "NOUN"]  # fmt: skip
+    return nouns
 
 
 def _into_the_sea(trig: Trigger) -> bool:
@@ -1683,6 +1903,11 @@ def _defended_by_force(obj: Token) -> bool:
         )
         return not named
     return False
+
+
+def _delegation(verb: Token) -> bool:
+    """The mover is a delegation or an envoy ("its delegation left for Jeddah")."""
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in _DELEGATIONS for c in verb.children)
 
 
 def _for_talks(verb: Token) -> bool:

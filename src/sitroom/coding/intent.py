@@ -30,6 +30,7 @@ __all__ = ["Announcement", "IntentRules", "load_intent_rules"]
 class Announcement:
     kind: str  # "intent", "threat" (intent on an "unless" condition), "refusal" or "demand"
     speaker: Token | None = None  # for a demand: the subject of the reporting verb
+    future: bool = False  # an intent told by a future auxiliary alone ("will impose"), with no head of intent
 
 
 @dataclass(slots=True, frozen=True)
@@ -42,6 +43,7 @@ class IntentRules:
     speech_verbs: frozenset[str]
     demand_nouns: frozenset[str]
     codes: dict[str, dict[str, str]]  # transformation -> root -> CAMEO code
+    future_keeps_type: frozenset[str] = frozenset()  # CAMEO roots an act told with "will" keeps
 
     def find(self, verb: Token) -> Announcement | None:
         """The announcement a verb trigger sits in, if any."""
@@ -70,7 +72,7 @@ class IntentRules:
             if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children) for c in verb.children):
                 return Announcement("threat")
         if aux & self.intent_aux:
-            return Announcement("intent")
+            return Announcement("intent", future=head is None or head_lemma not in self.intent_heads)
         if head is not None and head_lemma in self.intent_heads:
             head_negated = any(c.dep_ == "neg" for c in head.children)
             return Announcement("refusal" if head_negated else "intent")
@@ -83,6 +85,8 @@ class IntentRules:
         """The entry of the announcement, or None when the act keeps its own type."""
         root = entry.cameo[:2]
         if announcement.kind == "intent":
+            if announcement.future and root in self.future_keeps_type:
+                return None  # "China will impose sanctions": the sanction itself, planned
             if root in self.codes["agree"]:
                 return self._as(entry, "AGREE", self.codes["agree"][root], lexicon)
             if root in self.codes["threaten"]:
@@ -133,4 +137,7 @@ def load_intent_rules(lexicon: Lexicon, path: str | Path | None = None) -> Inten
             if code not in lexicon.cameo:
                 raise DataFileError(str(p), None, f"{name}_code_by_root[{root!r}]: unknown CAMEO code {code!r}")
         codes[name] = dict(table)
-    return IntentRules(codes=codes, **words)
+    keeps = raw.get("future_keeps_type", [])
+    if not isinstance(keeps, list) or not all(isinstance(r, str) and len(r) == 2 and r.isdigit() for r in keeps):
+        raise DataFileError(str(p), None, "'future_keeps_type' must be a list of two-digit CAMEO roots")
+    return IntentRules(codes=codes, future_keeps_type=frozenset(keeps), **words)
