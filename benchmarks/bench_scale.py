@@ -64,14 +64,14 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def tree_rss_kb(root: int) -> int:
-    """Resident memory of a process and all its descendants, in kB."""
-    tree, total, todo = _children(), 0, [root]
+def tree_pids(root: int) -> list[int]:
+    """A process and all its descendants."""
+    tree, pids, todo = _children(), [], [root]
     while todo:
         pid = todo.pop()
-        total += _rss_kb(pid)
+        pids.append(pid)
         todo.extend(tree.get(pid, ()))
-    return total
+    return pids
 
 
 def run(args: list[str]) -> dict:
@@ -88,14 +88,10 @@ def run(args: list[str]) -> dict:
 
     def sample() -> None:
         while proc.poll() is None:
-            tree, total, todo = _children(), 0, [proc.pid]
-            while todo:
-                pid = todo.pop()
-                kb = _rss_kb(pid)
+            now = {pid: _rss_kb(pid) for pid in tree_pids(proc.pid)}
+            for pid, kb in now.items():
                 each[pid] = max(each.get(pid, 0), kb)
-                total += kb
-                todo.extend(tree.get(pid, ()))
-            peak[0] = max(peak[0], total)
+            peak[0] = max(peak[0], sum(now.values()))
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -1841,21 +1841,27 @@ def _hypothetical_act(noun: Token) -> bool:
     return head.lemma_.lower() in _CONTENT_HEADS
 
 
-def _asked_for(noun: Token, verbs: set[int]) -> bool:
-    """The noun is what one of ``verbs`` asks for or agrees to: its object ("urged talks", "agree
-    Gaza truce") or the object of its "for" or "to" ("called for a truce", "agreed to a ceasefire")."""
+def _asking_verb(noun: Token) -> Token | None:
+    """The verb the noun would be the content of: the verb whose object it is ("urged talks", "agree
+    Gaza truce"), or whose "for" or "to" it follows ("called for a truce", "agreed to a ceasefire")."""
     if noun.dep_ in ("dobj", "obj"):
-        return noun.head.i in verbs
+        return noun.head
     head = noun.head
-    return noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in _ASKED_PREPS and head.head.i in verbs
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in _ASKED_PREPS:
+        return head.head
+    return None
+
+
+def _asked_for(noun: Token, verbs: set[int]) -> bool:
+    """The noun is what one of ``verbs`` asks for or agrees to."""
+    verb = _asking_verb(noun)
+    return verb is not None and verb.i in verbs
 
 
 def _content_nouns(verb: Token) -> list[Token]:
-    """The nouns a verb asks for or agrees to: its object, or the object of its "for" or "to"."""
-    nouns = [c for c in verb.children if c.dep_ in ("dobj", "obj") and c.pos_ == "NOUN"]
-    nouns += [o for c in verb.children if c.dep_ == "prep" and c.lower_ in _ASKED_PREPS
-              for o in c.children if o.dep_ == "pobj" and o.pos_ == "NOUN"]  # fmt: skip
-    return nouns
+    """The nouns a verb asks for or agrees to."""
+    return [n for c in verb.children for n in (c, *c.children)
+            if n.pos_ == "NOUN" and (v := _asking_verb(n)) is not None and v.i == verb.i]
 
 
 def _into_the_sea(trig: Trigger) -> bool:
