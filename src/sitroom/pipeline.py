@@ -39,8 +39,11 @@ log = logging.getLogger(__name__)
 _KEEP_PROBLEMS = 1000  # problems kept in the report (the first ones); all are counted and stored
 _PROBLEM_BATCH = 5000  # problems written to the store at a time
 # DuckDB's cache of the store's file while a run writes: without a bound it keeps every page it
-# wrote, so the run's memory grew with the store (larger work spills to DuckDB's temporary folder)
-WRITE_MEMORY_LIMIT = "128MB"
+# wrote, so the run's memory grew with the store (larger work spills to DuckDB's temporary folder).
+# Writing appends: a small cache costs little (40,000 articles written through Store.write_batch:
+# 122 s at 32 MB against 111 s at 128 MB) and keeps the writer's footprint near flat as the store
+# grows (its peak +86 MB from 2,500 to 40,000 articles at 32 MB, +158 MB at 128 MB).
+WRITE_MEMORY_LIMIT = "32MB"
 
 
 @dataclass(slots=True, frozen=True)
