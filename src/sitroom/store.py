@@ -762,7 +762,8 @@ class Store:
         many sentences to help), and the caller scans the sentences.
 
         The index only picks the candidates; each is then checked with the same ILIKE, so the result
-        is the scan's by construction. ``q`` lowercased is cut into words (runs of letters, digits and
+        is the scan's by construction; when ``q`` is a single word (word characters only) the candidates
+        are the answer and are returned as they are (a sid may then come more than once). ``q`` lowercased is cut into words (runs of letters, digits and
         combining marks) as the sentences were. Where ``q`` holds it, a sentence holds a word equal to
         each inner word of ``q``; ending with its first word (equal to it when ``q`` starts with a
         character that is not in a word); starting with its last (equal when ``q`` ends with such a
@@ -806,6 +807,10 @@ class Store:
             else:
                 parts.append(f"s.sid IN (SELECT sid FROM text_postings WHERE word_id IN (SELECT word_id FROM text_words WHERE {test}))")
                 params.append(word)
+        if len(words) == 1 and lowered == words[0]:
+            # q is one run of word characters: a sentence holds it exactly when one of its words contains it,
+            # so the candidates are the answer and no sentence's text is read
+            return parts[0].removeprefix("s.sid IN (").removesuffix(")"), params
         clause, pattern = _like("s.text", q)
         # The CASE keeps DuckDB from testing every sentence's text before it narrows them to the candidates.
         sql = f"SELECT s.sid FROM sentences s WHERE {' AND '.join(parts)} AND (CASE WHEN s.sid IS NOT NULL THEN {clause} END)"
