@@ -798,19 +798,20 @@ class Store:
         if ranked[0][0] > size * _TEXT_INDEX_NARROWS:
             return None  # even its rarest word is in too many sentences: a scan costs less
         chosen = [ranked[0]] + [r for r in ranked[1:3] if r[0] <= size * _TEXT_INDEX_ALSO]
-        parts, params = [], []
+        postings, params = [], []  # each chosen word's sentences, from the index
         for _, n, ids in chosen:
             word, test = tests_list[n]
             if ids:
                 # numbers from the store, written out: DuckDB then skips the row groups of other words
-                parts.append(f"s.sid IN (SELECT sid FROM text_postings WHERE word_id IN ({', '.join(str(int(i)) for i in ids)}))")
+                postings.append(f"SELECT sid FROM text_postings WHERE word_id IN ({', '.join(str(int(i)) for i in ids)})")
             else:
-                parts.append(f"s.sid IN (SELECT sid FROM text_postings WHERE word_id IN (SELECT word_id FROM text_words WHERE {test}))")
+                postings.append(f"SELECT sid FROM text_postings WHERE word_id IN (SELECT word_id FROM text_words WHERE {test})")
                 params.append(word)
         if len(words) == 1 and lowered == words[0]:
             # q is one run of word characters: a sentence holds it exactly when one of its words contains it,
             # so the candidates are the answer and no sentence's text is read
-            return parts[0].removeprefix("s.sid IN (").removesuffix(")"), params
+            return postings[0], params
+        parts = [f"s.sid IN ({sql})" for sql in postings]
         clause, pattern = _like("s.text", q)
         # The CASE keeps DuckDB from testing every sentence's text before it narrows them to the candidates.
         sql = f"SELECT s.sid FROM sentences s WHERE {' AND '.join(parts)} AND (CASE WHEN s.sid IS NOT NULL THEN {clause} END)"
