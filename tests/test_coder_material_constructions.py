@@ -203,3 +203,28 @@ def test_a_hijacking(pipeline):
     _assert_coded(
         pipeline, "The Houthi hijacking of an Israeli cargo ship drew condemnation.", ("ASSAULT", "181", ["YEM"], ["ISR"])
     )
+
+
+def test_a_by_phrase_the_parser_hangs_on_a_date_is_still_the_passive_verbs_agent(pipeline):
+    # spaCy attaches "by the Malian army" to "April"; the killing is still the army's
+    _assert_coded(pipeline, "Between 200 and 400 civilians were killed between 27 March and 1 April by the Malian army.",
+                  ("ASSAULT", "180", ["MLI"], []))  # fmt: skip
+
+
+def test_coordinated_casualty_verbs_share_the_act_they_happened_in(pipeline):
+    # "in two Myanmar junta airstrikes" hangs on "wounded"; the killing happened in the same strikes
+    got = [e for e in pipeline.code_text("At least 11 civilians were killed and five wounded on Tuesday in two Myanmar junta "
+                                         "airstrikes in Pale Township.", published=date(2023, 6, 28)).events]  # fmt: skip
+    killed = [e for e in got if e.trigger == "killed"]
+    assert killed and {a.country for a in killed[0].actor} == {"MMR"}, [(e.trigger, e.actor) for e in got]
+
+
+def test_unnamed_victims_keep_a_killing_that_names_no_party(pipeline):
+    events = pipeline.code_text("Two members of his security detail were killed on Friday.", published=date(2020, 6, 27)).events
+    assert [(e.event_type, [r.text for r in e.recipient]) for e in events] == [
+        ("ASSAULT", ["Two members of his security detail"])
+    ]
+    # people killed by a disaster or an accident are no one's victims
+    for text in ("Five people were killed in a car crash on Monday.", "At least 12 villagers were killed in an earthquake.",
+                 "Two workers were injured in a blast at the factory."):  # fmt: skip
+        assert not [e for e in pipeline.code_text(text).events if e.event_type == "ASSAULT"], text

@@ -1043,6 +1043,11 @@ class Coder:
             others = [a for a in actor[1:] if (a.country, a.sector) != (first.country, first.sector)]
             if others:
                 actor, recipient = [first], others
+        if not actor and not recipient and entry is act and entry.event_type == "ASSAULT" and entry.pos == "VERB" \
+                and tok.lemma_.lower() in _KILL_VERBS | _WOUND_VERBS:
+            # "at least 40 members of a paramilitary force were killed": victims the dictionary does not
+            # name are kept with their words, for the article to give them a country
+            recipient = self._unresolved_victims(tok, mentions)
         if not actor and not recipient:
             return None
         words = [tok.text]
@@ -1099,7 +1104,7 @@ class Coder:
         if depth > 6:
             return []
         if _is_passive(verb):
-            for c in verb.children:
+            for c in (*verb.children, *_stray_agents(verb)):
                 if c.dep_ == "agent":
                     for p in c.children:
                         if p.dep_ in ("pobj", "pcomp"):
@@ -1364,14 +1369,19 @@ class Coder:
     def _enclosing_act_actor(self, tok: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
         """The actor of an act noun the trigger happened in ("killed in an attack by the RSF",
         "killed in shelling by the RSF", "killed in an airstrike carried out by Israeli jets")."""
-        for prep in tok.children:
-            if prep.dep_ != "prep" or prep.lower_ not in ("in", "during", "after"):
-                continue
-            for noun in prep.children:
-                if noun.dep_ in ("pobj", "pcomp"):
-                    refs = self._agent_author(noun, mentions, on)
-                    if refs:
-                        return refs
+        # "were killed and five wounded in two junta airstrikes": coordinated verbs share the setting
+        holders = [tok, *(c for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB")]
+        if tok.dep_ == "conj" and tok.head.pos_ == "VERB":
+            holders.append(tok.head)
+        for holder in holders:
+            for prep in holder.children:
+                if prep.dep_ != "prep" or prep.lower_ not in ("in", "during", "after"):
+                    continue
+                for noun in prep.children:
+                    if noun.dep_ in ("pobj", "pcomp"):
+                        refs = self._agent_author(noun, mentions, on)
+                        if refs:
+                            return refs
         return []
 
     def _crossing(self, trig: Trigger, actor: list[ActorRef], mentions: dict[int, Mention], on: date | None) -> list[ActorRef] | None:
@@ -1564,6 +1574,23 @@ class Coder:
                 sector = m.sector
         return [ActorRef(span.text, "", "", sector)]
 
+    def _unresolved_victims(self, verb: Token, mentions: dict[int, Mention]) -> list[ActorRef]:
+        """The people a killing or wounding verb hit, in words the dictionary does not know: its passive
+        subject or object when that names people ("11 civilians", "two members of his security
+        detail", "18 individuals"), with no country; none when a disaster or an accident did it
+        ("killed in an earthquake", "injured in a crash")."""
+        disasters = self.lexicon.word_classes.get("disaster", frozenset())
+        for w in verb.subtree:
+            if w.lemma_.lower() in disasters and w.i > verb.i:
+                return []
+        people = self.lexicon.word_classes.get("person", frozenset()) | self.lexicon.word_classes.get("force", frozenset())
+        for c in verb.children:
+            if c.dep_ not in (*_PASS_SUBJ, "dobj", "obj") or c.pos_ != "NOUN":
+                continue
+            if c.lemma_.lower() in people or any(n.dep_ == "nummod" for n in c.children):
+                return self._unresolved_actor(c, mentions)
+        return []
+
     def _condition_subject(self, verb: Token, mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
         """Whom a threat is aimed at: the subject of its condition ("threatened
         to strike unless Baghdad accepted ...", "if Washington joins in")."""
@@ -1697,6 +1724,23 @@ class Coder:
                         return refs
                 queue.append(c)
         return []
+
+
+def _stray_agents(verb: Token) -> list[Token]:
+    """The "by" phrase of a passive verb that the parser hung lower in its clause: "civilians were
+    killed between 27 March and 1 April by the Malian army" (on "April"). Only through nouns and
+    prepositions of the verb's own clause, never into another verb's."""
+    if any(c.dep_ == "agent" for c in verb.children):
+        return []
+    found, queue = [], [c for c in verb.children if c.dep_ in ("prep", "npadvmod")]
+    while queue:
+        tok = queue.pop(0)
+        for c in tok.children:
+            if c.dep_ == "agent":
+                found.append(c)
+            elif c.dep_ in ("pobj", "conj", "prep", "appos") and c.pos_ not in ("VERB", "AUX"):
+                queue.append(c)
+    return found
 
 
 def _helping_purpose(verb: Token, lexicon: Lexicon) -> Token | None:
