@@ -228,3 +228,11 @@ def test_unnamed_victims_keep_a_killing_that_names_no_party(pipeline):
     for text in ("Five people were killed in a car crash on Monday.", "At least 12 villagers were killed in an earthquake.",
                  "Two workers were injured in a blast at the factory."):  # fmt: skip
         assert not [e for e in pipeline.code_text(text).events if e.event_type == "ASSAULT"], text
+
+
+def test_a_wounding_told_with_a_killing_is_not_an_attack_on_the_place(pipeline):
+    # "several wounded" names no victims of its own: they are the killing's, not Jordan's
+    got = _coded(pipeline, "Three U.S. service members were killed and several wounded in a drone attack on U.S. forces in "
+                           "northeastern Jordan.")  # fmt: skip
+    assert not [e for e in got if e[3] == ["JOR"]], got
+    assert ("ASSAULT", "180", [], ["USA"]) in got, got

@@ -781,7 +781,7 @@ class Coder:
             if killing is None:
                 continue
             victims, hurt = _countries(killing.event.recipient), _countries(c.event.recipient)
-            if hurt and not hurt <= victims:
+            if hurt and not hurt <= victims and not c.place_only:
                 continue  # "killed members of the group and wounded Iran's envoy": other victims
             if killing.event.injured is None and c.event.injured is not None:
                 killing.event = replace(killing.event, injured=c.event.injured)
