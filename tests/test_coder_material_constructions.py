@@ -236,3 +236,14 @@ def test_a_wounding_told_with_a_killing_is_not_an_attack_on_the_place(pipeline):
                            "northeastern Jordan.")  # fmt: skip
     assert not [e for e in got if e[3] == ["JOR"]], got
     assert ("ASSAULT", "180", [], ["USA"]) in got, got
+
+
+@pytest.mark.parametrize("text", [
+    "Ukrainian sea drones hit and sank a Russian Black Sea Fleet patrol ship off occupied Crimea in an overnight attack.",
+    "Protesters rallied in occupied East Jerusalem.",
+])  # fmt: skip
+def test_occupied_before_a_place_is_its_name_even_when_parsed_as_a_verb(pipeline, text):
+    events = pipeline.code_text(text).events
+    assert not [e for e in events if e.cameo_code.startswith("192")], [(e.trigger, e.cameo_code) for e in events]
+    # an occupation told as an act stays one
+    assert [e.cameo_code for e in pipeline.code_text("Russia has occupied Crimea since 2014.").events] == ["192"]

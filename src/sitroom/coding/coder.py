@@ -843,7 +843,7 @@ class Coder:
         if any(w.lower_ in _ANYONE for w in tok.children if w.dep_ in _SUBJ):
             # "whoever attacks us, we will attack them": a rule for anyone, not an act
             return True
-        if lemma == "occupy" and tok.dep_ == "amod":
+        if lemma == "occupy" and (tok.dep_ == "amod" or _adjective_participle(tok)):
             # "off occupied Crimea", "the occupied territories": a place's name, not an act
             return True
         if kind in _CONTEXT_TYPES and tok.pos_ == "NOUN" and tok.dep_ == "pobj" and _bare_mention(tok) and tok.i not in answered:
@@ -1724,6 +1724,17 @@ class Coder:
                         return refs
                 queue.append(c)
         return []
+
+
+def _adjective_participle(verb: Token) -> bool:
+    """A participle the parser took for a clause's verb that is the adjective of the noun after it:
+    "sank a patrol ship off occupied Crimea" (a clause with "Crimea" as its object): right after a
+    preposition or a determiner, with its noun next and no subject or auxiliary of its own."""
+    if verb.tag_ not in ("VBN", "VBD") or verb.i == 0 or verb.i + 1 >= len(verb.doc):
+        return False
+    noun = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.left_edge.i == verb.i + 1), None)
+    return (noun is not None and verb.nbor(-1).pos_ in ("ADP", "DET")
+            and not any(c.dep_ in (*_SUBJ, *_PASS_SUBJ, "aux", "auxpass") for c in verb.children))  # fmt: skip
 
 
 def _stray_agents(verb: Token) -> list[Token]:
