@@ -92,3 +92,33 @@ def test_package_dictionary_loads_and_covers_the_crisis_actors():
         assert d.aliases[alias].country == country, alias
     assert len(d.countries) >= 190
     assert d.agents["officials"] == "GOV"
+
+
+def test_context_aliases_name_a_country_only_in_an_article_about_it(pipeline):
+    def condemners(text):
+        return [[a.country for a in e.actor] for e in pipeline.code_text(text).events if e.event_type == "ACCUSE"]
+
+    both = "North Korea fired a missile on Thursday, South Korea said. The South condemned the North for the launch."
+    assert [([a.country for a in e.actor], [r.country for r in e.recipient])
+            for e in pipeline.code_text(both).events if e.event_type == "ACCUSE"] == [(["KOR"], ["PRK"])]  # fmt: skip
+    # without South Korea named, "the South" is no country; nor is "the North Atlantic" alliance North Korea
+    assert condemners("North Korea fired a missile on Thursday. The South condemned it.") == [[""]]
+    assert "PRK" not in condemners("North Korea fired a missile, South Korea said. The North Atlantic alliance condemned it.")[0]
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ({"word": "the North", "country": "PRK", "needs": ["PRK"]}, "one word"),
+        ({"word": "North", "country": "PRK"}, "three-letter code"),
+        ({"word": "North", "country": "prk", "needs": ["PRK"]}, "three-letter code"),
+    ],
+)
+def test_a_bad_context_alias_names_the_file_and_line(tmp_path, line, message):
+    from sitroom.actors.resolver import load_context_aliases
+
+    path = tmp_path / "context.jsonl"
+    path.write_text("# aliases\n" + json.dumps(line) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=message) as info:
+        load_context_aliases(load_actor_dictionary(), path)
+    assert "context.jsonl" in str(info.value) and ":2" in str(info.value) or "line 2" in str(info.value)

@@ -24,11 +24,31 @@ from spacy.strings import hash_string
 from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Token
 
+from pathlib import Path
+
 from .. import cache
+from ..datafiles import iter_jsonl, package_data
+from ..errors import DataFileError
 from ..records import ActorRef
 from .dictionary import ActorDictionary, ActorEntry
 
-__all__ = ["ActorMatcher", "AliasTokens", "Mention", "PhraseTable", "split_aliases"]
+__all__ = ["ActorMatcher", "AliasTokens", "Mention", "PhraseTable", "load_context_aliases", "split_aliases"]
+
+
+def load_context_aliases(dictionary: ActorDictionary, path: str | Path | None = None) -> list[tuple[str, ActorEntry, frozenset[str]]]:
+    """(word, the country's entry, the countries the article must name) of context_aliases.jsonl."""
+    p = Path(path) if path else package_data("context_aliases.jsonl")
+    out = []
+    for n, obj in iter_jsonl(p):
+        word, country, needs = obj.get("word"), obj.get("country"), obj.get("needs")
+        if not isinstance(word, str) or not word.strip() or " " in word.strip():
+            raise DataFileError(str(p), n, "'word' must be one word")
+        codes = [country] + (needs if isinstance(needs, list) else [None])
+        if not needs or not all(isinstance(c, str) and len(c) == 3 and c.isupper() for c in codes):
+            raise DataFileError(str(p), n, "'country' and each of 'needs' must be a three-letter code")
+        name = dictionary.country_name(country)
+        out.append((word.strip(), ActorEntry("country", name, country, "", (), f"{p.name}:{n}"), frozenset(needs)))
+    return out
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +123,7 @@ class ActorMatcher:
 
     def __init__(self, nlp: Language, dictionary: ActorDictionary) -> None:
         self.dictionary = dictionary
+        self._context = load_context_aliases(dictionary)
         agent_variants: list[tuple[str, str]] = []
         self._single_agents: dict[str, str] = {}
         for noun, sector in dictionary.agents.items():
@@ -165,7 +186,24 @@ class ActorMatcher:
             taken[m.start : m.end] = b"\x01" * (m.end - m.start)
             kept.append(m)
         kept.sort(key=lambda m: m.start)
+        if self._context:
+            kept = self._context_mentions(doc, kept, taken)
         return kept
+
+    def _context_mentions(self, doc: Doc, kept: list[Mention], taken: bytearray) -> list[Mention]:
+        """Add the context aliases the article's countries allow: "the North" in a report naming both Koreas."""
+        named = {m.entry.country for m in kept if m.entry is not None and m.entry.kind in ("country", "adjective", "capital")}
+        added = []
+        for word, entry, needs in self._context:
+            if not needs <= named:
+                continue
+            for tok in doc:
+                if tok.text != word or taken[tok.i] or tok.i == 0 or doc[tok.i - 1].lower_ != "the":
+                    continue
+                if tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN":
+                    continue  # "the North Atlantic"
+                added.append(Mention(tok.i, tok.i + 1, entry))
+        return sorted(kept + added, key=lambda m: m.start) if added else kept
 
     def _prefix_mentions(self, doc: Doc) -> list[Mention]:
         out = []
