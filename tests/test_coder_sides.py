@@ -389,3 +389,23 @@ def test_a_coast_guard_abbreviation_alone_names_no_country(pipeline):
     # "CCG" is also the Canadian Coast Guard and a British health body
     text = "The CCG seized a fishing boat off Newfoundland on Monday, and the CCG detained its crew."
     assert all("CHN" not in g[3] for g in _coded(pipeline, text))
+
+
+# --- acts that name no party ----------------------------------------------------------------------
+
+_ROUND = "Israeli jets struck targets in Iran on Saturday. Iran fired missiles at Israel on Sunday. Israel hit Iran again on Monday."
+
+
+def test_an_act_that_names_no_party_takes_the_articles_two_parties(pipeline):
+    # told before any act with both sides: no earlier act to point back at, only the article's pair
+    assert _find(pipeline, "Heavy fighting continued overnight, residents said. " + _ROUND, "fighting")[3:] == (["ISR"], ["IRN"])
+
+
+def test_an_act_that_names_no_party_is_no_event_without_a_pair_or_when_it_is_not_told_as_done(pipeline):
+    assert _coded(pipeline, "Heavy fighting continued overnight, residents said.") == []
+    for sentence, trigger in (
+        ("The two neighbours signed a deal to end 14 months of fighting.", "fighting"),
+        ("No fighting was reported overnight.", "fighting"),
+    ):
+        got = _coded(pipeline, sentence + " " + _ROUND)
+        assert not [g for g in got if g[2] == trigger], got

@@ -28,7 +28,8 @@ then applies the argument rules to each one:
   re-mentions in passing ("before the strikes"), war-long tolls, questions, and
   movements, defences and rescues that are no acts between parties are dropped.
 
-An event is kept when it has an actor or a recipient.
+An event is kept when it has an actor or a recipient: one whose sentence names no party is
+coded all the same, and kept when the article's two parties (``fill_from_dyad``) give it one.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ _QUANTITY_NOUNS = frozenset(
     "series wave barrage salvo volley spate string round number dozen hundred start beginning resumption "
     "day week hour".split()
 )
+_ENDING_WORDS = frozenset("end halt stop cease suspend prevent avert avoid ending halting cessation".split())
 _MUTUAL_LEMMAS = frozenset("fight fighting battle clash war hostility exchange swap ceasefire truce sign".split())
 # a missile fired into the sea is a show of force (MOBILIZE 150), not an attack
 _LAUNCHED = frozenset("missile missiles rocket rockets".split())
@@ -635,11 +637,11 @@ class Coder:
             triggers = self.find_triggers(sent)
             sent_facts = facts.sentence(sent) if triggers else None  # shared by the sentence's events
             for trig in triggers:
-                found = self._event(trig, sent_facts, index, article_id, published, mentions, memory)
-                if found is not None:
-                    coded.append(found)
+                coded.append(self._event(trig, sent_facts, index, article_id, published, mentions, memory))
             self._link(coded)
             coded = self._prune(coded, sent, mentions, published, told)
+            named = {c.event.event_type for c in coded if c.event.actor or c.event.recipient}
+            coded = [c for c in coded if c.event.actor or c.event.recipient or _unnamed_act(c, named)]
             for item in coded:
                 events.append(item.event)
                 e = item.event
@@ -651,7 +653,13 @@ class Coder:
                     events.append(reverse)
             self._remember(sent, mentions, published, memory)
         # the sides a sentence leaves unnamed, from the two parties the article is about
-        return fill_from_dyad(events, self.matcher.dictionary.country_name, doc.text)
+        filled = fill_from_dyad(events, self.matcher.dictionary.country_name, doc.text)
+        kept = [e for e in filled if e.actor or e.recipient]
+        if len(kept) < len(filled):
+            # an act no party was found for is no event, nor what another answers
+            gone = {e.event_id for e in filled if not (e.actor or e.recipient)}
+            kept = [replace(e, cause_event=None) if e.cause_event in gone else e for e in kept]
+        return kept
 
     def _link(self, coded: list[_Coded]) -> None:
         """Sentence-level links: the coded event of a condition clause, and the
@@ -932,7 +940,7 @@ class Coder:
         on: date | None,
         mentions: dict[int, Mention],
         memory: _Memory,
-    ) -> _Coded | None:
+    ) -> _Coded:
         tok, entry = trig.token, trig.entry
         act = entry
         kind = None
@@ -1048,8 +1056,9 @@ class Coder:
             # "at least 40 members of a paramilitary force were killed": victims the dictionary does not
             # name are kept with their words, for the article to give them a country
             recipient = self._unresolved_victims(tok, mentions)
-        if not actor and not recipient:
-            return None
+        # An act that names no party at all stays a candidate: the article may name its parties
+        # (``fill_from_dyad``: "the talks", "an exchange of gunfire", "the strike"); ``code_doc`` drops
+        # the ones it cannot fill.
         words = [tok.text]
         if entry.particle:
             words.append(entry.particle)
@@ -1724,6 +1733,30 @@ class Coder:
                         return refs
                 queue.append(c)
         return []
+
+
+def _unnamed_act(c: _Coded, named: set[str]) -> bool:
+    """Is a candidate that names no party an act the article's two parties may be given: asserted,
+    not beside another act of its type in its sentence (the same act told again), and not an act
+    noun that points at a party or an act the rules could not find ("its ground operation", "the
+    same attack")?"""
+    if c.event.event_type in named or c.event.modality != "asserted":
+        return False
+    tok = c.token
+    if tok.pos_ == "NOUN":
+        if any(w.dep_ == "poss" and w.pos_ == "PRON" for w in tok.children):
+            return False
+        if any(w.lower_ in ("same", "such", "that", "this", "these", "those") for w in tok.children):
+            return False
+        # "a deal to end 14 months of hostilities", "an end to more than a year of fighting": the act
+        # ended is no new one
+        for up in list(tok.ancestors)[:6]:
+            if up.lemma_.lower() in _ENDING_WORDS:
+                return False
+            if up.pos_ in ("VERB", "AUX"):
+                break
+    # "THAAD is designed to intercept missiles": what something is for, no act
+    return not (tok.dep_ == "xcomp" and any(w.dep_ == "aux" and w.lower_ == "to" for w in tok.children))
 
 
 def _adjective_participle(verb: Token) -> bool:

@@ -354,18 +354,20 @@ def _turned_inward(e: Event, dyad: Dyad) -> bool:
 def fill_from_dyad(events: list[Event], country_name: Callable[[str], str], text: str = "") -> list[Event]:
     """``events`` with the sides their sentences leave without a country filled from the article's dyad;
     ``text`` (the article's, which the events' spans point into) shows what an act is about."""
-    general = find_dyad(events)
+    # the acts that name a party show the dyad; the ones that name none only receive it
+    named = [e for e in events if e.actor or e.recipient]
+    general = find_dyad(named)
     if general is None:
         return events
     # material acts take the pair the article's material acts name (an article about a dispute
     # retells attacks between other parties), else the article's pair when it is also the two
     # countries the article names most, or the country a conflict at home is in
-    material = find_dyad(events, _MATERIAL)
+    material = find_dyad(named, _MATERIAL)
     borrowed = material is None and general.leading and not general.domestic
     if material is None:
         material = general if general.leading else None
     # the day the article's news happened: the day its acts are most often dated
-    days = Counter(e.event_date for e in events if e.event_date is not None and not e.historical)
+    days = Counter(e.event_date for e in named if e.event_date is not None and not e.historical)
     news_day = min(days, key=lambda d: (-days[d], d)) if days else None
     out = []
     for e in events:
