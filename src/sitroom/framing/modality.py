@@ -12,6 +12,9 @@ prevented ("to head off an attack"), a plan or expectation
 
 from __future__ import annotations
 
+import functools
+import itertools
+
 from spacy.tokens import Token
 
 from .clause import Frame, condition_cue
@@ -34,12 +37,18 @@ def condition_phrase_cue(tok: Token, rules: FramingRules) -> str | None:
     "in the event of"), as written; None for any other word."""
     if tok.dep_ != "prep" or tok.lower_ != "in":
         return None
-    words = [x.text for x in tok.subtree]
+    # a cue of n characters can only be the start of the phrase's first n words
+    words = [x.text for x in itertools.islice(tok.subtree, _longest(rules.condition_preps))]
     text = " ".join(words).lower()
     for p in rules.condition_preps:
         if text.startswith(p):
             return " ".join(words[: len(p.split())])
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def _longest(cues: frozenset[str]) -> int:
+    return max(map(len, cues), default=0)
 
 
 def _negated(tok: Token) -> str | None:
