@@ -13,7 +13,6 @@ prevented ("to head off an attack"), a plan or expectation
 from __future__ import annotations
 
 import functools
-import itertools
 
 from spacy.tokens import Token
 
@@ -37,8 +36,16 @@ def condition_phrase_cue(tok: Token, rules: FramingRules) -> str | None:
     "in the event of"), as written; None for any other word."""
     if tok.dep_ != "prep" or tok.lower_ != "in":
         return None
-    # a cue of n characters can only be the start of the phrase's first n words
-    words = [x.text for x in itertools.islice(tok.subtree, _longest(rules.condition_preps))]
+    # only the phrase's first words can hold a cue: read them until they are as long as the longest
+    # cue (lower-casing never shortens a text), not the whole phrase
+    need = _longest(rules.condition_preps)
+    words = []
+    size = -1
+    for x in tok.subtree:
+        words.append(x.text)
+        size += len(words[-1]) + 1
+        if size >= need:
+            break
     text = " ".join(words).lower()
     for p in rules.condition_preps:
         if text.startswith(p):

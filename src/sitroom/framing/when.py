@@ -145,9 +145,11 @@ def _anchor(dates: tuple[Span, ...], before: int, published: date | None) -> dat
     for ent in reversed(dates):
         if ent.start_char >= before:
             continue
-        if any(r in ent.text.lower() for r in _RELATIVE):
+        text = ent.text  # a span joins its words again on every call: once per phrase
+        lowered = text.lower()
+        if any(r in lowered for r in _RELATIVE):
             continue
-        resolved = resolve_date(ent.text, published)
+        resolved = resolve_date(text, published)
         if resolved is not None and resolved.precision == "day":
             return resolved.value
     return None
@@ -167,7 +169,8 @@ def event_date(
             text = f"{prev.text} {text}"
         elif prev is not None and len(expr) == 1 and expr.text.lower() in MONTHS and prev.like_num and prev.text.isdigit() and 1 <= int(prev.text) <= 31:
             text = f"{prev.text} {text}"  # "the morning of 7 October": the day the NER left out
-        anchor = _anchor(sent.doc_dates, expr.start_char, published) if any(r in text.lower() for r in _RELATIVE) else None
+        lowered = text.lower()
+        anchor = _anchor(sent.doc_dates, expr.start_char, published) if any(r in lowered for r in _RELATIVE) else None
         resolved = resolve_date(text, published, future=future, anchor=anchor)
         if resolved is not None:
             return resolved, text
@@ -251,12 +254,14 @@ def narrative_date(frame: Frame, sent: SentenceFacts, published: date, rules: Fr
             continue
         if ent.start >= sent.span.start and _of_reporter(ent, frame, rules):
             continue  # "Iran said on Tuesday that ...": the day of the saying, not of the act
-        if any(r in ent.text.lower() for r in _RELATIVE):
+        text = ent.text  # a span joins its words again on every call: once per phrase
+        lowered = text.lower()
+        if any(r in lowered for r in _RELATIVE):
             continue
-        resolved = resolve_date(ent.text, published)
+        resolved = resolve_date(text, published)
         if resolved is None or resolved.precision != "day":
             continue  # a week, month or year sets no day for the story
         if published - timedelta(days=_RECENT_DAYS) <= resolved.value < published:
-            return resolved, ent.text
+            return resolved, text
         return None
     return None
