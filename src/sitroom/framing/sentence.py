@@ -14,6 +14,7 @@ from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
 from .dates import WEEKDAYS
+from .tree import children
 
 __all__ = ["DAY_WORDS", "DocumentFacts", "SentenceFacts", "is_date"]
 
@@ -68,8 +69,8 @@ def _according_to(words: list[Token]) -> Token | None:
     (``words``: the sentence's words "according", in order)."""
     for tok in words:
         if tok.lower_ == "according":
-            to = next((c for c in tok.children if c.lower_ == "to"), None)
-            pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            to = next((c for c in children(tok) if c.lower_ == "to"), None)
+            pobj = next((c for c in children(to) if c.dep_ == "pobj"), None) if to is not None else None
             if pobj is not None:
                 return pobj
     return None
