@@ -204,8 +204,10 @@ class Pipeline:
         decision stage decide them (``decide=False``: the candidates as the rules coded them)."""
         coding_fault(article.article_id)
         doc = doc if doc is not None else self.nlp(article.text)
+        text = doc.text  # a span's text is this slice of it, without joining its tokens again
         sents = tuple(
-            Sentence(article.article_id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(sentences(doc))
+            Sentence(article.article_id, i, s.start_char, s.end_char, text[s.start_char : s.end_char])
+            for i, s in enumerate(sentences(doc))
         )
         events = self.coder.code_doc(doc, article.article_id, article.published)
         if decide and self.decision is not None:

@@ -124,6 +124,10 @@ class ActorMatcher:
     def __init__(self, nlp: Language, dictionary: ActorDictionary) -> None:
         self.dictionary = dictionary
         self._context = load_context_aliases(dictionary)
+        # ``resolve``'s answers for the mentions it was last given (one document's): the coder asks
+        # about many phrases more than once (a subject for its event and again to remember it)
+        self._resolved_for: dict[int, Mention] | None = None
+        self._resolved: dict[tuple, list[ActorRef]] = {}
         agent_variants: list[tuple[str, str]] = []
         self._single_agents: dict[str, str] = {}
         for noun, sector in dictionary.agents.items():
@@ -238,6 +242,21 @@ class ActorMatcher:
         """
         if not tokens:
             return []
+        # the answer depends on the phrase's tokens, the document's mentions and the day only; the
+        # mentions dict is held while its answers are kept, so it is the same object, not a new one
+        # that happens to have its id
+        key = (*[t.i for t in tokens], on)
+        if mentions is not self._resolved_for:
+            self._resolved_for, self._resolved = mentions, {}
+        else:
+            known = self._resolved.get(key)
+            if known is not None:
+                return list(known)
+        refs = self._resolve(tokens, mentions, on)
+        self._resolved[key] = refs
+        return list(refs)
+
+    def _resolve(self, tokens: list[Token], mentions: dict[int, Mention], on: date | None) -> list[ActorRef]:
         doc = tokens[0].doc
         token_set = {t.i for t in tokens}
         # ``mentions`` maps every token a mention covers to it, so "The AU"

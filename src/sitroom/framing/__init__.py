@@ -27,6 +27,7 @@ from .modality import condition_clause, condition_phrase_cue, modality_of
 from .relays import Relay, relay_of
 from .rules import FramingRules, load_framing_rules
 from .sentence import DocumentFacts, SentenceFacts
+from .tree import children
 from .when import event_date
 from .where import PlaceFinder
 
@@ -62,9 +63,9 @@ def _known_act(trigger: Token) -> bool:
     if trigger.pos_ != "NOUN":
         return False
     if trigger.dep_ == "pobj":
-        return any((c.dep_ == "det" and c.lower_ in DEFINITE) or c.dep_ == "poss" for c in trigger.children)
+        return any((c.dep_ == "det" and c.lower_ in DEFINITE) or c.dep_ == "poss" for c in children(trigger))
     # "failed to condemn Iran's attack": a possessive act as the object of another verb
-    return trigger.dep_ == "dobj" and any(c.dep_ == "poss" for c in trigger.children)
+    return trigger.dep_ == "dobj" and any(c.dep_ == "poss" for c in children(trigger))
 
 
 class Framer:
@@ -131,18 +132,18 @@ class Framer:
                     break
         if clause is None:
             # "in the event of an Israeli attack": the phrase is the condition
-            phrase = next((c for t in frame.chain for c in (t, *t.children) if condition_phrase_cue(c, self.rules)), None)
+            phrase = next((c for t in frame.chain for c in (t, *children(t)) if condition_phrase_cue(c, self.rules)), None)
             if phrase is not None:
                 out.condition = Condition(" ".join(x.text for x in phrase.subtree), (), None)
                 return
             # "any attack on Iranian soil would ...": the condition is the noun phrase
             trigger = frame.trigger
-            if any(c.dep_ == "det" and c.lower_ == "any" for c in trigger.children):
+            if any(c.dep_ == "det" and c.lower_ == "any" for c in children(trigger)):
                 span = trigger.doc[trigger.left_edge.i : trigger.right_edge.i + 1]
                 out.condition = Condition(span.text, (), None)
             return
         span = clause.doc[clause.left_edge.i : clause.right_edge.i + 1]
-        subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = next((c for c in children(clause) if c.dep_ in ("nsubj", "nsubjpass")), None)
         actor = tuple(resolve(subject)) if subject is not None else ()
         if subject is not None and subject.pos_ == "NOUN":
             # "unless the bombardment of Gaza stops": an event, not an actor, is the subject

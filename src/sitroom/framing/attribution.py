@@ -13,6 +13,7 @@ from ..records import ActorRef, Attribution
 from .clause import Frame, number_of
 from .rules import FramingRules
 from .sentence import SentenceFacts
+from .tree import children
 
 __all__ = ["attribution_of", "source_phrase"]
 
@@ -29,7 +30,7 @@ def source_phrase(head: Token) -> Span:
     stack = [head]
     while stack:
         tok = stack.pop()
-        for c in tok.children:
+        for c in children(tok):
             if c.dep_ in ("relcl", "acl", "appos", "punct", "advcl", "cc", "conj", "parataxis") and not (
                 c.dep_ == "acl" and c.i == tok.i + 1 and c.tag_ in ("JJ", "VBN")
             ):
@@ -64,11 +65,11 @@ def _medium_of(reporter: Token, rules: FramingRules) -> str:
     for _ in range(3):
         nxt = []
         for tok in frontier:
-            for c in tok.children:
+            for c in children(tok):
                 if c.dep_ in ("dobj", "dative", "iobj") and c.pos_ in ("PROPN", "NOUN") and _is_medium(c, rules):
                     return _medium_text(c)
                 if c.dep_ in ("prep", "agent") and c.lower_ in ("on", "to", "by", "with", "in"):
-                    for p in c.children:
+                    for p in children(c):
                         if p.dep_ == "pobj":
                             if _is_medium(p, rules):
                                 return _medium_text(p)
@@ -86,11 +87,11 @@ def _claim(head: Token, resolve: Resolve, rules: FramingRules, medium: str) -> A
     named = any(t.ent_type_ in _PERSON_KINDS for t in phrase) or head.pos_ == "PROPN"
     indefinite = head.tag_ in ("NNS", "NNPS") or any(
         c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "one", "some", "several") or c.like_num
-        for c in head.children
+        for c in children(head)
     )
     anonymous = head.lemma_.lower() in rules.anonymous_nouns and not named and indefinite
     count = None
-    for c in head.children:
+    for c in children(head):
         if c.dep_ == "nummod":
             count = number_of(c)
     is_medium = _is_medium(head, rules)
@@ -103,7 +104,7 @@ def _speaker(reporter: Token) -> Token | None:
     """The subject of the verb of saying, also through "was quoted as saying"."""
     verb = reporter
     for _ in range(3):
-        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = next((c for c in children(verb) if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None and subject.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
             return verb.head  # "Iran, which says ...", "a source who confirmed ...": the noun the clause describes
         if subject is not None:
@@ -119,7 +120,7 @@ def attribution_of(frame: Frame, sent: SentenceFacts, resolve: Resolve, rules: F
     reporter = frame.reporter
     if reporter is not None:
         speaker = _speaker(reporter)
-        if speaker is not None and not (speaker.lower_ == "it" and any(c.dep_ == "auxpass" for c in reporter.children)):
+        if speaker is not None and not (speaker.lower_ == "it" and any(c.dep_ == "auxpass" for c in children(reporter))):
             medium = _medium_of(reporter, rules)
             if speaker.head.lower_ in ("quoted",):
                 medium = medium or _medium_of(speaker.head, rules)

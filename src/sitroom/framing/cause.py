@@ -15,6 +15,8 @@ from collections.abc import Iterator
 
 from spacy.tokens import Token
 
+from .tree import children
+
 __all__ = ["cause_phrase"]
 
 # "in retaliation for", "in response to", "in revenge for", "as a reply to"
@@ -26,17 +28,17 @@ _RESPOND_VERBS = frozenset(("retaliate", "respond", "reply"))
 
 
 def _objects(tok: Token) -> Iterator[Token]:
-    return (c for c in tok.children if c.dep_ in ("pobj", "dobj", "obj", "pcomp"))
+    return (c for c in children(tok) if c.dep_ in ("pobj", "dobj", "obj", "pcomp"))
 
 
 def _from(word: Token) -> Token | None:
     """The cause phrase among ``word``'s own dependents."""
-    for c in word.children:
+    for c in children(word):
         low = c.lower_
         if c.dep_ == "prep" and low in ("in", "as"):
             for noun in _objects(c):
                 if noun.lemma_.lower() in _CAUSE_NOUNS:
-                    for link in noun.children:
+                    for link in children(noun):
                         if link.dep_ == "prep" and link.lower_ in _CAUSE_LINKS:
                             found = next(_objects(link), None)
                             if found is not None:
@@ -47,7 +49,7 @@ def _from(word: Token) -> Token | None:
             found = next(_objects(c), None)
             if found is not None:
                 return found
-        elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _TIME_CAUSES for m in c.children):
+        elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _TIME_CAUSES for m in children(c)):
             return c  # "after Israeli jets bombed Beirut"
         elif c.dep_ in ("advcl", "xcomp", "acl") and c.lemma_.lower() in _AVENGE_VERBS:
             found = next(_objects(c), None)  # "to avenge the killing of ..."
@@ -55,7 +57,7 @@ def _from(word: Token) -> Token | None:
                 return found
     if word.lemma_.lower() in _RESPOND_VERBS:
         # "Iran retaliated for the strike", "Israel responded to the barrage"
-        for c in word.children:
+        for c in children(word):
             if c.dep_ == "prep" and c.lower_ in _CAUSE_LINKS:
                 found = next(_objects(c), None)
                 if found is not None:

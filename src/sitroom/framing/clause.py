@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from .rules import FramingRules
+from .tree import children
 
 __all__ = ["DEFINITE", "Frame", "condition_cue", "frame_of", "number_of"]
 
@@ -43,7 +44,7 @@ def _is_reporting(tok: Token, rules: FramingRules) -> bool:
 def condition_cue(clause: Token, rules: FramingRules) -> Token | None:
     """The word that makes an adverbial clause a condition: its "if"/"unless"
     mark, or the auxiliary of an inverted "should Israel attack"."""
-    mark = next((m for m in clause.children if m.dep_ == "mark" and m.lower_ in rules.condition_marks), None)
+    mark = next((m for m in children(clause) if m.dep_ == "mark" and m.lower_ in rules.condition_marks), None)
     if mark is not None:
         return mark
     first = clause.doc[clause.left_edge.i]
@@ -68,7 +69,7 @@ def frame_of(trigger: Token, rules: FramingRules) -> Frame:
         if dep == "conj":
             # "will meet and sign": a coordinated verb with no subject of its
             # own shares the first verb's subject and auxiliaries.
-            if cur.pos_ in ("VERB", "AUX") and not any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children):
+            if cur.pos_ in ("VERB", "AUX") and not any(c.dep_ in ("nsubj", "nsubjpass") for c in children(cur)):
                 chain.append(head)
                 cur = head
                 continue
@@ -98,9 +99,9 @@ def _governing_reporter(trigger: Token, rules: FramingRules) -> Token | None:
 def _trailing_reporter(top: Token, rules: FramingRules) -> Token | None:
     """"Israel struck Damascus, officials said": the parser hangs the verb of
     saying off the reported clause (parataxis, or a ccomp after a comma)."""
-    for c in top.children:
+    for c in children(top):
         if c.i > top.i and _is_reporting(c, rules) and c.dep_ in ("parataxis", "ccomp", "advcl", "conj"):
-            if not any(x.dep_ in ("ccomp", "xcomp") for x in c.children):
+            if not any(x.dep_ in ("ccomp", "xcomp") for x in children(c)):
                 return c
     return None
 
@@ -120,7 +121,7 @@ _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 def number_of(tok: Token) -> int | None:
     """The number a numeral token (with its compound parts) writes: "40",
     "1,200", "four", "two dozen", "3,000"; None for vague words."""
-    parts = [c for c in tok.children if c.dep_ in ("compound", "nummod", "quantmod") and (c.like_num or c.lower_ in _WORDS)]
+    parts = [c for c in children(tok) if c.dep_ in ("compound", "nummod", "quantmod") and (c.like_num or c.lower_ in _WORDS)]
     words = [t.lower_ for t in sorted([*parts, tok], key=lambda t: t.i)]
     total = 0
     current = 0

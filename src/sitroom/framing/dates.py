@@ -9,6 +9,7 @@ and precision, or None when the text is not a date they understand.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -77,6 +78,7 @@ def _number(word: str) -> int | None:
     return _NUMBERS.get(word)
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and an article asks about its date phrases again for every event
 def resolve_date(text: str, published: date | None, *, future: bool = False, anchor: date | None = None) -> ResolvedDate | None:
     """Resolve one date expression. ``anchor`` is the last date named earlier
     in the article (for "the next day"); ``future`` the tense of the event."""

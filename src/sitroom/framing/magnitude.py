@@ -11,6 +11,7 @@ from spacy.tokens import Token
 from ..records import Count
 from .clause import Frame, number_of
 from .rules import FramingRules
+from .tree import children
 
 __all__ = ["Magnitude", "magnitude_of"]
 
@@ -23,7 +24,7 @@ class Magnitude:
 
 
 def _qualifier(num: Token, rules: FramingRules) -> str:
-    words = [c for c in num.children if c.dep_ in ("quantmod", "advmod", "amod") and c.i < num.i]
+    words = [c for c in children(num) if c.dep_ in ("quantmod", "advmod", "amod") and c.i < num.i]
     if not words:
         return ""
     start = min(w.left_edge.i for w in words)
@@ -37,13 +38,13 @@ def _people(noun: Token) -> int | None:
     total = 0
     members = [noun] + [c for c in noun.subtree if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")]
     for m in members:
-        num = next((c for c in m.children if c.dep_ == "nummod"), None)
+        num = next((c for c in children(m) if c.dep_ == "nummod"), None)
         if num is not None:
             n = number_of(num)
             if n is None:
                 return None
             total += n
-        elif m.tag_ in ("NN", "NNP") or any(c.dep_ == "det" and c.lower_ in ("a", "an", "the", "one") for c in m.children):
+        elif m.tag_ in ("NN", "NNP") or any(c.dep_ == "det" and c.lower_ in ("a", "an", "the", "one") for c in children(m)):
             total += 1
         elif m.like_num:
             n = number_of(m)
@@ -56,8 +57,8 @@ def _people(noun: Token) -> int | None:
 
 
 def _victims(verb: Token) -> Token | None:
-    for c in verb.children:
-        if c.dep_ in ("nsubjpass",) or (c.dep_ in ("dobj", "obj") and not any(x.dep_ == "auxpass" for x in verb.children)):
+    for c in children(verb):
+        if c.dep_ in ("nsubjpass",) or (c.dep_ in ("dobj", "obj") and not any(x.dep_ == "auxpass" for x in children(verb))):
             return c
     if verb.dep_ == "acl" and verb.tag_ == "VBN":  # "12 people killed in the strike"
         return verb.head
@@ -72,7 +73,7 @@ def _scope(trigger: Token) -> list[Token]:
     for _ in range(2):
         nxt = []
         for tok in frontier:
-            for c in tok.children:
+            for c in children(tok):
                 if c.dep_ in ("advcl", "relcl", "acl", "conj", "xcomp", "ccomp", "dobj", "obj", "oprd", "prep", "pobj"):
                     nxt.append(c)
         out.extend(nxt)
@@ -80,7 +81,7 @@ def _scope(trigger: Token) -> list[Token]:
     # a noun trigger's support verb: "launched a strike that killed ..."
     if trigger.dep_ in ("dobj", "obj", "nsubj") and trigger.head.pos_ == "VERB":
         out.append(trigger.head)
-        out.extend(c for c in trigger.head.children if c.dep_ in ("advcl", "conj", "dobj", "oprd"))
+        out.extend(c for c in children(trigger.head) if c.dep_ in ("advcl", "conj", "dobj", "oprd"))
     return out
 
 
@@ -106,10 +107,10 @@ def magnitude_of(frame: Frame, rules: FramingRules) -> Magnitude | None:
             injured = (injured or 0) + n
     # "left 12 dead and 30 wounded", "12 killed", "a death toll of 30"
     for tok in scope:
-        for c in [tok, *tok.children]:
+        for c in [tok, *children(tok)]:
             word = c.lower_
             if word in rules.dead_nouns or word in rules.injured_nouns:
-                num = next((x for x in c.children if x.dep_ == "nummod"), None)
+                num = next((x for x in children(c) if x.dep_ == "nummod"), None)
                 if num is None and c.head.like_num and c.dep_ in ("amod", "acomp", "oprd"):
                     num = c.head
                 n = number_of(num) if num is not None else None
@@ -123,14 +124,14 @@ def magnitude_of(frame: Frame, rules: FramingRules) -> Magnitude | None:
     counts: list[Count] = []
     seen: set[int] = set()
     holders = list(scope)
-    holders.extend(c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass"))
+    holders.extend(c for c in children(trigger) if c.dep_ in ("nsubj", "nsubjpass"))
     for tok in holders:
-        for noun in [tok, *tok.children]:
+        for noun in [tok, *children(tok)]:
             if noun.i in seen or noun.i in counted or noun.pos_ not in ("NOUN", "PROPN"):
                 continue
             if noun.lemma_.lower() not in rules.count_units:
                 continue
-            num = next((x for x in noun.children if x.dep_ == "nummod"), None)
+            num = next((x for x in children(noun) if x.dep_ == "nummod"), None)
             n = number_of(num) if num is not None else None
             if n is None:
                 continue

@@ -17,6 +17,7 @@ from spacy.tokens import Token
 from ..records import ActorRef
 from .clause import Frame
 from .rules import FramingRules
+from .tree import children
 
 __all__ = ["Relay", "relay_of"]
 
@@ -31,11 +32,11 @@ class Relay:
 
 
 def _pobj(prep: Token) -> Token | None:
-    return next((p for p in prep.children if p.dep_ == "pobj"), None)
+    return next((p for p in children(prep) if p.dep_ == "pobj"), None)
 
 
 def _to_object(verb: Token, resolve: Resolve) -> list[ActorRef]:
-    for c in verb.children:
+    for c in children(verb):
         if c.dep_ in ("prep", "dative") and c.lower_ == "to":
             p = _pobj(c)
             if p is not None:
@@ -48,7 +49,7 @@ def _intermediary(tok: Token, resolve: Resolve, rules: FramingRules) -> list[Act
     if refs:
         return refs
     # "the Swiss embassy", "the Omani channel": the nationality of a go-between
-    for c in tok.children:
+    for c in children(tok):
         if c.dep_ in ("amod", "compound", "poss", "nmod"):
             refs = resolve(c)
             if refs:
@@ -67,16 +68,16 @@ def _message_holders(holders: list[Token], rules: FramingRules) -> list[Token]:
     and the relaying participles hanging from them."""
     out = []
     for t in holders:
-        for c in t.children:
+        for c in children(t):
             nouns = []
             if c.dep_ == "prep" and c.lower_ in ("in", "with", "via"):
-                nouns = [p for p in c.children if p.dep_ == "pobj"]
+                nouns = [p for p in children(c) if p.dep_ == "pobj"]
             elif c.dep_ in ("dobj", "obj"):
                 nouns = [c]
             for n in nouns:
                 if n.lemma_.lower() in rules.message_nouns or n.lower_ in rules.message_nouns:
                     out.append(n)
-                    out.extend(a for a in n.children if a.dep_ in ("acl", "relcl") and a.pos_ == "VERB")
+                    out.extend(a for a in children(n) if a.dep_ in ("acl", "relcl") and a.pos_ == "VERB")
     return out
 
 
@@ -88,19 +89,19 @@ def _relaying_verb(
     asker = verb.head if verb.dep_ in ("xcomp", "ccomp") and verb.head.lemma_.lower() in rules.relay_askers else None
     if asker is not None:
         # "asked Cairo to pass a warning to Hamas": Cairo relays for the asker
-        middle = next((o for o in asker.children if o.dep_ in ("dobj", "obj")), None)
+        middle = next((o for o in children(asker) if o.dep_ in ("dobj", "obj")), None)
         if middle is None:
-            on = next((o for o in asker.children if o.dep_ == "prep" and o.lower_ == "on"), None)
+            on = next((o for o in children(asker) if o.dep_ == "prep" and o.lower_ == "on"), None)
             middle = _pobj(on) if on is not None else None
         if middle is None:
             return None
-        subject = next((x for x in asker.children if x.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = next((x for x in children(asker) if x.dep_ in ("nsubj", "nsubjpass")), None)
         return resolve(middle), resolve(subject) if subject is not None else [], _to_object(verb, resolve)
-    subject = next((x for x in verb.children if x.dep_ == "nsubj"), None)
+    subject = next((x for x in children(verb) if x.dep_ == "nsubj"), None)
     if subject is None:
         return None
-    source = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"), None)
-    behalf = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "on" and
+    source = next((c for c in children(verb) if c.dep_ == "prep" and c.lower_ == "from"), None)
+    behalf = next((c for c in children(verb) if c.dep_ == "prep" and c.lower_ == "on" and
                    any(x.lower_ == "behalf" for x in c.subtree)), None)  # fmt: skip
     if source is not None or behalf is not None:
         # "Oman carried a message from Tehran to Washington", "... on behalf of Tehran"
@@ -111,8 +112,8 @@ def _relaying_verb(
             return None
         return resolve(subject), resolve(origin), _to_object(verb, resolve)
     # "Switzerland delivered a U.S. message to Iran": the message's owner sent it
-    message = next((o for o in verb.children if o.dep_ in ("dobj", "obj") and o.lemma_.lower() in rules.message_nouns), None)
-    owner = [r for c in (message.children if message is not None else ())
+    message = next((o for o in children(verb) if o.dep_ in ("dobj", "obj") and o.lemma_.lower() in rules.message_nouns), None)
+    owner = [r for c in (children(message) if message is not None else ())
              if c.dep_ in ("poss", "amod", "compound", "nmod") for r in resolve(c)]  # fmt: skip
     if not owner:
         return None
@@ -138,7 +139,7 @@ def relay_of(frame: Frame, resolve: Resolve, rules: FramingRules) -> Relay | Non
                 holders.append(head.head if head.dep_ != "pobj" else head.head.head)
     holders.extend(_message_holders(list(holders), rules))
     for t in list(holders):
-        holders.extend(c for c in t.children if c.dep_ in ("dobj", "obj"))
+        holders.extend(c for c in children(t) if c.dep_ in ("dobj", "obj"))
     seen: set[int] = set()
     via: list[ActorRef] = []
     originator: list[ActorRef] = []
@@ -147,7 +148,7 @@ def relay_of(frame: Frame, resolve: Resolve, rules: FramingRules) -> Relay | Non
         if t.i in seen:
             continue
         seen.add(t.i)
-        for c in t.children:
+        for c in children(t):
             # "through Swiss diplomats", "via Qatari mediators"
             if c.dep_ == "prep" and c.lower_ in rules.relay_preps:
                 p = _pobj(c)
@@ -155,7 +156,7 @@ def relay_of(frame: Frame, resolve: Resolve, rules: FramingRules) -> Relay | Non
                     via.extend(_intermediary(p, resolve, rules))
             # "using the Swiss embassy", "using Omani channels"
             elif c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() == "use" and c.tag_ == "VBG":
-                obj = next((o for o in c.children if o.dep_ in ("dobj", "obj")), None)
+                obj = next((o for o in children(c) if o.dep_ in ("dobj", "obj")), None)
                 if obj is not None:
                     via.extend(_intermediary(obj, resolve, rules))
             # "a message delivered to Beirut by Egypt's intelligence chief"
@@ -165,12 +166,12 @@ def relay_of(frame: Frame, resolve: Resolve, rules: FramingRules) -> Relay | Non
                     via.extend(_intermediary(p, resolve, rules))
             # "Omani-mediated talks"
             elif c.dep_ in ("amod", "compound") and c.lower_ in rules.mediation_words:
-                for x in c.children:
+                for x in children(c):
                     if x.dep_ in ("npadvmod", "compound", "amod", "nmod"):
                         via.extend(resolve(x))
         # "Tehran had used the Swiss channel to warn Washington"
         if t.lemma_.lower() == "use" and t.pos_ == "VERB" and t is not frame.trigger:
-            obj = next((o for o in t.children if o.dep_ in ("dobj", "obj")), None)
+            obj = next((o for o in children(t) if o.dep_ in ("dobj", "obj")), None)
             if obj is not None and (obj.lemma_.lower() in rules.relay_nouns or obj.lower_ in rules.relay_nouns):
                 via.extend(_intermediary(obj, resolve, rules))
         if t.lemma_.lower() in rules.relay_verbs and t.pos_ == "VERB":
@@ -183,9 +184,9 @@ def relay_of(frame: Frame, resolve: Resolve, rules: FramingRules) -> Relay | Non
     # an asking trigger with a relaying complement: "Iran asked Oman to convey ..."
     trigger = frame.trigger
     if trigger.lemma_.lower() in rules.relay_askers:
-        for c in trigger.children:
+        for c in children(trigger):
             if c.dep_ in ("xcomp", "ccomp") and c.lemma_.lower() in rules.relay_verbs:
-                middle = next((o for o in trigger.children if o.dep_ in ("dobj", "obj")), None)
+                middle = next((o for o in children(trigger) if o.dep_ in ("dobj", "obj")), None)
                 if middle is not None:
                     via.extend(resolve(middle))
                     addressee = _to_object(c, resolve) or addressee

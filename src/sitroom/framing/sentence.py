@@ -9,9 +9,12 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from spacy.attrs import LOWER
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
 from .dates import WEEKDAYS
+from .tree import children
 
 __all__ = ["DAY_WORDS", "DocumentFacts", "SentenceFacts", "is_date"]
 
@@ -42,6 +45,8 @@ class DocumentFacts:
         self._starts = [e.start for e in self._ents]
         self._is_date = [is_date(e) for e in self._ents]
         self.dates = tuple(e for e, d in zip(self._ents, self._is_date) if d)
+        # where "according" is written: the only words ``_according_to`` looks further at
+        self._according = [i for i, h in enumerate(doc.to_array(LOWER).tolist()) if h == _ACCORDING] if len(doc) else []
 
     def sentence(self, sent: Span) -> SentenceFacts:
         """The facts of one sentence of the document (as ``Span.ents`` sees it: entities wholly inside)."""
@@ -52,15 +57,20 @@ class DocumentFacts:
                 break
             if self._is_date[i]:
                 dates.append(ent)
-        return SentenceFacts(sent, tuple(dates), self.dates, _according_to(sent))
+        according = [sent.doc[i] for i in self._according[bisect_left(self._according, sent.start) :] if i < sent.end]
+        return SentenceFacts(sent, tuple(dates), self.dates, _according_to(according))
 
 
-def _according_to(sent: Span) -> Token | None:
-    """"according to British intelligence": the object of the first "according to" that has one."""
-    for tok in sent:
+_ACCORDING = hash_string("according")
+
+
+def _according_to(words: list[Token]) -> Token | None:
+    """"according to British intelligence": the object of the first "according to" that has one
+    (``words``: the sentence's words "according", in order)."""
+    for tok in words:
         if tok.lower_ == "according":
-            to = next((c for c in tok.children if c.lower_ == "to"), None)
-            pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            to = next((c for c in children(tok) if c.lower_ == "to"), None)
+            pobj = next((c for c in children(to) if c.dep_ == "pobj"), None) if to is not None else None
             if pobj is not None:
                 return pobj
     return None

@@ -37,6 +37,7 @@ from .clause import Frame
 from .dates import MONTHS, WEEKDAYS, ResolvedDate, resolve_date
 from .rules import FramingRules
 from .sentence import DAY_WORDS, SentenceFacts
+from .tree import children
 
 __all__ = ["date_expression", "event_date", "narrative_date"]
 
@@ -72,14 +73,14 @@ def _holders(frame: Frame, rules: FramingRules) -> list[Token]:
         out.append(t)
     extra: list[Token] = []
     for t in out:
-        for c in t.children:
+        for c in children(t):
             if c.dep_ in ("dobj", "obj"):
                 extra.append(c)
-                extra.extend(x for x in c.children if x.dep_ == "conj")
-            elif c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not any(x.dep_ in ("nsubj", "nsubjpass") for x in c.children):
+                extra.extend(x for x in children(c) if x.dep_ == "conj")
+            elif c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not any(x.dep_ in ("nsubj", "nsubjpass") for x in children(c)):
                 extra.append(c)
             elif c.dep_ == "prep" and c.lower_ in _TEMPORAL_PREPS:
-                extra.extend(p for p in c.children if p.dep_ == "pobj")
+                extra.extend(p for p in children(c) if p.dep_ == "pobj")
     return out + extra
 
 
@@ -90,7 +91,7 @@ def _reaches(start: Token, targets: set[int], frame: Frame, rules: FramingRules)
     for _ in range(8):
         if tok.i in targets:
             return True
-        if tok.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        if tok.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") for c in children(tok)):
             return False  # another clause, with its own subject
         if tok.dep_ == "prep" and tok.lower_ in _REASON_PREPS or tok.lemma_.lower() in _CAUSE_NOUNS:
             return False
@@ -129,11 +130,11 @@ def date_expression(frame: Frame, sent: SentenceFacts, rules: FramingRules) -> l
         return out
     # Weekdays and "yesterday" the NER missed
     for t in holders:
-        for c in t.children:
+        for c in children(t):
             if c.lower_ in _DAY_NAMES and c.dep_ in ("npadvmod", "tmod", "advmod", "nmod"):
                 return [sent.span.doc[c.i : c.i + 1]]
             if c.dep_ == "prep" and c.lower_ == "on":
-                p = next((x for x in c.children if x.dep_ == "pobj"), None)
+                p = next((x for x in children(c) if x.dep_ == "pobj"), None)
                 if p is not None and p.lower_ in _WEEKDAY_NAMES:
                     return [sent.span.doc[c.i : p.i + 1]]
     return []
@@ -145,9 +146,11 @@ def _anchor(dates: tuple[Span, ...], before: int, published: date | None) -> dat
     for ent in reversed(dates):
         if ent.start_char >= before:
             continue
-        if any(r in ent.text.lower() for r in _RELATIVE):
+        text = ent.text  # a span joins its words again on every call: once per phrase
+        lowered = text.lower()
+        if any(r in lowered for r in _RELATIVE):
             continue
-        resolved = resolve_date(ent.text, published)
+        resolved = resolve_date(text, published)
         if resolved is not None and resolved.precision == "day":
             return resolved.value
     return None
@@ -167,7 +170,8 @@ def event_date(
             text = f"{prev.text} {text}"
         elif prev is not None and len(expr) == 1 and expr.text.lower() in MONTHS and prev.like_num and prev.text.isdigit() and 1 <= int(prev.text) <= 31:
             text = f"{prev.text} {text}"  # "the morning of 7 October": the day the NER left out
-        anchor = _anchor(sent.doc_dates, expr.start_char, published) if any(r in text.lower() for r in _RELATIVE) else None
+        lowered = text.lower()
+        anchor = _anchor(sent.doc_dates, expr.start_char, published) if any(r in lowered for r in _RELATIVE) else None
         resolved = resolve_date(text, published, future=future, anchor=anchor)
         if resolved is not None:
             return resolved, text
@@ -208,7 +212,7 @@ def _past(trigger: Token) -> bool:
     tok = trigger
     for _ in range(6):
         if tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "acl"):
-            auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+            auxes = [c for c in children(tok) if c.dep_ in ("aux", "auxpass")]
             if any(a.tag_ in ("VBZ", "VBP", "MD") for a in auxes):
                 return False
             if tok.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
@@ -251,12 +255,14 @@ def narrative_date(frame: Frame, sent: SentenceFacts, published: date, rules: Fr
             continue
         if ent.start >= sent.span.start and _of_reporter(ent, frame, rules):
             continue  # "Iran said on Tuesday that ...": the day of the saying, not of the act
-        if any(r in ent.text.lower() for r in _RELATIVE):
+        text = ent.text  # a span joins its words again on every call: once per phrase
+        lowered = text.lower()
+        if any(r in lowered for r in _RELATIVE):
             continue
-        resolved = resolve_date(ent.text, published)
+        resolved = resolve_date(text, published)
         if resolved is None or resolved.precision != "day":
             continue  # a week, month or year sets no day for the story
         if published - timedelta(days=_RECENT_DAYS) <= resolved.value < published:
-            return resolved, ent.text
+            return resolved, text
         return None
     return None

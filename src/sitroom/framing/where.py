@@ -18,6 +18,7 @@ from ..places import Gazetteer
 from ..records import Location
 from .clause import Frame
 from .rules import FramingRules
+from .tree import children
 
 __all__ = ["PlaceFinder"]
 
@@ -49,9 +50,9 @@ class PlaceFinder:
         government ("Tehran")."""
         # "the northern city of Kirkuk", "the port of Hodeidah": the named place is the "of" complement
         if tok.lemma_.lower() in self.place_nouns:
-            for prep in tok.children:
+            for prep in children(tok):
                 if prep.dep_ == "prep" and prep.lower_ == "of":
-                    inner = next((p for p in prep.children if p.dep_ == "pobj"), None)
+                    inner = next((p for p in children(prep) if p.dep_ == "pobj"), None)
                     if inner is not None:
                         found = self.place(inner, mentions, countries_ok, cities_ok)
                         if found is not None:
@@ -92,9 +93,9 @@ class PlaceFinder:
     def within(self, tok: Token, mentions: dict[int, Mention], preps: frozenset[str]) -> Location | None:
         """The place a phrase's own prepositional complement names ("a base in
         southern Turkey", "a guesthouse in Tehran")."""
-        for prep in tok.children:
+        for prep in children(tok):
             if prep.dep_ == "prep" and prep.lower_ in preps:
-                pobj = next((p for p in prep.children if p.dep_ == "pobj"), None)
+                pobj = next((p for p in children(prep) if p.dep_ == "pobj"), None)
                 if pobj is not None:
                     found = self.place(pobj, mentions, countries_ok=True)
                     if found is not None:
@@ -116,7 +117,7 @@ class PlaceFinder:
                 return found
         # 2. "Russia shelled Kharkiv", "will visit Tehran", "struck the Fordow enrichment site"
         if destination:
-            for c in trigger.children:
+            for c in children(trigger):
                 if c.dep_ in ("dobj", "obj") and c.pos_ in ("PROPN", "NOUN"):
                     found = self.place(c, mentions, countries_ok=False)
                     if found is not None:
@@ -127,37 +128,37 @@ class PlaceFinder:
         if not destination:
             # "will meet Lebanon's parliament speaker in Beirut": a city after the object
             for t in own:
-                for c in t.children:
+                for c in children(t):
                     if c.dep_ in ("dobj", "obj"):
                         found = self._preps(c, mentions, False, False, own=False, cities_only=True)
                         if found is not None:
                             return found
             frontier: list[Token] = []
         else:
-            frontier = [c for t in own for c in t.children if c.dep_ in ("dobj", "obj", "nsubjpass", "attr", "npadvmod")]
-            frontier += [c for c in trigger.children if c.dep_ in ("relcl", "acl")]  # "the attack that killed three soldiers in Jordan"
+            frontier = [c for t in own for c in children(t) if c.dep_ in ("dobj", "obj", "nsubjpass", "attr", "npadvmod")]
+            frontier += [c for c in children(trigger) if c.dep_ in ("relcl", "acl")]  # "the attack that killed three soldiers in Jordan"
             # "killed ... in an air strike on the group's headquarters in Dahiyeh"
-            frontier += [p for t in own for c in t.children if c.dep_ == "prep" and c.lower_ not in _REASON_PREPS
-                         for p in c.children if p.dep_ == "pobj"]  # fmt: skip
+            frontier += [p for t in own for c in children(t) if c.dep_ == "prep" and c.lower_ not in _REASON_PREPS
+                         for p in children(c) if p.dep_ == "pobj"]  # fmt: skip
         for _ in range(2):
             nxt = []
             for holder in frontier:
                 found = self._preps(holder, mentions, place_bound, destination, own=False)
                 if found is not None:
                     return found
-                for c in holder.children:
+                for c in children(holder):
                     if c.dep_ in ("dobj", "obj", "conj", "appos"):
                         nxt.append(c)
                     elif c.dep_ == "prep" and c.lower_ not in _REASON_PREPS:
-                        nxt.extend(p for p in c.children if p.dep_ == "pobj")
+                        nxt.extend(p for p in children(c) if p.dep_ == "pobj")
             frontier = nxt
         # 4. "the delegations in Cairo never met", "police in Amman made no arrests",
         # "a roadside bombing near the town of Samarra killed ..."
         for t in frame.chain:
-            for subject in (c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")):
-                for prep in subject.children:
+            for subject in (c for c in children(t) if c.dep_ in ("nsubj", "nsubjpass")):
+                for prep in children(subject):
                     if prep.dep_ == "prep" and prep.lower_ in ("in", "near", "outside", "at"):
-                        pobj = next((p for p in prep.children if p.dep_ == "pobj"), None)
+                        pobj = next((p for p in children(prep) if p.dep_ == "pobj"), None)
                         if pobj is not None:
                             found = self.place(pobj, mentions, countries_ok=False)
                             if found is not None:
@@ -168,7 +169,7 @@ class PlaceFinder:
         self, holder: Token, mentions, place_bound: bool, destination: bool, own: bool, trigger_i: int = -1,
         cities_only: bool = False,
     ) -> Location | None:
-        for prep in holder.children:
+        for prep in children(holder):
             if prep.dep_ not in ("prep", "dative"):  # the parser makes "to Cairo" a dative after "send"
                 continue
             word = prep.lower_
@@ -192,11 +193,11 @@ class PlaceFinder:
                 if word not in ("in", "at"):
                     continue
                 countries_ok = False
-            for pobj in prep.children:
+            for pobj in children(prep):
                 if pobj.dep_ not in ("pobj", "pcomp") or (pobj.dep_ == "pobj" and pobj.pos_ not in ("NOUN", "PROPN")):
                     continue
                 # "at northern Israel" is a place, "at Israel" a party
-                regional = any(c.dep_ in ("amod", "compound") and c.lower_ in _DIRECTIONS for c in pobj.children)
+                regional = any(c.dep_ in ("amod", "compound") and c.lower_ in _DIRECTIONS for c in children(pobj))
                 found = self.place(pobj, mentions, countries_ok or (regional and not cities_only), cities_ok)
                 if found is not None:
                     return found
@@ -213,13 +214,13 @@ def _name_words(tok: Token) -> list[Token]:
     """The words that can name a place: the noun, its modifiers (a possessor
     too: "Beirut's southern suburbs") and its "of" complement."""
     out = [tok]
-    for c in tok.children:
+    for c in children(tok):
         if c.dep_ in ("det", "punct", "case", "relcl", "acl", "appos", "cc", "conj", "advmod"):
             continue
         if c.dep_ == "prep":
             if c.lower_ == "of":
                 out.append(c)
-                out.extend(x for p in c.children if p.dep_ == "pobj" for x in _name_words(p))
+                out.extend(x for p in children(c) if p.dep_ == "pobj" for x in _name_words(p))
             continue
         out.extend(x for x in c.subtree if x.dep_ not in ("det", "punct", "case"))
     return out

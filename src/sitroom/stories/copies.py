@@ -15,6 +15,7 @@ named by its first article, and its events count as one source.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,8 +56,12 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
 
 def signature(text: str) -> np.ndarray:
     """The MinHash signature of an article body (uint32, ``NUM_PERM`` values)."""
-    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME, permutations=_permutations())
-    mh.update_batch(sorted(_shingles(text)))
+    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME, permutations=_permutations(), hashfunc=int)
+    # the shingles' hashes as the scheme's own hash (datasketch's sha1_hash32: the first four bytes of
+    # the SHA-1 digest, little-endian) would give them, computed in one pass instead of a call each;
+    # the signature takes the minimum over them, so their order does not matter
+    sha1 = hashlib.sha1
+    mh.update_batch([int.from_bytes(sha1(s).digest()[:4], "little") for s in _shingles(text)])
     return mh.hashvalues.astype(np.uint32)
 
 
@@ -66,6 +71,14 @@ def _bands(threshold: float = THRESHOLD) -> tuple[tuple[int, int], ...]:
 
 
 BANDS = _bands()
+
+
+@functools.cache
+def _lsh_params(threshold: float) -> tuple[int, int]:
+    """The (bands, rows) ``MinHashLSH`` chooses for ``threshold`` (by numerical integration: worked
+    out once, not for every index)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
 
 
@@ -96,7 +109,7 @@ class CopyFinder:
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, params=_lsh_params(threshold))
         self._sigs: dict[str, LeanMinHash] = {}
         self._group: dict[str, str] = {}  # article -> first article of its copy group
 

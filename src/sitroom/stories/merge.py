@@ -41,6 +41,17 @@ def story_id(seq: int) -> str:
     return f"S{seq:06d}"
 
 
+def _agreement(story: Story, actors: frozenset[str], recipients: frozenset[str]) -> int:
+    """``Merger._overlap`` of a mention with these actor and recipient countries."""
+    agree = 0
+    for mine, theirs in ((story.actors, actors), (story.recipients, recipients)):
+        if mine and theirs:
+            if not mine & theirs:
+                return -1
+            agree += 1
+    return agree
+
+
 def _weeks(lo: date, hi: date) -> Iterator[int]:
     return iter(range(lo.toordinal() // 7, hi.toordinal() // 7 + 1))
 
@@ -157,13 +168,7 @@ class Merger:
     @staticmethod
     def _overlap(story: Story, mention: Mention) -> int:
         """How many sides (actor, recipient) agree; -1 when one contradicts."""
-        agree = 0
-        for mine, theirs in ((story.actors, mention.actors), (story.recipients, mention.recipients)):
-            if mine and theirs:
-                if not mine & theirs:
-                    return -1
-                agree += 1
-        return agree
+        return _agreement(story, mention.actors, mention.recipients)
 
     @staticmethod
     def _same_place(story: Story, mention: Mention) -> bool:
@@ -177,11 +182,12 @@ class Merger:
 
     def _best(self, mention: Mention, lo: date, hi: date) -> Story | None:
         best, best_score = None, None
+        actors, recipients = mention.actors, mention.recipients  # built once, not per candidate
         for sid in self._candidates(mention, lo - self.tolerance, hi + self.tolerance):
             story = self.stories[sid]
             if story.hi < lo - self.tolerance or story.lo > hi + self.tolerance:
                 continue
-            agree = self._overlap(story, mention)
+            agree = _agreement(story, actors, recipients)
             if agree <= 0 or not self._same_place(story, mention):
                 continue
             gap = abs((story.lo - lo).days) + abs((story.hi - hi).days)
@@ -197,11 +203,12 @@ class Merger:
         if day is None:
             return None
         best, best_score = None, None
+        actors, recipients = mention.actors, mention.recipients
         for sid in self._candidates(mention, day - (lookback or self.lookback), day):
             story = self.stories[sid]
             if story.lo > day:
                 continue
-            agree = self._overlap(story, mention)
+            agree = _agreement(story, actors, recipients)
             if agree <= 0:
                 continue
             score = (agree, story.n_mentions, story.hi, sid) if widely_reported else (agree, story.hi, story.n_mentions, sid)

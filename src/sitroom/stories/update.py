@@ -50,8 +50,23 @@ class StoryReport:
 # --- rows to records -----------------------------------------------------------------------------
 
 
+_KNOWN_REFS: dict[tuple[str, str, str, str], ActorRef] = {}  # ActorRefs are immutable: one of each, shared
+_KNOWN_REFS_MAX = 50_000
+
+
 def _refs(values: Iterable[dict] | None) -> tuple[ActorRef, ...]:
-    return tuple(ActorRef(v["text"] or "", v["name"] or "", v["country"] or "", v["sector"] or "") for v in values or ())
+    if not values:
+        return ()
+    out = []
+    for v in values:
+        key = (v["text"] or "", v["name"] or "", v["country"] or "", v["sector"] or "")
+        ref = _KNOWN_REFS.get(key)
+        if ref is None:
+            if len(_KNOWN_REFS) >= _KNOWN_REFS_MAX:
+                _KNOWN_REFS.clear()
+            ref = _KNOWN_REFS[key] = ActorRef(*key)
+        out.append(ref)
+    return tuple(out)
 
 
 def _location(value: dict | None) -> Location | None:
