@@ -23,7 +23,7 @@ from sitroom.records import ActorRef, Event
 NAMES = {"ISR": "Israel", "IRN": "Iran", "RUS": "Russia", "UKR": "Ukraine", "USA": "United States", "QAT": "Qatar",
          "IND": "India", "PAK": "Pakistan", "UNO": "United Nations", "SDN": "Sudan"}  # fmt: skip
 PAIRS = [("ISR", "IRN"), ("RUS", "UKR"), ("IND", "PAK"), ("IRN", "ISR"), ("UKR", "RUS"), ("PAK", "IND")]
-CAMEO = {"ASSAULT": "190", "ACCUSE": "112", "CONSULT": "040", "AGREE": "030"}
+CAMEO = {"ASSAULT": "190", "ACCUSE": "112", "CONSULT": "040", "AGREE": "030", "REQUEST": "100"}
 
 
 def country_name(code: str) -> str:
@@ -165,6 +165,17 @@ def test_a_mediator_does_not_fill_the_side_of_an_attack(filler):
     cands = [act(0, "CONSULT", ("QAT",), ("IRN",)), act(1, "ASSAULT", ("ISR",), ("IRN",)), act(2, "ASSAULT", (), ("IRN",))]
     e, sides = fill(filler, cands, 2)
     assert sides == "actor" and [r.country for r in e.actor] == ["ISR"] and [r.country for r in e.recipient] == ["IRN"]
+
+
+def test_the_un_and_other_bodies_are_never_offered_as_an_attacks_unnamed_author():
+    """The UN or the EU talk about attacks; an attack the article leaves unattributed is never theirs,
+    though they stay options for the other sides and acts."""
+    cands = [act(0, "ACCUSE", ("UNO",), ("ISR",)), act(1, "ACCUSE", ("EUR",), ("IRN",)), act(2, "ASSAULT", ("ISR",), ("SYR",)),
+             act(3, "ASSAULT", (), ("SYR",)), act(4, "REQUEST", (), ("ISR",))]  # fmt: skip
+    ctx = context_of([c.event for c in cands], sentences_of(cands), country_name)
+    attackers = {c for c, _ in fill_options(cands[3].event, "actor", ctx)}
+    assert attackers and not attackers & {"UNO", "EUR"}, attackers
+    assert "UNO" in {c for c, _ in fill_options(cands[4].event, "actor", ctx)}
 
 
 # --- the default threshold -----------------------------------------------------------------------------

@@ -46,6 +46,9 @@ _FAMILY = {
     **dict.fromkeys(("AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"), "accord"),
 }
 _IGO = frozenset({"UNO", "EUR", "NAT", "AFU", "ECW", "ARL", "GCC", "ASN", "OAS", "IGO", "NGO"})
+# bodies an article names that never carry out an attack it leaves unattributed (the UN, the EU, the
+# Arab League, ASEAN, the OAS, other organisations and NGOs): never offered as an attack's inferred actor
+_NEVER_ATTACKERS = frozenset({"UNO", "EUR", "ARL", "ASN", "OAS", "IGO", "NGO"})
 
 
 def family(event_type: str) -> str:
@@ -264,7 +267,8 @@ def fill_options(e: Event, side: str, ctx: ArticleContext, version: int = FILL_V
     more = version >= 2
     other = "recipient" if side == "actor" else "actor"
     taken = _countries(getattr(e, other))
-    ranked = [c for c, _ in ctx.counts.most_common() if c not in taken]
+    ranked = [c for c, _ in ctx.counts.most_common()
+              if c not in taken and not (side == "actor" and e.event_type == "ASSAULT" and c in _NEVER_ATTACKERS)]
     sentence = ctx.by_sentence.get(e.sentence_index, {"actor": set(), "recipient": set()})
     out = []
     named = len(ctx.counts)
