@@ -664,3 +664,28 @@ def test_ingest_threshold_zero_keeps_every_candidate_with_its_confidence(tmp_pat
     assert counts["all"] > counts["default"]
     refused = runner.invoke(app, ["code", "Iran attacked Israel.", "--rules-only", "--threshold", "0.2"])
     assert refused.exit_code == 2
+
+
+def test_a_candidates_features_come_in_the_same_order_in_every_process():
+    """The model sums a row's features in their order: a set's order (which follows each process's
+    string hashing) would make the same training data give slightly different models."""
+    import os
+    import subprocess
+    import sys
+
+    code = """
+import json
+from sitroom.decision.features import Candidate, candidate_features
+from sitroom.records import ActorRef, Event
+s = "Israeli jets struck military targets near Isfahan early on Friday, killing three guards and wounding many more."
+e = Event(event_id="e", article_id="a", sentence_index=0, trigger="struck", span_start=s.find("struck"),
+          span_end=s.find("struck") + 6, event_type="ASSAULT", mode=None, contexts=(), cameo_code="190", quad_class=4,
+          intensity=-10.0, actor=(ActorRef("Israeli jets", "Israel", "ISR", "MIL"),), recipient=())
+print(json.dumps(candidate_features(Candidate(e, s, 0))))
+"""
+    outs = {
+        subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True,
+                       text=True, check=True).stdout  # fmt: skip
+        for seed in ("1", "2", "3")
+    }
+    assert len(outs) == 1 and len(json.loads(outs.pop())) > 20

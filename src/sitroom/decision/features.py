@@ -115,8 +115,10 @@ def candidate_features(c: Candidate) -> list[str]:
         feats.append(f"r={rtype}|R0:{right[0]}")
     # the sentence as a bag of words and pairs of words
     toks = _WORD.findall(words)[:80]
-    feats += [f"w:{w}" for w in set(toks)]
-    feats += [f"b:{a}_{b}" for a, b in set(zip(toks, toks[1:]))]
+    # in a fixed order (not a set's, which changes with the process's string hashing): the sums the
+    # model makes over a row then come out the same in every run, and so does a trained model
+    feats += [f"w:{w}" for w in sorted(set(toks))]
+    feats += [f"b:{a}_{b}" for a, b in sorted(set(zip(toks, toks[1:])))]
     # the trigger's spelling, for forms the training data did not have
     padded = f"<{head}>"
     feats += [f"ch:{padded[i:i + n]}" for n in (3, 4) for i in range(len(padded) - n + 1)]

@@ -353,7 +353,7 @@ def _folds(texts: list[Annotated], k: int = FOLDS) -> list[int]:
 def _matrix(rows: list[dict[int, float]], columns: dict[int, int]) -> sparse.csr_matrix:
     data, ind, ptr = [], [], [0]
     for r in rows:
-        for c, v in r.items():
+        for c, v in sorted(r.items()):
             j = columns.get(c)
             if j is not None:
                 ind.append(j)
