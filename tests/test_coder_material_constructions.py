@@ -247,3 +247,15 @@ def test_occupied_before_a_place_is_its_name_even_when_parsed_as_a_verb(pipeline
     assert not [e for e in events if e.cameo_code.startswith("192")], [(e.trigger, e.cameo_code) for e in events]
     # an occupation told as an act stays one
     assert [e.cameo_code for e in pipeline.code_text("Russia has occupied Crimea since 2014.").events] == ["192"]
+
+
+@pytest.mark.parametrize("text", [
+    "Flash floods killed more than 300 people in northern Afghanistan on Friday.",
+    "The earthquake killed 40 people and injured hundreds.",
+])  # fmt: skip
+def test_a_natural_force_that_kills_is_no_attack_even_in_an_article_about_a_war(pipeline, text):
+    war = "Pakistani jets struck Afghan border posts on Monday, Afghan officials said. "
+    got = _coded(pipeline, war + text)
+    assert [g for g in got if g[0] == "ASSAULT"] == [("ASSAULT", "190", ["PAK"], ["AFG"])], got
+    # a blast that kills is still the attack that did it
+    assert len([g for g in _coded(pipeline, war + "An explosion killed five soldiers at the base.") if g[0] == "ASSAULT"]) > 1

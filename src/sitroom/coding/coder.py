@@ -83,6 +83,8 @@ _QUANTITY_NOUNS = frozenset(
     "series wave barrage salvo volley spate string round number dozen hundred start beginning resumption "
     "day week hour".split()
 )
+# disasters that may be an attack's doing, as the sound noun rules read them (not natural forces or accidents)
+_BLAST_WORDS = frozenset("explosion blast fire collapse".split())
 _ENDING_WORDS = frozenset("end halt stop cease suspend prevent avert avoid ending halting cessation".split())
 _MUTUAL_LEMMAS = frozenset("fight fighting battle clash war hostility exchange swap ceasefire truce sign".split())
 # a missile fired into the sea is a show of force (MOBILIZE 150), not an attack
@@ -816,6 +818,17 @@ class Coder:
             # explosions that killed or wounded people are the attack that did
             harmed = told.dep_ == "nsubj" and told.head.lemma_.lower() in _KILL_VERBS | _WOUND_VERBS
             return not by and not reported and not harmed and not self._noun_actor(tok, mentions, on)
+        if kind == "ASSAULT" and tok.pos_ == "VERB" and lemma in _KILL_VERBS | _WOUND_VERBS:
+            # "flash floods killed 300 people", "the earthquake killed 40 and injured hundreds": a natural
+            # force or an accident is no one's attack (a blast is the attack that did it: see above)
+            verb = tok
+            while verb.dep_ == "conj" and verb.head.pos_ == "VERB":
+                verb = verb.head
+            forces = self.lexicon.word_classes.get("disaster", frozenset()) - _BLAST_WORDS
+            for subject in (w for w in verb.children if w.dep_ in _SUBJ):
+                words = {subject.lemma_.lower(), *(w.lemma_.lower() for w in subject.children if w.dep_ in ("compound", "amod"))}
+                if words & forces:
+                    return True
         if kind == "ASSAULT" and lemma == "explode" and tok.pos_ == "VERB":
             # "their pagers exploded": the device is no party
             return not _placed(self._verb_actor(tok, mentions, on))
