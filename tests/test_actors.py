@@ -121,4 +121,4 @@ def test_a_bad_context_alias_names_the_file_and_line(tmp_path, line, message):
     path.write_text("# aliases\n" + json.dumps(line) + "\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=message) as info:
         load_context_aliases(load_actor_dictionary(), path)
-    assert "context.jsonl" in str(info.value) and ":2" in str(info.value) or "line 2" in str(info.value)
+    assert "context.jsonl:2:" in str(info.value)

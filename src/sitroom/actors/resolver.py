@@ -17,14 +17,13 @@ import logging
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from spacy.attrs import LOWER, ORTH, POS
 from spacy.language import Language
 from spacy.strings import hash_string
 from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Token
-
-from pathlib import Path
 
 from .. import cache
 from ..datafiles import iter_jsonl, package_data
